@@ -1,0 +1,2 @@
+export * from './call-status';
+export * from './schemas';

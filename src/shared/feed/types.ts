@@ -1,0 +1,103 @@
+import type { Call, Campaign } from '../domain/schemas';
+import type { CallRemoval, CampaignRemoval, StreamName } from '../protocol/events';
+
+/**
+ * The feed state that the desktop app, the web dashboard and `callboard tail` all hold,
+ * changed only by the pure reducer in ./reducer. Entries are immutable: an update replaces
+ * the entry object, so a React row holding an entry re-renders only when its call changed.
+ */
+export interface CallEntry {
+  call: Call;
+  /** Local clock (ms) when this version arrived. */
+  receivedAt: number;
+  /** Local clock (ms) when the call turned terminal; it leaves at endedAt + terminalLingerMs. */
+  endedAt?: number;
+}
+
+export interface CampaignEntry {
+  campaign: Campaign;
+  receivedAt: number;
+  endedAt?: number;
+}
+
+/** Where a stream stands: v2 servers give epoch and seq; a seed server gives neither (null). */
+export interface StreamCursor {
+  epoch: string | null;
+  seq: number | null;
+  /** Whether a snapshot has been applied since the feed started or last reset. */
+  synced: boolean;
+}
+
+export interface FeedState {
+  calls: Readonly<Record<string, CallEntry>>;
+  campaigns: Readonly<Record<string, CampaignEntry>>;
+  cursors: Readonly<Record<StreamName, StreamCursor>>;
+  /** Streams whose history has a hole; the holder must ask for a snapshot. Value: why. */
+  resyncNeeded: Readonly<Partial<Record<StreamName, string>>>;
+  /** Local clock (ms) of the last message that carried data, or null before the first. */
+  lastEventAt: number | null;
+}
+
+export type FeedMessage =
+  | {
+      kind: 'snapshot';
+      stream: 'calls';
+      calls: Call[];
+      epoch?: string;
+      seq?: number;
+      at: number;
+    }
+  | {
+      kind: 'snapshot';
+      stream: 'campaigns';
+      campaigns: Campaign[];
+      epoch?: string;
+      seq?: number;
+      at: number;
+    }
+  | {
+      kind: 'batch';
+      stream: 'calls';
+      calls: Call[];
+      removed: CallRemoval[];
+      epoch?: string;
+      fromSeq?: number;
+      seq?: number;
+      at: number;
+    }
+  | {
+      kind: 'batch';
+      stream: 'campaigns';
+      campaigns: Campaign[];
+      removed: CampaignRemoval[];
+      epoch?: string;
+      fromSeq?: number;
+      seq?: number;
+      at: number;
+    }
+  /** Time passing: lingering terminal calls and ended campaigns leave. */
+  | { kind: 'tick'; now: number };
+
+export interface FeedOptions {
+  /** How long a call that turned terminal stays visible with its final status. */
+  terminalLingerMs: number;
+}
+
+export const DEFAULT_FEED_OPTIONS: FeedOptions = { terminalLingerMs: 5_000 };
+
+/** What one message changed, so the holder can forward a delta instead of the whole state. */
+export interface FeedChanges {
+  callsUpserted: string[];
+  callsRemoved: string[];
+  campaignsUpserted: string[];
+  campaignsRemoved: string[];
+  /** Streams replaced wholesale by a snapshot. */
+  reset: StreamName[];
+  /** Why the message was ignored (stale, duplicate, gap), if it was. */
+  ignored?: string;
+}
+
+export interface FeedTransition {
+  state: FeedState;
+  changes: FeedChanges;
+}

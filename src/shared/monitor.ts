@@ -1,0 +1,58 @@
+import type { Alert } from './alerts-types';
+import type { CallEntry, CampaignEntry } from './feed/types';
+
+/**
+ * What a supervisor's screen shows, as the monitor core (src/core) holds it. The renderer gets
+ * a MonitorSnapshot on load and after a resync, then MonitorDeltas, batched (never one
+ * message per MongoDB event).
+ */
+
+export type FeedMode = 'demo' | 'remote' | 'embedded';
+
+export type ConnectionStatus =
+  'connecting' | 'live' | 'reconnecting' | 'resyncing' | 'failed' | 'stopped';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  mode: FeedMode;
+  /** What the feed talks to, for display: a URL or "host:port/db" (never a password). */
+  target: string;
+  /** When this status began (ms). */
+  since: number;
+  /** reconnecting: which attempt is next, and when it is due. */
+  attempt?: number;
+  nextRetryAt?: number;
+  /** reconnecting / failed: what went wrong, in words an admin can act on. */
+  error?: string;
+  /** Since when the data on screen may be out of date; null while live. */
+  staleSince: number | null;
+  /** Last message that carried data (ms). */
+  lastEventAt: number | null;
+  /** Protocol in use with the server: 2, or 1 for a seed-protocol server. */
+  protocol?: 1 | 2;
+}
+
+export interface MonitorSnapshot {
+  calls: CallEntry[];
+  campaigns: CampaignEntry[];
+  connection: ConnectionState;
+  alerts: Alert[];
+  /** Alerts are not notified until this time (ms), if set. */
+  alertsPausedUntil: number | null;
+  /** Server-clock minus local-clock estimate is not needed: all times are local (ms). */
+  at: number;
+}
+
+export interface MonitorDelta {
+  /** When present, replaces everything (load, resync, mode switch). */
+  reset?: MonitorSnapshot;
+  callsUpserted?: CallEntry[];
+  callsRemoved?: string[];
+  campaignsUpserted?: CampaignEntry[];
+  campaignsRemoved?: string[];
+  connection?: ConnectionState;
+  /** The whole alert list when it changed (it is small and bounded). */
+  alerts?: Alert[];
+  alertsPausedUntil?: number | null;
+  at: number;
+}

@@ -1,0 +1,181 @@
+import type { Call, Campaign } from '../domain/schemas';
+
+/**
+ * The wire protocol: the seed protocol that existing backends and clients speak (kept
+ * exactly), and the opt-in v2 additions. docs/protocol.md is the prose version of this file.
+ */
+
+export const STREAMS = ['calls', 'campaigns'] as const;
+export type StreamName = (typeof STREAMS)[number];
+
+/** Seed rooms: a subscribed socket joins one of these. */
+export const ROOMS: Record<StreamName, string> = {
+  calls: 'calls_room',
+  campaigns: 'campaigns_room',
+};
+
+export const PROTOCOL_VERSION = 2;
+
+// ---- v2 metadata -------------------------------------------------------------------------
+
+/**
+ * v2 fields carried by every event sent to a client that opted in. `epoch` names one
+ * continuous history of the server's state: when it changes, sequence numbers restart and
+ * the client must take the snapshot that follows. `seq` is per stream and grows by one for
+ * every change of one key; a batch carries the range `fromSeq..seq`.
+ */
+export interface V2Meta {
+  v: 2;
+  epoch: string;
+  seq: number;
+}
+
+export interface SinceCursor {
+  epoch: string;
+  seq: number;
+}
+
+/** Sent with `subscribe:*` to opt in to v2. Seed clients send nothing. */
+export interface SubscribeOptions {
+  v: 2;
+  /** Replay everything after this point if the server still holds it, else send a snapshot. */
+  since?: SinceCursor;
+  /** true (default): one `*_batch_update` per flush; false: one event per key. */
+  batch?: boolean;
+}
+
+export interface SubscribeAck {
+  ok: boolean;
+  /** How the client is being brought up to date. */
+  mode?: 'replay' | 'snapshot';
+  epoch?: string;
+  seq?: number;
+  error?: string;
+}
+
+export type RemovalReason = 'terminal' | 'deleted';
+
+export interface CallRemoval {
+  callSid: string;
+  reason: RemovalReason;
+}
+
+export interface CampaignRemoval {
+  campaignId: string;
+  reason: RemovalReason;
+}
+
+// ---- payloads ----------------------------------------------------------------------------
+
+export interface ActiveCallsPayload extends Partial<V2Meta> {
+  calls: Call[];
+  count: number;
+  timestamp: string;
+}
+
+export interface ActiveCampaignsPayload extends Partial<V2Meta> {
+  campaigns: Campaign[];
+  count: number;
+  timestamp: string;
+}
+
+export interface CallUpdatePayload extends Partial<V2Meta> {
+  call: Call;
+  timestamp: string;
+}
+
+export interface CampaignUpdatePayload extends Partial<V2Meta> {
+  campaign: Campaign;
+  timestamp: string;
+}
+
+export interface CallsBatchPayload extends Partial<V2Meta> {
+  calls: Call[];
+  timestamp: string;
+  /** v2: calls that left the active set in this batch. */
+  removed?: CallRemoval[];
+  /** v2: first seq of the range this batch covers. */
+  fromSeq?: number;
+}
+
+/** v2 only: the seed protocol has no campaigns batch. */
+export interface CampaignsBatchPayload extends V2Meta {
+  campaigns: Campaign[];
+  removed: CampaignRemoval[];
+  fromSeq: number;
+  timestamp: string;
+}
+
+export interface CallRemovedPayload extends V2Meta {
+  callSid: string;
+  reason: RemovalReason;
+  timestamp: string;
+}
+
+export interface CampaignRemovedPayload extends V2Meta {
+  campaignId: string;
+  reason: RemovalReason;
+  timestamp: string;
+}
+
+/** v2: the server dropped the client's history (new epoch, gap, slow consumer); a snapshot follows. */
+export interface ResyncPayload {
+  v: 2;
+  stream: StreamName;
+  epoch: string;
+  reason: string;
+  timestamp: string;
+}
+
+/** Seed shape. `type` names the request that failed; v2 adds types for bad input. */
+export interface ErrorPayload {
+  type: 'active_calls' | 'active_campaigns' | 'bad_request' | 'rate_limited' | 'unauthorized';
+  message: string;
+  details?: unknown;
+}
+
+// ---- Socket.IO event maps ----------------------------------------------------------------
+
+export interface ServerToClientEvents {
+  active_calls: (payload: ActiveCallsPayload) => void;
+  active_campaigns: (payload: ActiveCampaignsPayload) => void;
+  call_update: (payload: CallUpdatePayload) => void;
+  campaign_update: (payload: CampaignUpdatePayload) => void;
+  calls_batch_update: (payload: CallsBatchPayload) => void;
+  error: (payload: ErrorPayload) => void;
+  // v2
+  campaigns_batch_update: (payload: CampaignsBatchPayload) => void;
+  call_removed: (payload: CallRemovedPayload) => void;
+  campaign_removed: (payload: CampaignRemovedPayload) => void;
+  resync: (payload: ResyncPayload) => void;
+}
+
+/**
+ * Inbound events. Arguments are `unknown` on purpose: they come from the network and are
+ * validated with the schemas in ./schemas before use. Seed clients send no arguments.
+ */
+export interface ClientToServerEvents {
+  'subscribe:calls': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
+  'subscribe:campaigns': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
+  'unsubscribe:calls': () => void;
+  'unsubscribe:campaigns': () => void;
+  'get:active_calls': () => void;
+  'get:active_campaigns': () => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+export interface SocketData {
+  /** Per-stream subscription options; absent = not subscribed. */
+  subscriptions: Partial<Record<StreamName, { v2: boolean; batch: boolean }>>;
+}
+
+export const CLIENT_EVENTS = [
+  'subscribe:calls',
+  'subscribe:campaigns',
+  'unsubscribe:calls',
+  'unsubscribe:campaigns',
+  'get:active_calls',
+  'get:active_campaigns',
+] as const satisfies readonly (keyof ClientToServerEvents)[];

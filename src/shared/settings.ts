@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS } from './alerts-types';
+import { describeZodError, type ParseResult } from './domain/schemas';
+
+/**
+ * The desktop app's settings, validated wherever they come from (the settings file, the
+ * renderer over IPC). Secrets (remote.token, embedded.mongoUri) are kept encrypted on disk
+ * by src/main where the OS offers it.
+ */
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:7070' },
+  );
+
+const mongoUri = z
+  .string()
+  .trim()
+  .max(4096)
+  .refine((v) => /^mongodb(\+srv)?:\/\/[^/\s]+/.test(v), {
+    error: 'must be a MongoDB connection string, e.g. mongodb://host:27017/?replicaSet=rs0',
+  });
+
+const name = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(120)
+    .refine((v) => !/[\s$/\\."]/.test(v) || what !== 'database', {
+      error: `${what} may not contain spaces or any of $ / \\ . "`,
+    });
+
+export const thresholdsSchema = z.strictObject({
+  waitingSeconds: z.number().int().min(5).max(3600),
+  longCallMinutes: z.number().int().min(1).max(600),
+  campaignFailureRatePercent: z.number().min(1).max(100),
+  campaignMinCalls: z.number().int().min(1).max(100_000),
+  feedStaleSeconds: z.number().int().min(5).max(3600),
+  cooldownSeconds: z.number().int().min(0).max(86_400),
+});
+
+export const settingsSchema = z.strictObject({
+  mode: z.enum(['demo', 'remote', 'embedded']),
+  remote: z.strictObject({
+    url: httpUrl,
+    token: z.string().max(4096),
+  }),
+  embedded: z.strictObject({
+    mongoUri: z.union([mongoUri, z.literal('')]),
+    database: name('database'),
+    callsCollection: name('collection'),
+    campaignsCollection: name('collection'),
+    /** Also serve other clients (Socket.IO gateway) on this port; null = do not serve. */
+    servePort: z.number().int().min(1).max(65_535).nullable(),
+  }),
+  alerts: thresholdsSchema,
+  notifications: z.strictObject({
+    enabled: z.boolean(),
+    sound: z.boolean(),
+    kinds: z.strictObject(
+      Object.fromEntries(ALERT_KINDS.map((k) => [k, z.boolean()])) as Record<
+        (typeof ALERT_KINDS)[number],
+        z.ZodBoolean
+      >,
+    ),
+  }),
+  window: z.strictObject({ closeToTray: z.boolean() }),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  mode: 'demo',
+  remote: { url: 'http://127.0.0.1:7070', token: '' },
+  embedded: {
+    mongoUri: '',
+    database: 'callcenter',
+    callsCollection: 'calls',
+    campaignsCollection: 'campaigns',
+    servePort: null,
+  },
+  alerts: { ...DEFAULT_ALERT_THRESHOLDS },
+  notifications: {
+    enabled: true,
+    sound: false,
+    kinds: {
+      'call-failed': false,
+      'call-waiting': true,
+      'call-long': true,
+      'campaign-failure-rate': true,
+      'campaign-completed': true,
+      'feed-down': true,
+    },
+  },
+  window: { closeToTray: true },
+};
+
+export function parseSettings(input: unknown): ParseResult<Settings> {
+  const result = settingsSchema.safeParse(input);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, error: describeZodError('invalid settings', result.error) };
+}
+
+/** Field-by-field messages for inline validation in the settings screen. */
+export function settingsFieldErrors(input: unknown): Record<string, string> {
+  const result = settingsSchema.safeParse(input);
+  if (result.success) return {};
+  const errors: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const path = issue.path.join('.');
+    errors[path] ??= issue.message;
+  }
+  return errors;
+}
