@@ -1,0 +1,37 @@
+import type { FeedMessage } from '../../shared/feed/types';
+import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
+import type { StreamName } from '../../shared/protocol/events';
+
+/**
+ * A source of feed messages: remote (socket.io-client to a Callboard or seed-protocol server,
+ * ./remote-feed) or embedded (the watcher and hub in-process, ../embedded). The monitor core
+ * applies the messages with the shared reducer; it never knows which source it has.
+ */
+export interface FeedStatus {
+  status: ConnectionStatus;
+  mode: FeedMode;
+  /** For display: a URL or host:port/db, never with a password. */
+  target: string;
+  attempt?: number;
+  nextRetryAt?: number;
+  error?: string;
+  /** 2 for a v2 server, 1 for a seed-protocol server. */
+  protocol?: 1 | 2;
+}
+
+export type Unsubscribe = () => void;
+
+export interface Feed {
+  /** Begins connecting; idempotent. Status and messages arrive through the listeners. */
+  start(): void;
+  /** Closes sockets, streams and timers; resolves when all are closed. The feed is done after. */
+  stop(): Promise<void>;
+  /** Asks for a fresh snapshot of a stream (the reducer found a gap or a stale epoch). */
+  resync(stream: StreamName, reason: string): void;
+  /** Skips the backoff wait and tries to connect now. */
+  retryNow(): void;
+  onMessage(listener: (message: FeedMessage) => void): Unsubscribe;
+  onStatus(listener: (status: FeedStatus) => void): Unsubscribe;
+  /** Bad input from the source (an invalid document, a malformed event): reported, not applied. */
+  onProblem(listener: (problem: string) => void): Unsubscribe;
+}
