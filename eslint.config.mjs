@@ -1,6 +1,6 @@
 // @ts-check
 // Lint is where the zones of docs/architecture.md are enforced: each zone lists what it may
-// not import. src/cli/lint-zones.test.ts proves that a violation fails.
+// not import. src/zones.test.ts proves that a violation fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
