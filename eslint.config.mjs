@@ -118,7 +118,7 @@ export default tseslint.config(
           extra: [
             ...noBareBuiltins,
             {
-              regex: '^(socket\\.io|mongodb|bson|react|react-dom|zustand)(/|$)',
+              regex: '^(socket\\.io(-client)?|mongodb|bson|react|react-dom|zustand|@tanstack/.*)(/|$)',
               message: 'src/shared is pure: no I/O or UI libraries',
             },
           ],
