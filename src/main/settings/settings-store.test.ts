@@ -1,0 +1,165 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../shared/log';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import { plainCipher, type SecretCipher } from './secret-cipher';
+import { createSettingsStore } from './settings-store';
+
+/** A reversible stand-in for safeStorage whose output does not contain the plain text. */
+const fakeCipher: SecretCipher = {
+  isEncryptionAvailable: () => true,
+  encrypt: (plain) => `enc:${Buffer.from([...plain].reverse().join('')).toString('base64')}`,
+  decrypt: (data) => {
+    if (!data.startsWith('enc:')) throw new Error('not ours');
+    return [...Buffer.from(data.slice(4), 'base64').toString()].reverse().join('');
+  },
+};
+
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'callboard-settings-'));
+  file = join(dir, 'settings.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const store = (cipher: SecretCipher = fakeCipher) =>
+  createSettingsStore({
+    file,
+    cipher,
+    logger: silentLogger,
+    now: () => new Date('2026-11-26T20:00:00.000Z'),
+  });
+
+const remoteSettings: Settings = {
+  ...DEFAULT_SETTINGS,
+  mode: 'remote',
+  remote: { url: 'https://callboard.example:7070', token: 's3cret-token' },
+  embedded: {
+    ...DEFAULT_SETTINGS.embedded,
+    mongoUri: 'mongodb://app:hunter2@db:27017/?replicaSet=rs0',
+  },
+};
+
+describe('settings store', () => {
+  it('starts on defaults with no problem when there is no file', async () => {
+    const view = await store().load();
+    expect(view.settings).toEqual(DEFAULT_SETTINGS);
+    expect(view.loadProblem).toBeUndefined();
+    expect(view.file).toBe(file);
+  });
+
+  it('saves, encrypts secrets at rest, and never sends them back in the view', async () => {
+    const s = store();
+    await s.load();
+    const view = await s.save(remoteSettings);
+    expect(view.settings.remote.token).toBe('');
+    expect(view.settings.embedded.mongoUri).toBe('');
+    expect(view.secretsSet).toEqual({ remoteToken: true, mongoUri: true });
+    expect(view.secretsEncrypted).toBe(true);
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toContain('s3cret-token');
+    expect(text).not.toContain('hunter2');
+    const again = store();
+    await again.load();
+    expect(again.current()).toEqual(remoteSettings);
+  });
+
+  it('keeps a saved secret when the new settings leave it empty', async () => {
+    const s = store();
+    await s.load();
+    await s.save(remoteSettings);
+    await s.save({ ...remoteSettings, remote: { url: 'http://127.0.0.1:7070', token: '' } });
+    expect(s.current().remote).toEqual({ url: 'http://127.0.0.1:7070', token: 's3cret-token' });
+  });
+
+  it('stores secrets as they are, and says so, where no keyring exists', async () => {
+    const s = store(plainCipher);
+    await s.load();
+    const view = await s.save(remoteSettings);
+    expect(view.secretsEncrypted).toBe(false);
+    const again = store(plainCipher);
+    await again.load();
+    expect(again.current().remote.token).toBe('s3cret-token');
+  });
+
+  it('refuses invalid settings with a clear error and writes nothing', async () => {
+    const s = store();
+    await s.load();
+    await expect(s.save({ ...DEFAULT_SETTINGS, mode: 'cloud' })).rejects.toThrow(
+      /invalid settings: mode/,
+    );
+    await expect(
+      s.save({ ...DEFAULT_SETTINGS, alerts: { ...DEFAULT_SETTINGS.alerts, waitingSeconds: -1 } }),
+    ).rejects.toThrow(/alerts\.waitingSeconds/);
+    await expect(readdir(dir)).resolves.toEqual([]);
+  });
+
+  it('keeps a corrupt file aside, starts on defaults, and says where the file went', async () => {
+    await writeFile(file, '{"version":1,"settings":{"mode":"remo');
+    const view = await store().load();
+    expect(view.settings).toEqual(DEFAULT_SETTINGS);
+    expect(view.loadProblem).toMatch(/not valid JSON/);
+    const aside = `${file}.bad-2026-11-26T20-00-00-000Z`;
+    expect(view.loadProblem).toContain(aside);
+    await expect(readFile(aside, 'utf8')).resolves.toContain('"mode":"remo');
+    expect(await readdir(dir)).toEqual(['settings.json.bad-2026-11-26T20-00-00-000Z']);
+  });
+
+  it('keeps the valid sections of a hand-edited file with a bad value', async () => {
+    const s = store();
+    await s.load();
+    await s.save(remoteSettings);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { settings: Settings };
+    (saved.settings.alerts as unknown as Record<string, unknown>).waitingSeconds = 'soon';
+    await writeFile(file, JSON.stringify(saved));
+    const again = store();
+    const view = await again.load();
+    expect(view.loadProblem).toMatch(/alerts: waitingSeconds/);
+    expect(view.loadProblem).toContain('.bad-');
+    expect(again.current().alerts).toEqual(DEFAULT_SETTINGS.alerts);
+    expect(again.current().mode).toBe('remote');
+    expect(again.current().remote.token).toBe('s3cret-token');
+  });
+
+  it.each([
+    ['an array', '[]'],
+    ['null', 'null'],
+    ['a string', '"demo"'],
+    ['no settings key', '{"version":1}'],
+    [
+      'an unknown key',
+      JSON.stringify({ version: 1, settings: { ...DEFAULT_SETTINGS, theme: 'x' } }),
+    ],
+    ['a __proto__ key', `{"version":1,"settings":{"__proto__":{"mode":"remote"}}}`],
+  ])('treats %s as a bad file', async (_name, text) => {
+    await writeFile(file, text);
+    const s = store();
+    const view = await s.load();
+    expect(view.loadProblem).toBeDefined();
+    expect(view.loadProblem).toContain('.bad-');
+    expect(s.current().mode).toBe('demo');
+    expect(({} as Record<string, unknown>).mode).toBeUndefined();
+  });
+
+  it('drops a secret that cannot be decrypted here and asks for it again', async () => {
+    const s = store();
+    await s.load();
+    await s.save(remoteSettings);
+    const other: SecretCipher = {
+      ...fakeCipher,
+      decrypt: () => {
+        throw new Error('wrong key');
+      },
+    };
+    const again = store(other);
+    const view = await again.load();
+    expect(view.loadProblem).toMatch(/server token could not be decrypted.*enter it again/);
+    expect(again.current().remote.token).toBe('');
+    expect(again.current().remote.url).toBe('https://callboard.example:7070');
+  });
+});
