@@ -72,7 +72,7 @@ export function createIpcHandlers<E>(deps: IpcHandlerDeps<E>): IpcHandlers {
       const channel = IPC_CHANNELS[operation];
       const schema = IPC_ARGS[operation] as z.ZodType;
       const listener = async (event: E, ...args: unknown[]): Promise<IpcResult<unknown>> => {
-        let sender: IpcSender | null = null;
+        let sender: IpcSender | null;
         try {
           sender = deps.senderOf(event);
         } catch {
