@@ -1,0 +1,111 @@
+import type { SinceCursor, StreamName } from '../shared/protocol/events';
+import type { JsonDocument } from './json-safe';
+
+export type { JsonDocument };
+
+/** One change of one key, as the watcher hands it to the hub. */
+export interface HubChange {
+  /** The key (callSid / campaignId). Required unless `id` is given with `doc: null`. */
+  key?: string;
+  /** The document's `_id` as a string: how a delete (which has no document) finds its key. */
+  id?: string;
+  /** The new state, JSON-safe; null when the document was deleted. */
+  doc: JsonDocument | null;
+}
+
+/** One change of one key after a flush, with its place in the stream's history. */
+export interface HubEntry {
+  seq: number;
+  key: string;
+  /** The document (active or just ended); null: deleted. */
+  doc: JsonDocument | null;
+}
+
+export type HubEvent =
+  | {
+      type: 'snapshot';
+      stream: StreamName;
+      epoch: string;
+      seq: number;
+      docs: JsonDocument[];
+      /** Set when the subscriber's history was dropped (new epoch, slow consumer): resync. */
+      resync?: string;
+    }
+  | {
+      type: 'changes';
+      stream: StreamName;
+      epoch: string;
+      /** The entries cover fromSeq..seq with no hole; ordered by seq. */
+      fromSeq: number;
+      seq: number;
+      entries: HubEntry[];
+      /** true when these come from the replay ring (reconnect or slow-consumer catch-up). */
+      replay: boolean;
+    };
+
+export type HubListener = (event: HubEvent) => void;
+
+/** Lets the hub hold back a subscriber whose socket is not keeping up. */
+export interface SubscriberBackpressure {
+  /** true while the subscriber's outgoing buffer is over its limit. */
+  isSaturated(): boolean;
+  /** Called once when the buffer has drained; returns a disposer. */
+  onDrain(listener: () => void): () => void;
+}
+
+export interface HubSubscribeOptions {
+  /** Replay from here when the ring still holds it and the epoch matches; else a snapshot. */
+  since?: SinceCursor;
+  backpressure?: SubscriberBackpressure;
+}
+
+export type Unsubscribe = () => void;
+
+/** What `subscribe` returns: the disposer, plus how the subscriber was brought up to date. */
+export type HubSubscription = Unsubscribe & {
+  mode: 'replay' | 'snapshot';
+  epoch: string;
+  seq: number;
+};
+
+export interface HubCounters {
+  /** Changes handed to the hub. */
+  eventsIn: number;
+  /** Changes dropped as stale (a terminal call seen active again) or irrelevant. */
+  eventsDropped: number;
+  /** Flushes that produced at least one entry. */
+  batchesOut: number;
+  /** Entries (seqs) produced. */
+  entriesOut: number;
+  /** Events delivered to subscribers (snapshots + change sets). */
+  deliveries: number;
+  snapshotsSent: number;
+  replaysSent: number;
+  /** Subscribers held back because their buffer was full. */
+  slowConsumerHolds: number;
+  /** Held-back subscribers who fell out of the ring and got a snapshot. */
+  slowConsumerResyncs: number;
+  epochBumps: number;
+  /** Subscriber callbacks that threw (the others were still served). */
+  listenerErrors: number;
+  subscribers: number;
+  /** Changes waiting for the next flush. */
+  pending: number;
+  /** Age (ms) of the oldest pending change at the last flush, and the worst seen. */
+  lastFlushLagMs: number;
+  maxFlushLagMs: number;
+}
+
+export interface HubOptions {
+  /** Minimum time between flushes under load (ms); an idle hub flushes at once. Default 16. */
+  flushIntervalMs?: number;
+  /** Entries kept per stream for `since` replay. Default 10 000. */
+  ringCapacity?: number;
+  /** Keys of recently ended calls remembered, so late events cannot revive them. Default 50 000. */
+  endedMemory?: number;
+  now?: () => number;
+  /** Creates epoch ids; default: time + random. */
+  newEpoch?: () => string;
+  /** A subscriber's listener threw; the hub went on with the others. */
+  onListenerError?: (error: unknown) => void;
+}

@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Hub } from './hub';
+import type { HubEvent, SubscriberBackpressure } from './hub-types';
+
+const call = (callSid: string, status: string, extra: Record<string, unknown> = {}) => ({
+  _id: `id-${callSid}`,
+  callSid,
+  status,
+  ...extra,
+});
+
+function collect() {
+  const events: HubEvent[] = [];
+  return { events, listener: (event: HubEvent) => events.push(event) };
+}
+
+let epochCounter = 0;
+const hubs: Hub[] = [];
+function makeHub(options: ConstructorParameters<typeof Hub>[0] = {}) {
+  const hub = new Hub({ newEpoch: () => `e${++epochCounter}`, ...options });
+  hubs.push(hub);
+  return hub;
+}
+afterEach(() => {
+  for (const hub of hubs.splice(0)) hub.close();
+});
+
+describe('Hub', () => {
+  it('gives a new subscriber the active snapshot with the current cursor', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'ringing'), call('b', 'completed'), call('c', 'queued')]);
+    const { events, listener } = collect();
+    const sub = hub.subscribe('calls', {}, listener);
+    expect(sub.mode).toBe('snapshot');
+    expect(events).toHaveLength(1);
+    const snap = events[0]!;
+    expect(snap.type).toBe('snapshot');
+    if (snap.type !== 'snapshot') return;
+    expect(snap.docs.map((d) => d.callSid).sort()).toEqual(['a', 'c']);
+    expect(snap.seq).toBe(hub.seq('calls'));
+    expect(snap.epoch).toBe(hub.epoch);
+    sub();
+  });
+
+  it('coalesces changes per key inside a flush window: latest wins, one seq per key', () => {
+    const hub = makeHub();
+    const { events, listener } = collect();
+    hub.subscribe('calls', {}, listener);
+    hub.ingest('calls', [{ doc: call('a', 'initiated') }, { doc: call('b', 'queued') }]);
+    hub.ingest('calls', [{ doc: call('a', 'ringing') }, { doc: call('a', 'in-progress') }]);
+    hub.flush();
+    const changes = events[1]!;
+    expect(changes.type).toBe('changes');
+    if (changes.type !== 'changes') return;
+    expect(changes.fromSeq).toBe(1);
+    expect(changes.seq).toBe(2);
+    expect(changes.entries.map((e) => [e.seq, e.key, e.doc?.status])).toEqual([
+      [1, 'a', 'in-progress'],
+      [2, 'b', 'queued'],
+    ]);
+    expect(hub.counters()).toMatchObject({ eventsIn: 4, entriesOut: 2, batchesOut: 1 });
+  });
+
+  it('flushes on its own when idle', async () => {
+    const hub = makeHub();
+    const events: HubEvent[] = [];
+    const got = new Promise<void>((resolve) => {
+      hub.subscribe('calls', {}, (event) => {
+        events.push(event);
+        if (event.type === 'changes') resolve();
+      });
+    });
+    hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
+    await got;
+    expect(events.at(-1)).toMatchObject({ type: 'changes', seq: 1 });
+  });
+
+  it('sends a call that turned terminal once, then ignores late active versions of it', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'in-progress')]);
+    const { events, listener } = collect();
+    hub.subscribe('calls', {}, listener);
+    hub.ingest('calls', [{ doc: call('a', 'completed') }]);
+    hub.flush();
+    hub.ingest('calls', [{ doc: call('a', 'in-progress') }, { doc: call('a', 'completed') }]);
+    hub.flush();
+    const changes = events.filter((e) => e.type === 'changes');
+    expect(changes).toHaveLength(1);
+    expect(hub.snapshot('calls').docs).toEqual([]);
+  });
+
+  it('removes a deleted document found by its _id', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'ringing')]);
+    const { events, listener } = collect();
+    hub.subscribe('calls', {}, listener);
+    hub.ingest('calls', [
+      { id: 'id-a', doc: null },
+      { id: 'unknown', doc: null },
+    ]);
+    hub.flush();
+    expect(events[1]).toMatchObject({ type: 'changes', entries: [{ key: 'a', doc: null }] });
+    expect(hub.snapshot('calls').docs).toEqual([]);
+  });
+
+  it('replays exactly the missed entries to a subscriber that comes back with since', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'ringing')]);
+    const before = hub.cursor('calls');
+    hub.ingest('calls', [{ doc: call('b', 'queued') }]);
+    hub.flush();
+    hub.ingest('calls', [{ doc: call('a', 'in-progress') }]);
+    hub.flush();
+    const { events, listener } = collect();
+    const sub = hub.subscribe('calls', { since: before }, listener);
+    expect(sub.mode).toBe('replay');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'changes', replay: true, fromSeq: before.seq + 1 });
+    if (events[0]!.type !== 'changes') return;
+    expect(events[0]!.entries.map((e) => [e.key, e.doc?.status])).toEqual([
+      ['b', 'queued'],
+      ['a', 'in-progress'],
+    ]);
+  });
+
+  it('replays nothing when the subscriber is up to date', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'ringing')]);
+    const { events, listener } = collect();
+    const sub = hub.subscribe('calls', { since: hub.cursor('calls') }, listener);
+    expect(sub.mode).toBe('replay');
+    expect(events).toEqual([]);
+  });
+
+  it('sends a snapshot when since is older than the ring, from another epoch, or ahead', () => {
+    const hub = makeHub({ ringCapacity: 2 });
+    hub.load('calls', [call('a', 'ringing')]);
+    const old = hub.cursor('calls');
+    for (const status of ['queued', 'ringing', 'in-progress']) {
+      hub.ingest('calls', [{ doc: call('b', status) }]);
+      hub.flush();
+    }
+    for (const since of [
+      old,
+      { epoch: 'other', seq: hub.seq('calls') },
+      { epoch: hub.epoch, seq: hub.seq('calls') + 5 },
+    ]) {
+      const { events, listener } = collect();
+      const sub = hub.subscribe('calls', { since }, listener);
+      expect(sub.mode).toBe('snapshot');
+      expect(events.map((e) => e.type)).toEqual(['snapshot']);
+      sub();
+    }
+  });
+
+  it('starts a new epoch on reset and resyncs every subscriber of both streams', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'ringing')]);
+    const calls = collect();
+    const campaigns = collect();
+    hub.subscribe('calls', {}, calls.listener);
+    hub.subscribe('campaigns', {}, campaigns.listener);
+    const oldEpoch = hub.epoch;
+    hub.reset('calls', [call('z', 'queued')], 'history lost');
+    expect(hub.epoch).not.toBe(oldEpoch);
+    expect(hub.seq('calls')).toBe(0);
+    expect(calls.events.at(-1)).toMatchObject({ type: 'snapshot', epoch: hub.epoch, seq: 0 });
+    expect((calls.events.at(-1) as { resync?: string }).resync).toMatch(/history lost/);
+    expect(campaigns.events.at(-1)).toMatchObject({ type: 'snapshot', epoch: hub.epoch });
+    expect(hub.snapshot('calls').docs.map((d) => d.callSid)).toEqual(['z']);
+    hub.ingest('calls', [{ doc: call('z', 'ringing') }]);
+    hub.flush();
+    expect(calls.events.at(-1)).toMatchObject({ type: 'changes', fromSeq: 1, seq: 1 });
+  });
+
+  describe('backpressure', () => {
+    function fakeSocket() {
+      let saturated = false;
+      let drain: (() => void) | null = null;
+      const backpressure: SubscriberBackpressure = {
+        isSaturated: () => saturated,
+        onDrain: (listener) => {
+          drain = listener;
+          return () => {
+            drain = null;
+          };
+        },
+      };
+      return {
+        backpressure,
+        saturate: () => (saturated = true),
+        drain: () => {
+          saturated = false;
+          const fire = drain;
+          drain = null;
+          fire?.();
+        },
+      };
+    }
+
+    it('holds a slow subscriber without buffering for it, then catches it up from the ring', () => {
+      const hub = makeHub({ ringCapacity: 100 });
+      const slow = fakeSocket();
+      const slowEvents = collect();
+      const fastEvents = collect();
+      hub.subscribe('calls', { backpressure: slow.backpressure }, slowEvents.listener);
+      hub.subscribe('calls', {}, fastEvents.listener);
+      slow.saturate();
+      for (let i = 0; i < 10; i++) {
+        hub.ingest('calls', [{ doc: call(`c${i}`, 'queued') }]);
+        hub.flush();
+      }
+      expect(slowEvents.events.map((e) => e.type)).toEqual(['snapshot']);
+      expect(fastEvents.events).toHaveLength(11);
+      expect(hub.counters().slowConsumerHolds).toBe(1);
+      slow.drain();
+      const last = slowEvents.events.at(-1)!;
+      expect(last).toMatchObject({ type: 'changes', replay: true, fromSeq: 1, seq: 10 });
+    });
+
+    it('gives a subscriber that fell out of the ring a fresh snapshot, memory bounded', () => {
+      const hub = makeHub({ ringCapacity: 5 });
+      const slow = fakeSocket();
+      const { events, listener } = collect();
+      hub.subscribe('calls', { backpressure: slow.backpressure }, listener);
+      slow.saturate();
+      for (let i = 0; i < 1000; i++) {
+        hub.ingest('calls', [{ doc: call(`c${i % 50}`, i % 2 ? 'ringing' : 'queued') }]);
+        hub.flush();
+      }
+      // Nothing queued per subscriber: only the shared ring, which is bounded.
+      expect(events).toHaveLength(1);
+      slow.drain();
+      expect(events).toHaveLength(2);
+      const snap = events[1]!;
+      expect(snap).toMatchObject({ type: 'snapshot', seq: 1000 });
+      expect((snap as { resync?: string }).resync).toMatch(/slow consumer/);
+      expect(hub.counters().slowConsumerResyncs).toBe(1);
+    });
+  });
+
+  it('keeps serving the others when a listener throws', () => {
+    const errors: unknown[] = [];
+    const hub = makeHub({ onListenerError: (e) => errors.push(e) });
+    hub.subscribe('calls', {}, (event) => {
+      if (event.type === 'changes') throw new Error('boom');
+    });
+    const good = collect();
+    hub.subscribe('calls', {}, good.listener);
+    hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
+    hub.flush();
+    expect(good.events).toHaveLength(2);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('drops changes without a key and counts them', () => {
+    const hub = makeHub();
+    hub.ingest('calls', [{ doc: { status: 'ringing' } }]);
+    hub.flush();
+    expect(hub.counters()).toMatchObject({ eventsIn: 1, eventsDropped: 1, entriesOut: 0 });
+  });
+});

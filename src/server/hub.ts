@@ -1,0 +1,391 @@
+import { STREAMS, type SinceCursor, type StreamName } from '../shared/protocol/events';
+import type {
+  HubChange,
+  HubCounters,
+  HubEntry,
+  HubEvent,
+  HubListener,
+  HubOptions,
+  HubSubscribeOptions,
+  HubSubscription,
+  JsonDocument,
+} from './hub-types';
+import { ReplayRing } from './replay-ring';
+import { keyOf, STREAM_RULES } from './stream-rules';
+
+interface Subscriber {
+  listener: HubListener;
+  options: HubSubscribeOptions;
+  /** Epoch and seq of the last event delivered. */
+  epoch: string;
+  seq: number;
+  /** Held back: its buffer is full; catches up on drain. */
+  held: boolean;
+  disposeDrain?: () => void;
+}
+
+interface StreamState {
+  docs: Map<string, JsonDocument>;
+  idToKey: Map<string, string>;
+  /** Keys that left the active set for good (calls), oldest first; bounded. */
+  ended: Map<string, true>;
+  pending: Map<string, { doc: JsonDocument | null; at: number }>;
+  seq: number;
+  ring: ReplayRing<HubEntry>;
+  subscribers: Set<Subscriber>;
+}
+
+function defaultEpoch(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * The authoritative state of active calls and campaigns, with an epoch, a per-stream seq and a
+ * bounded replay ring. Changes are coalesced per key and flushed at once when idle, at most
+ * every `flushIntervalMs` under load. Subscribers are called synchronously; one whose socket
+ * is saturated is held back (memory stays bounded: only its cursor is kept) and catches up
+ * from the ring on drain, or gets a snapshot when the ring no longer covers it.
+ */
+export class Hub {
+  private epochId: string;
+  private readonly streams: Record<StreamName, StreamState>;
+  private readonly flushIntervalMs: number;
+  private readonly endedMemory: number;
+  private readonly now: () => number;
+  private readonly newEpoch: () => string;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushImmediate: ReturnType<typeof setImmediate> | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
+  private readonly onListenerError: ((error: unknown) => void) | undefined;
+  private readonly stats = {
+    eventsIn: 0,
+    eventsDropped: 0,
+    batchesOut: 0,
+    entriesOut: 0,
+    deliveries: 0,
+    snapshotsSent: 0,
+    replaysSent: 0,
+    slowConsumerHolds: 0,
+    slowConsumerResyncs: 0,
+    epochBumps: 0,
+    listenerErrors: 0,
+    lastFlushLagMs: 0,
+    maxFlushLagMs: 0,
+  };
+
+  constructor(options: HubOptions = {}) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 16;
+    this.endedMemory = options.endedMemory ?? 50_000;
+    this.now = options.now ?? Date.now;
+    this.newEpoch = options.newEpoch ?? defaultEpoch;
+    this.onListenerError = options.onListenerError;
+    this.epochId = this.newEpoch();
+    const capacity = options.ringCapacity ?? 10_000;
+    const make = (): StreamState => ({
+      docs: new Map(),
+      idToKey: new Map(),
+      ended: new Map(),
+      pending: new Map(),
+      seq: 0,
+      ring: new ReplayRing<HubEntry>(capacity),
+      subscribers: new Set(),
+    });
+    this.streams = { calls: make(), campaigns: make() };
+  }
+
+  get epoch(): string {
+    return this.epochId;
+  }
+
+  seq(stream: StreamName): number {
+    return this.streams[stream].seq;
+  }
+
+  cursor(stream: StreamName): SinceCursor {
+    return { epoch: this.epochId, seq: this.streams[stream].seq };
+  }
+
+  /** The active documents as of the last flush, with the cursor they correspond to. */
+  snapshot(stream: StreamName): { epoch: string; seq: number; docs: JsonDocument[] } {
+    const state = this.streams[stream];
+    return { epoch: this.epochId, seq: state.seq, docs: [...state.docs.values()] };
+  }
+
+  /** Key of the held document whose `_id` is `id` (deletes carry only the `_id`). */
+  keyForId(stream: StreamName, id: string): string | undefined {
+    return this.streams[stream].idToKey.get(id);
+  }
+
+  counters(): HubCounters {
+    let subscribers = 0;
+    let pending = 0;
+    for (const name of STREAMS) {
+      subscribers += this.streams[name].subscribers.size;
+      pending += this.streams[name].pending.size;
+    }
+    return { ...this.stats, subscribers, pending };
+  }
+
+  /** Hands changes to the hub; they reach subscribers at the next flush. */
+  ingest(stream: StreamName, changes: readonly HubChange[]): void {
+    if (this.closed) return;
+    const state = this.streams[stream];
+    const at = this.now();
+    for (const change of changes) {
+      this.stats.eventsIn += 1;
+      const key =
+        (change.doc ? keyOf(stream, change.doc) : null) ??
+        change.key ??
+        (change.id !== undefined ? state.idToKey.get(change.id) : undefined);
+      if (key == null) {
+        this.stats.eventsDropped += 1;
+        continue;
+      }
+      const previous = state.pending.get(key);
+      state.pending.set(key, { doc: change.doc, at: previous?.at ?? at });
+    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * Replaces a stream's state wholesale (after history was lost or the stream invalidated) and
+   * starts a new epoch: seqs restart at 0 on both streams, rings are cleared, and every
+   * subscriber gets a snapshot marked `resync`.
+   */
+  reset(stream: StreamName, docs: readonly JsonDocument[], reason: string): void {
+    if (this.closed) return;
+    this.flush();
+    const state = this.streams[stream];
+    state.docs.clear();
+    state.idToKey.clear();
+    for (const doc of docs) {
+      const key = keyOf(stream, doc);
+      if (key !== null && STREAM_RULES[stream].isActive(doc)) this.hold(state, key, doc);
+    }
+    this.epochId = this.newEpoch();
+    this.stats.epochBumps += 1;
+    for (const name of STREAMS) {
+      const s = this.streams[name];
+      s.seq = 0;
+      s.ring.clear();
+      for (const sub of s.subscribers) {
+        if (sub.held) continue; // gets the new epoch's snapshot when it drains
+        this.deliverSnapshot(name, sub, `new epoch: ${reason}`);
+      }
+    }
+  }
+
+  /**
+   * Loads an initial state without bumping the epoch (the watcher's first snapshot, or its
+   * reconciliation): each document goes through the normal change path.
+   */
+  load(stream: StreamName, docs: readonly JsonDocument[]): void {
+    this.ingest(
+      stream,
+      docs.map((doc) => ({ doc })),
+    );
+    this.flush();
+  }
+
+  subscribe(
+    stream: StreamName,
+    options: HubSubscribeOptions,
+    listener: HubListener,
+  ): HubSubscription {
+    const state = this.streams[stream];
+    const sub: Subscriber = { listener, options, epoch: this.epochId, seq: 0, held: false };
+    let mode: 'replay' | 'snapshot' = 'snapshot';
+    const since = options.since;
+    const replay =
+      since && since.epoch === this.epochId ? state.ring.after(since.seq, state.seq) : null;
+    if (replay) {
+      mode = 'replay';
+      sub.seq = since!.seq;
+      if (replay.length > 0) this.deliverChanges(stream, sub, replay, true);
+    } else {
+      this.deliverSnapshot(stream, sub);
+    }
+    state.subscribers.add(sub);
+    const unsubscribe = () => {
+      sub.disposeDrain?.();
+      state.subscribers.delete(sub);
+    };
+    return Object.assign(unsubscribe, { mode, epoch: this.epochId, seq: state.seq });
+  }
+
+  /** Applies pending changes now (also called by the flush timer). */
+  flush(): void {
+    this.clearTimers();
+    this.lastFlushAt = this.now();
+    for (const name of STREAMS) this.flushStream(name);
+  }
+
+  /** Stops timers and drops subscribers; the hub accepts nothing after. */
+  close(): void {
+    this.closed = true;
+    this.clearTimers();
+    for (const name of STREAMS) {
+      for (const sub of this.streams[name].subscribers) sub.disposeDrain?.();
+      this.streams[name].subscribers.clear();
+      this.streams[name].pending.clear();
+    }
+  }
+
+  private clearTimers(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
+    this.flushTimer = null;
+    this.flushImmediate = null;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.flushImmediate || this.closed) return;
+    const wait = this.lastFlushAt + this.flushIntervalMs - this.now();
+    if (wait <= 0) {
+      // Idle: flush once the current burst of synchronous ingests is done.
+      this.flushImmediate = setImmediate(() => this.flush());
+    } else {
+      this.flushTimer = setTimeout(() => this.flush(), wait);
+    }
+  }
+
+  private hold(state: StreamState, key: string, doc: JsonDocument): void {
+    state.docs.set(key, doc);
+    if (typeof doc._id === 'string') state.idToKey.set(doc._id, key);
+  }
+
+  private release(state: StreamState, key: string): void {
+    const doc = state.docs.get(key);
+    if (doc && typeof doc._id === 'string') state.idToKey.delete(doc._id);
+    state.docs.delete(key);
+  }
+
+  private remember(state: StreamState, key: string): void {
+    state.ended.delete(key);
+    state.ended.set(key, true);
+    if (state.ended.size > this.endedMemory) {
+      const oldest = state.ended.keys().next().value;
+      if (oldest !== undefined) state.ended.delete(oldest);
+    }
+  }
+
+  /** Decides what one coalesced change means for the active set; null: nothing to send. */
+  private apply(stream: StreamName, key: string, doc: JsonDocument | null): HubEntry | null {
+    const state = this.streams[stream];
+    const rules = STREAM_RULES[stream];
+    const held = state.docs.has(key);
+    if (doc === null) {
+      if (!held) return null;
+      this.release(state, key);
+      return { seq: 0, key, doc: null };
+    }
+    if (rules.isActive(doc)) {
+      // A terminal call never changes again: an active version arriving later is stale.
+      if (rules.endIsFinal && state.ended.has(key)) return null;
+      this.hold(state, key, doc);
+      return { seq: 0, key, doc };
+    }
+    if (held) {
+      this.release(state, key);
+      this.remember(state, key);
+      return { seq: 0, key, doc };
+    }
+    // Ended before we saw it active (or a late update of an ended one): send it once.
+    if (state.ended.has(key)) return null;
+    this.remember(state, key);
+    return { seq: 0, key, doc };
+  }
+
+  private flushStream(stream: StreamName): void {
+    const state = this.streams[stream];
+    if (state.pending.size === 0) return;
+    const now = this.now();
+    let oldest = now;
+    const entries: HubEntry[] = [];
+    for (const [key, change] of state.pending) {
+      oldest = Math.min(oldest, change.at);
+      const entry = this.apply(stream, key, change.doc);
+      if (!entry) {
+        this.stats.eventsDropped += 1;
+        continue;
+      }
+      state.seq += 1;
+      entry.seq = state.seq;
+      state.ring.push(entry);
+      entries.push(entry);
+    }
+    state.pending.clear();
+    this.stats.lastFlushLagMs = now - oldest;
+    this.stats.maxFlushLagMs = Math.max(this.stats.maxFlushLagMs, now - oldest);
+    if (entries.length === 0) return;
+    this.stats.batchesOut += 1;
+    this.stats.entriesOut += entries.length;
+    for (const sub of state.subscribers) {
+      if (sub.held) continue;
+      if (sub.options.backpressure?.isSaturated()) {
+        this.holdBack(stream, sub);
+        continue;
+      }
+      this.deliverChanges(stream, sub, entries, false);
+    }
+  }
+
+  private holdBack(stream: StreamName, sub: Subscriber): void {
+    sub.held = true;
+    this.stats.slowConsumerHolds += 1;
+    sub.disposeDrain = sub.options.backpressure!.onDrain(() => {
+      sub.disposeDrain = undefined;
+      sub.held = false;
+      if (!this.streams[stream].subscribers.has(sub) || this.closed) return;
+      this.catchUp(stream, sub);
+    });
+  }
+
+  private catchUp(stream: StreamName, sub: Subscriber): void {
+    const state = this.streams[stream];
+    if (sub.epoch !== this.epochId) {
+      this.deliverSnapshot(stream, sub, 'new epoch while the client was behind');
+      return;
+    }
+    const missed = state.ring.after(sub.seq, state.seq);
+    if (missed === null) {
+      this.stats.slowConsumerResyncs += 1;
+      this.deliverSnapshot(stream, sub, 'slow consumer: fell behind the replay buffer');
+    } else if (missed.length > 0) {
+      this.deliverChanges(stream, sub, missed, true);
+    }
+  }
+
+  private deliverSnapshot(stream: StreamName, sub: Subscriber, resync?: string): void {
+    const snap = this.snapshot(stream);
+    sub.epoch = snap.epoch;
+    sub.seq = snap.seq;
+    this.stats.snapshotsSent += 1;
+    this.send(sub, { type: 'snapshot', stream, ...snap, ...(resync ? { resync } : {}) });
+  }
+
+  private deliverChanges(
+    stream: StreamName,
+    sub: Subscriber,
+    entries: HubEntry[],
+    replay: boolean,
+  ): void {
+    const fromSeq = entries[0]!.seq;
+    const seq = entries[entries.length - 1]!.seq;
+    sub.seq = seq;
+    if (replay) this.stats.replaysSent += 1;
+    this.send(sub, { type: 'changes', stream, epoch: this.epochId, fromSeq, seq, entries, replay });
+  }
+
+  private send(sub: Subscriber, event: HubEvent): void {
+    this.stats.deliveries += 1;
+    try {
+      sub.listener(event);
+    } catch (error) {
+      // One broken subscriber must not stop the others.
+      this.stats.listenerErrors += 1;
+      this.onListenerError?.(error);
+    }
+  }
+}
