@@ -1,0 +1,312 @@
+import type { Alert, AlertKind, AlertThresholds } from '../../shared/alerts-types';
+import { applyFeedMessage, initialFeedState } from '../../shared/feed/reducer';
+import {
+  DEFAULT_FEED_OPTIONS,
+  type FeedMessage,
+  type FeedOptions,
+  type FeedState,
+  type FeedTransition,
+} from '../../shared/feed/types';
+import type { Logger } from '../../shared/log';
+import type {
+  ConnectionState,
+  FeedMode,
+  MonitorDelta,
+  MonitorSnapshot,
+} from '../../shared/monitor';
+import { STREAMS, type StreamName } from '../../shared/protocol/events';
+import type { Settings } from '../../shared/settings';
+import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
+import type { AlertsPort } from './alerts-port';
+import type { MonitorClock, TimerHandle } from './clock';
+import { initialConnection, nextConnection, sameConnection } from './connection';
+import { DeltaBatcher } from './delta-batcher';
+
+/**
+ * The monitor core: one per window of truth (the Electron main process, a web dashboard
+ * page, the e2e harness). It applies a Feed's messages with the shared reducer, asks the
+ * feed to resync when the reducer finds a hole, ticks time with one timer (lingering
+ * terminal calls leave, duration alerts fire, staleness shows), runs the alert engine, and
+ * hands out batched MonitorDeltas: everything that changed inside `batchMs` goes out as one.
+ */
+
+export type NotificationPrefs = Settings['notifications'];
+
+export interface FeedSource {
+  feed: Feed;
+  mode: FeedMode;
+  /** For display until the feed reports its own status. */
+  target: string;
+}
+
+export interface MonitorCoreOptions extends FeedSource {
+  alerts: AlertsPort;
+  clock: MonitorClock;
+  logger: Logger;
+  feedOptions?: FeedOptions;
+  notifications?: NotificationPrefs;
+  /** Flush window for deltas (ms). */
+  batchMs?: number;
+  /** Time tick (ms): linger, duration alerts, staleness. */
+  tickMs?: number;
+}
+
+export interface MonitorCore {
+  getSnapshot(): MonitorSnapshot;
+  onDidChange(listener: (delta: MonitorDelta) => void): Unsubscribe;
+  /** New alerts a user should be told about (notification preferences and pause applied). */
+  onDidRaiseAlert(listener: (alert: Alert) => void): Unsubscribe;
+  acknowledgeAlert(alertId: string): boolean;
+  acknowledgeAllAlerts(): void;
+  snoozeAlert(alertId: string, minutes: number): boolean;
+  pauseAlerts(minutes: number): void;
+  setThresholds(thresholds: AlertThresholds): void;
+  setNotifications(prefs: NotificationPrefs): void;
+  retryConnection(): void;
+  /** Stops the old feed (awaited), resets the state, starts the new one. */
+  switchFeed(source: FeedSource): Promise<void>;
+  /** Stops the feed and every timer; the core is done after. */
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_BATCH_MS = 50;
+export const DEFAULT_TICK_MS = 1_000;
+
+export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
+  const { clock, alerts } = options;
+  const log = options.logger.child('monitor');
+  const feedOptions = options.feedOptions ?? DEFAULT_FEED_OPTIONS;
+  const batchMs = options.batchMs ?? DEFAULT_BATCH_MS;
+  const tickMs = options.tickMs ?? DEFAULT_TICK_MS;
+  let notifications: NotificationPrefs | undefined = options.notifications;
+
+  let source: FeedSource = { feed: options.feed, mode: options.mode, target: options.target };
+  let state: FeedState = initialFeedState();
+  let connection: ConnectionState = initialConnection(source.mode, source.target, clock.now());
+  let feedStatus: FeedStatus | null = null;
+  let alertsPausedUntil: number | null = null;
+  const resyncAsked = new Set<StreamName>();
+  const batcher = new DeltaBatcher();
+  const changeListeners = new Set<(delta: MonitorDelta) => void>();
+  const alertListeners = new Set<(alert: Alert) => void>();
+  let feedSubscriptions: Unsubscribe[] = [];
+  let flushTimer: TimerHandle | null = null;
+  let tickTimer: TimerHandle | null = null;
+  let disposed = false;
+
+  const snapshot = (): MonitorSnapshot => ({
+    calls: Object.values(state.calls),
+    campaigns: Object.values(state.campaigns),
+    connection,
+    alerts: alerts.list(),
+    alertsPausedUntil,
+    at: clock.now(),
+  });
+
+  const emit = <T>(listeners: Set<(value: T) => void>, value: T, what: string) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(value);
+      } catch (error) {
+        log.error(`a ${what} listener threw`, { error });
+      }
+    }
+  };
+
+  const flush = () => {
+    flushTimer = null;
+    const delta = batcher.flush(state, {
+      connection,
+      alerts: alerts.list(),
+      alertsPausedUntil,
+      snapshot,
+      at: clock.now(),
+    });
+    if (delta) emit(changeListeners, delta, 'change');
+  };
+
+  const scheduleFlush = () => {
+    if (disposed || flushTimer !== null || batcher.isEmpty) return;
+    flushTimer = clock.setTimeout(flush, batchMs);
+  };
+
+  const notifies = (alert: Alert, now: number): boolean => {
+    if (alertsPausedUntil !== null && now < alertsPausedUntil) return false;
+    if (alert.snoozedUntil !== undefined && now < alert.snoozedUntil) return false;
+    if (!notifications) return true;
+    return notifications.enabled && notifications.kinds[alert.kind as AlertKind] === true;
+  };
+
+  const runAlerts = (before: FeedState, transition: FeedTransition | null) => {
+    const now = clock.now();
+    let result: ReturnType<AlertsPort['observe']>;
+    try {
+      result = alerts.observe({ before, transition, connection, now });
+    } catch (error) {
+      log.error('the alert engine failed; alerts are not evaluated for this change', { error });
+      return;
+    }
+    if (result.changed) batcher.markAlerts();
+    for (const alert of result.raised) {
+      if (notifies(alert, now)) emit(alertListeners, alert, 'alert');
+    }
+  };
+
+  const awaitingSnapshot = () =>
+    resyncAsked.size > 0 || STREAMS.some((s) => !state.cursors[s].synced);
+
+  const refreshConnection = () => {
+    const next = nextConnection(connection, {
+      feed: feedStatus,
+      awaitingSnapshot: awaitingSnapshot(),
+      lastEventAt: state.lastEventAt,
+      now: clock.now(),
+    });
+    if (sameConnection(next, connection)) return false;
+    connection = next;
+    batcher.markConnection();
+    return true;
+  };
+
+  const apply = (message: FeedMessage) => {
+    if (disposed) return;
+    const before = state;
+    let transition: FeedTransition;
+    try {
+      transition = applyFeedMessage(state, message, feedOptions);
+    } catch (error) {
+      log.error('the reducer rejected a message; it was not applied', {
+        error,
+        kind: message.kind,
+      });
+      return;
+    }
+    state = transition.state;
+    batcher.addChanges(transition.changes);
+    for (const stream of STREAMS) {
+      const reason = state.resyncNeeded[stream];
+      if (reason === undefined) {
+        if (state.cursors[stream].synced) resyncAsked.delete(stream);
+      } else if (!resyncAsked.has(stream)) {
+        resyncAsked.add(stream);
+        log.warn('asking the feed for a fresh snapshot', { stream, reason });
+        source.feed.resync(stream, reason);
+      }
+    }
+    refreshConnection();
+    if (transition.state !== before || message.kind === 'tick') runAlerts(before, transition);
+    scheduleFlush();
+  };
+
+  const tick = () => {
+    tickTimer = null;
+    if (disposed) return;
+    apply({ kind: 'tick', now: clock.now() });
+    scheduleFlush();
+    tickTimer = clock.setTimeout(tick, tickMs);
+  };
+
+  const attach = (next: FeedSource) => {
+    const { feed } = next;
+    feedSubscriptions = [
+      feed.onMessage((message) => apply(message)),
+      feed.onStatus((status) => {
+        if (disposed || source.feed !== feed) return;
+        feedStatus = status;
+        if (refreshConnection()) {
+          runAlerts(state, null);
+          scheduleFlush();
+        }
+      }),
+      feed.onProblem((problem) => log.warn('the feed reported bad input', { problem })),
+    ];
+    feed.start();
+  };
+
+  const detach = async () => {
+    for (const unsubscribe of feedSubscriptions.splice(0)) unsubscribe();
+    try {
+      await source.feed.stop();
+    } catch (error) {
+      log.error('the feed did not stop cleanly', { error });
+    }
+  };
+
+  attach(source);
+  tickTimer = clock.setTimeout(tick, tickMs);
+
+  return {
+    getSnapshot: snapshot,
+    onDidChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    onDidRaiseAlert(listener) {
+      alertListeners.add(listener);
+      return () => alertListeners.delete(listener);
+    },
+    acknowledgeAlert(alertId) {
+      const found = alerts.acknowledge(alertId, clock.now());
+      if (found) {
+        batcher.markAlerts();
+        scheduleFlush();
+      }
+      return found;
+    },
+    acknowledgeAllAlerts() {
+      if (alerts.acknowledgeAll(clock.now())) {
+        batcher.markAlerts();
+        scheduleFlush();
+      }
+    },
+    snoozeAlert(alertId, minutes) {
+      const now = clock.now();
+      const found = alerts.snooze(alertId, now + minutes * 60_000, now);
+      if (found) {
+        batcher.markAlerts();
+        scheduleFlush();
+      }
+      return found;
+    },
+    pauseAlerts(minutes) {
+      alertsPausedUntil = clock.now() + minutes * 60_000;
+      batcher.markPaused();
+      scheduleFlush();
+    },
+    setThresholds(thresholds) {
+      alerts.setThresholds(thresholds);
+      runAlerts(state, null);
+      scheduleFlush();
+    },
+    setNotifications(prefs) {
+      notifications = prefs;
+    },
+    retryConnection() {
+      source.feed.retryNow();
+    },
+    async switchFeed(next) {
+      if (disposed) throw new Error('the monitor core is disposed');
+      log.info('switching feed', { from: source.mode, to: next.mode, target: next.target });
+      await detach();
+      source = next;
+      state = initialFeedState();
+      resyncAsked.clear();
+      feedStatus = null;
+      connection = initialConnection(next.mode, next.target, clock.now());
+      batcher.markReset();
+      attach(next);
+      runAlerts(initialFeedState(), null);
+      scheduleFlush();
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (flushTimer !== null) clock.clearTimeout(flushTimer);
+      if (tickTimer !== null) clock.clearTimeout(tickTimer);
+      flushTimer = tickTimer = null;
+      changeListeners.clear();
+      alertListeners.clear();
+      await detach();
+    },
+  };
+}
