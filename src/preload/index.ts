@@ -1,4 +1,5 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import { createPreloadApi } from './api';
 
-// Placeholder surface; the typed CallboardApi arrives with the desktop app work.
-contextBridge.exposeInMainWorld('callboard', {});
+// The only thing the renderer gets: window.callboard, one function per operation.
+contextBridge.exposeInMainWorld('callboard', createPreloadApi(ipcRenderer));
