@@ -12,6 +12,11 @@ export interface CallEntry {
   receivedAt: number;
   /** Local clock (ms) when the call turned terminal; it leaves at endedAt + terminalLingerMs. */
   endedAt?: number;
+  /**
+   * Local clock (ms) when this feed saw the call change into its current status. Absent when
+   * the call was first seen already in that status (then its startTime is the best guess).
+   */
+  statusSince?: number;
 }
 
 export interface CampaignEntry {
@@ -34,7 +39,11 @@ export interface FeedState {
   cursors: Readonly<Record<StreamName, StreamCursor>>;
   /** Streams whose history has a hole; the holder must ask for a snapshot. Value: why. */
   resyncNeeded: Readonly<Partial<Record<StreamName, string>>>;
-  /** Local clock (ms) of the last message that carried data, or null before the first. */
+  /**
+   * Local clock (ms) of the last message that changed the state (entries, cursors or resync
+   * marks), or null before the first. A message that changed nothing leaves it alone; feed
+   * liveness is the core's ConnectionState.lastEventAt.
+   */
   lastEventAt: number | null;
 }
 

@@ -1,0 +1,438 @@
+import { isActiveCampaignStatus, isTerminalStatus } from '../domain/call-status';
+import type { Call, Campaign } from '../domain/schemas';
+import type { StreamName } from '../protocol/events';
+import { sameDocument } from './same-document';
+import {
+  DEFAULT_FEED_OPTIONS,
+  type CallEntry,
+  type CampaignEntry,
+  type FeedChanges,
+  type FeedMessage,
+  type FeedOptions,
+  type FeedState,
+  type FeedTransition,
+  type StreamCursor,
+} from './types';
+
+/**
+ * The feed-state reducer shared by the desktop app, the web dashboard and `callboard tail`.
+ * Pure: the same state and message always give the same result, and a message that changes
+ * nothing returns the very same state object. Rules (ARCHITECTURE.md, "Delivery promises"):
+ * - a snapshot replaces its stream; terminal calls / ended campaigns in it are not kept;
+ * - an update upserts; a call that turns terminal stays, with `endedAt`, until a `tick` at or
+ *   after endedAt + terminalLingerMs; a terminal call never becomes active again;
+ * - v2 (epoch + seq): a batch from another epoch or after a hole is ignored and the stream is
+ *   marked `resyncNeeded`; a batch at or below the cursor is a duplicate and ignored;
+ * - seed (no seq): messages apply in order; an update older (`updatedAt`) than the held
+ *   version is ignored.
+ * Records are null-prototype objects, so a key such as `__proto__` is only ever a key.
+ */
+
+type AnyEntry = CallEntry | CampaignEntry;
+type Records<E> = Readonly<Record<string, E>>;
+
+const has = (record: object, key: string): boolean =>
+  Object.prototype.hasOwnProperty.call(record, key);
+
+function emptyRecord<E>(): Record<string, E> {
+  return Object.create(null) as Record<string, E>;
+}
+
+function copyRecord<E>(base: Records<E>): Record<string, E> {
+  return Object.assign(emptyRecord<E>(), base);
+}
+
+export function initialFeedState(): FeedState {
+  const cursor = (): StreamCursor => ({ epoch: null, seq: null, synced: false });
+  return {
+    calls: emptyRecord<CallEntry>(),
+    campaigns: emptyRecord<CampaignEntry>(),
+    cursors: { calls: cursor(), campaigns: cursor() },
+    resyncNeeded: {},
+    lastEventAt: null,
+  };
+}
+
+function noChanges(ignored?: string): FeedChanges {
+  const changes: FeedChanges = {
+    callsUpserted: [],
+    callsRemoved: [],
+    campaignsUpserted: [],
+    campaignsRemoved: [],
+    reset: [],
+  };
+  if (ignored !== undefined) changes.ignored = ignored;
+  return changes;
+}
+
+// ---- per-entity rules ---------------------------------------------------------------------
+
+interface EntityRules<D, E extends AnyEntry> {
+  key(doc: D): string;
+  doc(entry: E): D;
+  isEnded(doc: D): boolean;
+  /** Whether an ended entity can never become active again (calls: yes; campaigns: no). */
+  finalOnceEnded: boolean;
+  make(doc: D, at: number, endedAt: number | undefined, held: E | undefined): E;
+}
+
+const callRules: EntityRules<Call, CallEntry> = {
+  key: (call) => call.callSid,
+  doc: (entry) => entry.call,
+  isEnded: (call) => isTerminalStatus(call.status),
+  finalOnceEnded: true,
+  make(call, at, endedAt, held) {
+    const entry: CallEntry = { call, receivedAt: at };
+    if (endedAt !== undefined) entry.endedAt = endedAt;
+    if (held) {
+      const statusSince = held.call.status === call.status ? held.statusSince : at;
+      if (statusSince !== undefined) entry.statusSince = statusSince;
+    }
+    return entry;
+  },
+};
+
+const campaignRules: EntityRules<Campaign, CampaignEntry> = {
+  key: (campaign) => campaign.campaignId,
+  doc: (entry) => entry.campaign,
+  isEnded: (campaign) => !isActiveCampaignStatus(campaign.status),
+  finalOnceEnded: false,
+  make(campaign, at, endedAt) {
+    const entry: CampaignEntry = { campaign, receivedAt: at };
+    if (endedAt !== undefined) entry.endedAt = endedAt;
+    return entry;
+  },
+};
+
+function updatedAtMs(doc: { updatedAt?: string | null }): number | null {
+  if (typeof doc.updatedAt !== 'string') return null;
+  const ms = Date.parse(doc.updatedAt);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Copy-on-write view of one record; remembers which keys it touched. */
+class Draft<E> {
+  private copy: Record<string, E> | null = null;
+  readonly touched = new Set<string>();
+  constructor(private readonly base: Records<E>) {}
+  get(key: string): E | undefined {
+    const record = this.copy ?? this.base;
+    return has(record, key) ? record[key] : undefined;
+  }
+  set(key: string, entry: E): void {
+    this.copy ??= copyRecord(this.base);
+    this.copy[key] = entry;
+    this.touched.add(key);
+  }
+  delete(key: string): void {
+    if (this.get(key) === undefined) return;
+    this.copy ??= copyRecord(this.base);
+    delete this.copy[key];
+    this.touched.add(key);
+  }
+  result(): Records<E> {
+    return this.copy ?? this.base;
+  }
+}
+
+type UpsertOutcome = 'applied' | 'same' | 'stale';
+
+function upsert<D extends { updatedAt?: string | null }, E extends AnyEntry>(
+  rules: EntityRules<D, E>,
+  draft: Draft<E>,
+  doc: D,
+  at: number,
+  checkUpdatedAt: boolean,
+): UpsertOutcome {
+  const key = rules.key(doc);
+  const held = draft.get(key);
+  const ended = rules.isEnded(doc);
+  if (held) {
+    const heldDoc = rules.doc(held);
+    if (sameDocument(heldDoc, doc)) return 'same';
+    if (checkUpdatedAt) {
+      const heldAt = updatedAtMs(heldDoc);
+      const incomingAt = updatedAtMs(doc);
+      if (heldAt !== null && incomingAt !== null && incomingAt < heldAt) return 'stale';
+    }
+    if (rules.finalOnceEnded && held.endedAt !== undefined && !ended) return 'stale';
+    draft.set(key, rules.make(doc, at, ended ? (held.endedAt ?? at) : undefined, held));
+    return 'applied';
+  }
+  draft.set(key, rules.make(doc, at, ended ? at : undefined, undefined));
+  return 'applied';
+}
+
+function diffKeys<E>(
+  before: Records<E>,
+  after: Records<E>,
+  keys: Iterable<string>,
+): { upserted: string[]; removed: string[] } {
+  const upserted: string[] = [];
+  const removed: string[] = [];
+  for (const key of keys) {
+    const old = has(before, key) ? before[key] : undefined;
+    const now = has(after, key) ? after[key] : undefined;
+    if (now === undefined) {
+      if (old !== undefined) removed.push(key);
+    } else if (now !== old) {
+      upserted.push(key);
+    }
+  }
+  return { upserted, removed };
+}
+
+// ---- sequence checks (v2) ----------------------------------------------------------------
+
+type SequenceVerdict =
+  { apply: true; cursor: StreamCursor } | { apply: false; ignored: string; resync?: string };
+
+function checkBatchSequence(
+  cursor: StreamCursor,
+  message: { epoch?: string; fromSeq?: number; seq?: number },
+): SequenceVerdict {
+  if (message.seq === undefined) return { apply: true, cursor };
+  const { seq, epoch } = message;
+  const fromSeq = message.fromSeq ?? seq;
+  if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(fromSeq) || fromSeq > seq) {
+    const why = `invalid sequence range ${String(fromSeq)}..${String(seq)}`;
+    return { apply: false, ignored: why, resync: why };
+  }
+  if (cursor.epoch === null || cursor.seq === null) {
+    const why = `v2 batch (epoch ${String(epoch)}, seq ${seq}) before any v2 snapshot`;
+    return { apply: false, ignored: why, resync: why };
+  }
+  if (epoch !== cursor.epoch) {
+    const why = `epoch changed from ${cursor.epoch} to ${String(epoch)}`;
+    return { apply: false, ignored: why, resync: why };
+  }
+  if (seq <= cursor.seq) {
+    return { apply: false, ignored: `duplicate: seq ${fromSeq}..${seq} <= held seq ${cursor.seq}` };
+  }
+  if (fromSeq > cursor.seq + 1) {
+    const why = `gap: missed seq ${cursor.seq + 1}..${fromSeq - 1}`;
+    return { apply: false, ignored: why, resync: why };
+  }
+  return { apply: true, cursor: { ...cursor, seq } };
+}
+
+// ---- the reducer -------------------------------------------------------------------------
+
+function withResync(state: FeedState, stream: StreamName, reason: string): FeedState {
+  if (state.resyncNeeded[stream] === reason) return state;
+  return { ...state, resyncNeeded: { ...state.resyncNeeded, [stream]: reason } };
+}
+
+function sameCursor(a: StreamCursor, b: StreamCursor): boolean {
+  return a.epoch === b.epoch && a.seq === b.seq && a.synced === b.synced;
+}
+
+function finish(
+  state: FeedState,
+  stream: StreamName,
+  records: Records<AnyEntry>,
+  cursor: StreamCursor,
+  clearResync: boolean,
+  at: number | null,
+): FeedState {
+  const sameRecords = state[stream] === records;
+  const cursorSame = sameCursor(state.cursors[stream], cursor);
+  const resyncSame = !clearResync || state.resyncNeeded[stream] === undefined;
+  // A message that changed nothing leaves lastEventAt alone too, so replays are no-ops.
+  if (sameRecords && cursorSame && resyncSame) return state;
+  const lastEventAt = at === null ? state.lastEventAt : Math.max(state.lastEventAt ?? at, at);
+  let resyncNeeded = state.resyncNeeded;
+  if (!resyncSame) {
+    const copy = { ...state.resyncNeeded };
+    delete copy[stream];
+    resyncNeeded = copy;
+  }
+  return {
+    ...state,
+    [stream]: records,
+    cursors: cursorSame ? state.cursors : { ...state.cursors, [stream]: cursor },
+    resyncNeeded,
+    lastEventAt,
+  };
+}
+
+function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEntry>(
+  state: FeedState,
+  stream: StreamName,
+  rules: EntityRules<D, E>,
+  docs: readonly D[],
+  message: { epoch?: string; seq?: number; at: number },
+): FeedTransition {
+  const before = state[stream] as unknown as Records<E>;
+  const cursor = state.cursors[stream];
+  if (
+    message.seq !== undefined &&
+    message.epoch !== undefined &&
+    cursor.epoch === message.epoch &&
+    cursor.seq !== null &&
+    message.seq < cursor.seq
+  ) {
+    return { state, changes: noChanges(`stale snapshot: seq ${message.seq} < held ${cursor.seq}`) };
+  }
+  const next = emptyRecord<E>();
+  for (const doc of docs) {
+    if (rules.isEnded(doc)) continue;
+    const key = rules.key(doc);
+    const held = has(before, key) ? before[key] : undefined;
+    next[key] =
+      held && held.endedAt === undefined && sameDocument(rules.doc(held), doc)
+        ? held
+        : rules.make(doc, message.at, undefined, held);
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(next)]);
+  const diff = diffKeys(before, next, keys);
+  const unchanged = diff.upserted.length === 0 && diff.removed.length === 0;
+  const records = unchanged ? before : next;
+  const v2 = message.seq !== undefined && message.epoch !== undefined;
+  const newCursor: StreamCursor = {
+    epoch: v2 ? message.epoch! : null,
+    seq: v2 ? message.seq! : null,
+    synced: true,
+  };
+  const nextState = finish(state, stream, records, newCursor, true, message.at);
+  return { state: nextState, changes: toChanges(stream, diff, [stream]) };
+}
+
+function toChanges(
+  stream: StreamName,
+  diff: { upserted: string[]; removed: string[] },
+  reset: StreamName[] = [],
+  ignored?: string,
+): FeedChanges {
+  const changes = noChanges(ignored);
+  changes.reset = reset;
+  if (stream === 'calls') {
+    changes.callsUpserted = diff.upserted;
+    changes.callsRemoved = diff.removed;
+  } else {
+    changes.campaignsUpserted = diff.upserted;
+    changes.campaignsRemoved = diff.removed;
+  }
+  return changes;
+}
+
+function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>(
+  state: FeedState,
+  stream: StreamName,
+  rules: EntityRules<D, E>,
+  docs: readonly D[],
+  removed: readonly { key: string; reason: 'terminal' | 'deleted' }[],
+  message: { epoch?: string; fromSeq?: number; seq?: number; at: number },
+): FeedTransition {
+  const verdict = checkBatchSequence(state.cursors[stream], message);
+  if (!verdict.apply) {
+    const next = verdict.resync ? withResync(state, stream, verdict.resync) : state;
+    return { state: next, changes: noChanges(verdict.ignored) };
+  }
+  const before = state[stream] as unknown as Records<E>;
+  const draft = new Draft<E>(before);
+  const seed = message.seq === undefined;
+  const stale: string[] = [];
+  for (const doc of docs) {
+    if (upsert(rules, draft, doc, message.at, seed) === 'stale') stale.push(rules.key(doc));
+  }
+  let removalsApplied = 0;
+  for (const removal of removed) {
+    const held = draft.get(removal.key);
+    if (!held) continue;
+    if (removal.reason === 'deleted') {
+      draft.delete(removal.key);
+      removalsApplied++;
+    } else if (held.endedAt === undefined) {
+      draft.set(removal.key, { ...held, endedAt: message.at });
+      removalsApplied++;
+    }
+  }
+  const diff = diffKeys(before, draft.result(), draft.touched);
+  const allStale = stale.length > 0 && stale.length === docs.length && removalsApplied === 0;
+  const ignored = allStale ? `stale: older than held version (${stale.join(', ')})` : undefined;
+  const nextState =
+    allStale && seed
+      ? state
+      : finish(state, stream, draft.result(), verdict.cursor, false, message.at);
+  return { state: nextState, changes: toChanges(stream, diff, [], ignored) };
+}
+
+function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTransition {
+  const sweep = <E extends AnyEntry>(records: Records<E>) => {
+    const draft = new Draft<E>(records);
+    for (const key of Object.keys(records)) {
+      const entry = records[key]!;
+      if (entry.endedAt !== undefined && now - entry.endedAt >= options.terminalLingerMs) {
+        draft.delete(key);
+      }
+    }
+    return { records: draft.result(), removed: [...draft.touched] };
+  };
+  const calls = sweep(state.calls);
+  const campaigns = sweep(state.campaigns);
+  const changes = noChanges();
+  changes.callsRemoved = calls.removed;
+  changes.campaignsRemoved = campaigns.removed;
+  if (calls.removed.length === 0 && campaigns.removed.length === 0) return { state, changes };
+  return { state: { ...state, calls: calls.records, campaigns: campaigns.records }, changes };
+}
+
+/** Applies one message. Returns the same state object when the message changed nothing. */
+export function applyFeedMessage(
+  state: FeedState,
+  message: FeedMessage,
+  options: FeedOptions = DEFAULT_FEED_OPTIONS,
+): FeedTransition {
+  switch (message.kind) {
+    case 'tick':
+      return applyTick(state, message.now, options);
+    case 'snapshot':
+      return message.stream === 'calls'
+        ? applySnapshot(state, 'calls', callRules, message.calls, message)
+        : applySnapshot(state, 'campaigns', campaignRules, message.campaigns, message);
+    case 'batch':
+      return message.stream === 'calls'
+        ? applyBatch(
+            state,
+            'calls',
+            callRules,
+            message.calls,
+            message.removed.map((r) => ({ key: r.callSid, reason: r.reason })),
+            message,
+          )
+        : applyBatch(
+            state,
+            'campaigns',
+            campaignRules,
+            message.campaigns,
+            message.removed.map((r) => ({ key: r.campaignId, reason: r.reason })),
+            message,
+          );
+  }
+}
+
+/**
+ * Calls that turned terminal in a transition (were active or unknown before, hold `endedAt`
+ * now): what the outcome window and the call-failed alert feed on.
+ */
+export function callsEndedBy(before: FeedState, transition: FeedTransition): CallEntry[] {
+  const ended: CallEntry[] = [];
+  for (const key of transition.changes.callsUpserted) {
+    const now = has(transition.state.calls, key) ? transition.state.calls[key] : undefined;
+    const old = has(before.calls, key) ? before.calls[key] : undefined;
+    if (now?.endedAt !== undefined && old?.endedAt === undefined) ended.push(now);
+  }
+  return ended;
+}
+
+/** Campaigns that ended in a transition (status became an ended one). */
+export function campaignsEndedBy(before: FeedState, transition: FeedTransition): CampaignEntry[] {
+  const ended: CampaignEntry[] = [];
+  for (const key of transition.changes.campaignsUpserted) {
+    const now = has(transition.state.campaigns, key) ? transition.state.campaigns[key] : undefined;
+    const old = has(before.campaigns, key) ? before.campaigns[key] : undefined;
+    if (now?.endedAt !== undefined && old?.endedAt === undefined) ended.push(now);
+  }
+  return ended;
+}
