@@ -1,0 +1,62 @@
+import type { CallboardApi, IpcResult } from '../../shared/ipc';
+
+declare global {
+  interface Window {
+    /** Exposed by the Electron preload; absent in the web dashboard. */
+    callboard?: CallboardApi;
+  }
+}
+
+/** An API that answers every call with the reason it cannot work, so the screen can say so. */
+export function createUnavailableApi(reason: string): CallboardApi {
+  const fail = async <T>(): Promise<IpcResult<T>> => ({
+    ok: false,
+    code: 'unavailable',
+    message: reason,
+  });
+  return {
+    getSnapshot: fail,
+    onDidChange: () => () => {},
+    onDidRequestReveal: () => () => {},
+    acknowledgeAlert: fail,
+    acknowledgeAllAlerts: fail,
+    snoozeAlert: fail,
+    pauseAlerts: fail,
+    getSettings: fail,
+    saveSettings: fail,
+    testConnection: fail,
+    retryConnection: fail,
+    openExternal: fail,
+  };
+}
+
+/**
+ * The web dashboard's access token: `#token=...` in the address (kept out of server logs and
+ * Referer headers), else `?token=...`.
+ */
+export function dashboardToken(location: Pick<Location, 'hash' | 'search'>): string | undefined {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
+  const fromQuery = new URLSearchParams(location.search).get('token');
+  return fromHash || fromQuery || undefined;
+}
+
+/**
+ * The web dashboard's API: the monitor core runs in the page and talks Socket.IO to the
+ * server that served it. Loaded lazily so the desktop bundle's start-up does not pay for it.
+ */
+async function loadWebApi(location: Location): Promise<CallboardApi> {
+  void location;
+  throw new Error('this build has no web dashboard client (src/core/web is not wired yet)');
+}
+
+/** The desktop app's preload API when present, else the web dashboard's. */
+export async function resolveApi(win: Window = window): Promise<CallboardApi> {
+  if (win.callboard) return win.callboard;
+  try {
+    return await loadWebApi(win.location);
+  } catch (error) {
+    return createUnavailableApi(
+      `cannot start the dashboard client: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

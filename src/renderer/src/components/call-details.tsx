@@ -1,0 +1,80 @@
+import { isTerminalStatus } from '../../../shared/domain';
+import { callDurationSeconds } from '../lib/call-time';
+import { UNKNOWN_CONTACT } from '../lib/call-list';
+import { formatDateTime, formatSpoken } from '../lib/format';
+import { useCallboard, useNow } from '../store/context';
+import { StatusBadge } from './call-row';
+
+const SHOWN = new Set(['callSid', 'status', 'contactName', 'to', 'from', 'startTime', 'endTime']);
+
+function show(value: unknown): string {
+  if (value == null) return '–';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** The selected call: every field it carries, including ones this app does not know. */
+export function CallDetails() {
+  const selected = useCallboard((s) => s.selectedCallSid);
+  const entry = useCallboard((s) => (s.selectedCallSid ? s.calls[s.selectedCallSid] : undefined));
+  const campaignName = useCallboard((s) => {
+    const id = entry?.call.campaignId;
+    return id ? (s.campaigns[id]?.campaign.name ?? id) : null;
+  });
+  const selectCall = useCallboard((s) => s.selectCall);
+  const now = useNow();
+  if (!selected) return null;
+  return (
+    <section className="call-details" aria-label="Call details" data-testid="call-details">
+      <header>
+        <h2>{entry ? entry.call.contactName || UNKNOWN_CONTACT : 'Call details'}</h2>
+        <button type="button" onClick={() => selectCall(null)} aria-label="Close call details">
+          Close
+        </button>
+      </header>
+      {!entry ? (
+        <p className="muted">Call {selected} has ended and left the list.</p>
+      ) : (
+        <dl>
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={entry.call.status} />
+          </dd>
+          <dt>Duration</dt>
+          <dd>
+            {formatSpoken(
+              callDurationSeconds(
+                entry,
+                isTerminalStatus(entry.call.status) ? (entry.endedAt ?? now) : now,
+              ),
+            )}
+          </dd>
+          <dt>To</dt>
+          <dd>{show(entry.call.to)}</dd>
+          <dt>From</dt>
+          <dd>{show(entry.call.from)}</dd>
+          <dt>Started</dt>
+          <dd>{entry.call.startTime ? formatDateTime(entry.call.startTime) : '–'}</dd>
+          {entry.call.endTime ? (
+            <>
+              <dt>Ended</dt>
+              <dd>{formatDateTime(entry.call.endTime)}</dd>
+            </>
+          ) : null}
+          <dt>Campaign</dt>
+          <dd>{campaignName ?? '–'}</dd>
+          <dt>Call SID</dt>
+          <dd className="mono">{entry.call.callSid}</dd>
+          {Object.entries(entry.call)
+            .filter(([key]) => !SHOWN.has(key) && key !== 'campaignId')
+            .map(([key, value]) => (
+              <div key={key} className="detail-extra">
+                <dt>{key}</dt>
+                <dd>{show(value)}</dd>
+              </div>
+            ))}
+        </dl>
+      )}
+    </section>
+  );
+}

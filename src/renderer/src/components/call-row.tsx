@@ -1,0 +1,72 @@
+import { memo } from 'react';
+import { isTerminalStatus } from '../../../shared/domain';
+import type { CallEntry } from '../../../shared/feed/types';
+import { callDurationSeconds } from '../lib/call-time';
+import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
+import { formatClock, formatSpoken } from '../lib/format';
+import { useCallboard, useNow } from '../store/context';
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`status-badge status-${status}`}>{status}</span>;
+}
+
+/** Reads the shared clock, so only this cell re-renders each second. */
+function LiveDuration({ entry }: { entry: CallEntry }) {
+  const now = useNow();
+  const seconds = callDurationSeconds(entry, now);
+  return <span aria-label={formatSpoken(seconds)}>{formatClock(seconds)}</span>;
+}
+
+function FinalDuration({ entry }: { entry: CallEntry }) {
+  const seconds = callDurationSeconds(entry, entry.endedAt ?? entry.receivedAt);
+  return <span aria-label={formatSpoken(seconds)}>{formatClock(seconds)}</span>;
+}
+
+interface CallRowProps {
+  callSid: string;
+  index: number;
+  start: number;
+  size: number;
+}
+
+/** One row, selecting only its own call: another call's update does not render it. */
+export const CallRow = memo(function CallRow({ callSid, index, start, size }: CallRowProps) {
+  const entry = useCallboard((s) => s.calls[callSid]);
+  const selected = useCallboard((s) => s.selectedCallSid === callSid);
+  const campaignName = useCallboard((s) => {
+    const id = s.calls[callSid]?.call.campaignId;
+    return id ? (s.campaigns[id]?.campaign.name ?? id) : '';
+  });
+  const selectCall = useCallboard((s) => s.selectCall);
+  if (!entry) return null;
+  const { call } = entry;
+  const ended = isTerminalStatus(call.status);
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      tabIndex={selected ? 0 : -1}
+      data-call-sid={callSid}
+      data-status={call.status}
+      className={`call-row${selected ? ' is-selected' : ''}${ended ? ' is-ended' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: size }}
+      onClick={() => selectCall(selected ? null : callSid)}
+    >
+      <span role="cell" className="cell-contact">
+        {call.contactName || <em>{UNKNOWN_CONTACT}</em>}
+      </span>
+      <span role="cell" className="cell-number">
+        {callNumber(entry)}
+      </span>
+      <span role="cell">
+        <StatusBadge status={call.status} />
+      </span>
+      <span role="cell" className="cell-duration">
+        {ended ? <FinalDuration entry={entry} /> : <LiveDuration entry={entry} />}
+      </span>
+      <span role="cell">{call.agentId ?? '–'}</span>
+      <span role="cell">{campaignName || '–'}</span>
+    </div>
+  );
+});

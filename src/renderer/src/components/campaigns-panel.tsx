@@ -1,0 +1,106 @@
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isActiveCampaignStatus } from '../../../shared/domain';
+import { campaignMetrics } from '../lib/campaign-metrics';
+import { formatCount, formatDecimal, formatPercent, formatSpan } from '../lib/format';
+import { failureLevel } from '../lib/kpis';
+import { useCallboard, useNow } from '../store/context';
+import { useThresholds } from './kpi-tiles';
+import { Sparkline } from './sparkline';
+
+const EMPTY: readonly never[] = [];
+
+export const CampaignCard = memo(function CampaignCard({ campaignId }: { campaignId: string }) {
+  const entry = useCallboard((s) => s.campaigns[campaignId]);
+  const history = useCallboard((s) => s.campaignHistory[campaignId] ?? EMPTY);
+  const filtered = useCallboard((s) => s.filters.campaignId === campaignId);
+  const setFilters = useCallboard((s) => s.setFilters);
+  const thresholds = useThresholds();
+  const now = useNow();
+  if (!entry) return null;
+  const { campaign } = entry;
+  const m = campaignMetrics(campaign, history, now);
+  const name = campaign.name ?? campaign.campaignId;
+  const percentDone = m.progress == null ? null : Math.min(1, m.progress);
+  const failLevel =
+    m.done >= thresholds.campaignMinCalls ? failureLevel(m.failedRate, thresholds) : 'ok';
+  return (
+    <li className="campaign-item" data-testid="campaign-card" data-campaign-id={campaignId}>
+      <button
+        type="button"
+        className={`campaign-card${filtered ? ' is-filtered' : ''}`}
+        aria-pressed={filtered}
+        aria-label={`${name}: ${m.done} of ${m.total} done. ${filtered ? 'Showing only its calls; press to show all calls' : 'Press to show only its calls'}`}
+        onClick={() => setFilters({ campaignId: filtered ? '' : campaignId })}
+      >
+        <span className="campaign-head">
+          <span className="campaign-name">{name}</span>
+          <span className="campaign-status">{campaign.status}</span>
+        </span>
+        <span className="progress" aria-hidden="true">
+          <span className="progress-fill" style={{ width: `${(percentDone ?? 0) * 100}%` }} />
+        </span>
+        <span className="campaign-progress" data-testid="campaign-progress">
+          {formatCount(m.done)} / {formatCount(m.total)} done ({formatPercent(percentDone)})
+        </span>
+        <span className="campaign-stats">
+          <span>
+            Answered {formatCount(m.answered)} ({formatPercent(m.answeredRate)})
+          </span>
+          <span className={`level-${failLevel}`}>
+            Failed {formatCount(m.failed)} ({formatPercent(m.failedRate)})
+          </span>
+          <span>
+            No answer {formatCount(m.noAnswer)} ({formatPercent(m.noAnswerRate)})
+          </span>
+          <span>In progress {formatCount(m.inProgress)}</span>
+        </span>
+        <span className="campaign-foot">
+          <span>Pace {formatDecimal(m.pacePerMinute)}/min</span>
+          <Sparkline
+            values={m.sparkline}
+            label={`${name}: calls finished per minute, last 30 minutes`}
+          />
+          <span>ETA {m.etaMs == null ? '–' : m.etaMs === 0 ? 'done' : formatSpan(m.etaMs)}</span>
+        </span>
+      </button>
+    </li>
+  );
+});
+
+export function CampaignsPanel() {
+  const load = useCallboard((s) => s.load.phase);
+  const ids = useCallboard(
+    useShallow((s) =>
+      Object.values(s.campaigns)
+        .filter((e) => isActiveCampaignStatus(e.campaign.status))
+        .sort((a, b) =>
+          (a.campaign.name ?? a.campaign.campaignId).localeCompare(
+            b.campaign.name ?? b.campaign.campaignId,
+          ),
+        )
+        .map((e) => e.campaign.campaignId),
+    ),
+  );
+  if (load === 'loading')
+    return (
+      <p className="panel-state" role="status">
+        Loading campaigns…
+      </p>
+    );
+  if (load === 'error') return <p className="panel-state muted">Campaigns are unavailable.</p>;
+  if (ids.length === 0) {
+    return (
+      <p className="panel-state" role="status">
+        No active campaigns.
+      </p>
+    );
+  }
+  return (
+    <ul className="campaign-list" aria-label="Active campaigns">
+      {ids.map((id) => (
+        <CampaignCard key={id} campaignId={id} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,60 @@
+import { isAlertOpen } from '../store/alerts-slice';
+import { useCallboard, useNow } from '../store/context';
+import type { View } from '../store/types';
+import { KpiStrip } from './kpi-tiles';
+
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'monitor', label: 'Monitor' },
+  { view: 'wallboard', label: 'Wallboard' },
+  { view: 'settings', label: 'Settings' },
+];
+
+export function AlertsBadge() {
+  const alerts = useCallboard((s) => s.alerts);
+  const setSidePanel = useCallboard((s) => s.setSidePanel);
+  const setView = useCallboard((s) => s.setView);
+  const now = useNow();
+  const open = alerts.filter((a) => isAlertOpen(a, now)).length;
+  return (
+    <button
+      type="button"
+      className={`alerts-badge${open > 0 ? ' has-alerts' : ''}`}
+      aria-label={`Alerts: ${open} unacknowledged`}
+      onClick={() => {
+        setView('monitor');
+        setSidePanel('alerts');
+      }}
+    >
+      Alerts{' '}
+      <span className="badge-count" data-testid="alerts-badge-count">
+        {open}
+      </span>
+    </button>
+  );
+}
+
+export function Header() {
+  const view = useCallboard((s) => s.view);
+  const setView = useCallboard((s) => s.setView);
+  return (
+    <header className="app-header">
+      <div className="top-bar">
+        <h1>Callboard</h1>
+        <nav aria-label="Views" className="view-nav">
+          {VIEWS.map((v) => (
+            <button
+              key={v.view}
+              type="button"
+              aria-current={view === v.view ? 'page' : undefined}
+              onClick={() => setView(v.view)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
+        <AlertsBadge />
+      </div>
+      <KpiStrip />
+    </header>
+  );
+}

@@ -1,0 +1,55 @@
+import { isAlertOpen } from '../store/alerts-slice';
+import { useCallboard, useNow } from '../store/context';
+import type { SidePanel as Panel } from '../store/types';
+import { AlertCentre } from './alert-centre';
+import { CampaignsPanel } from './campaigns-panel';
+
+const TABS: { panel: Panel; label: string }[] = [
+  { panel: 'campaigns', label: 'Campaigns' },
+  { panel: 'alerts', label: 'Alerts' },
+];
+
+/** Campaigns and the alert centre share the right-hand column, as tabs. */
+export function SidePanel() {
+  const panel = useCallboard((s) => s.sidePanel);
+  const setSidePanel = useCallboard((s) => s.setSidePanel);
+  const alerts = useCallboard((s) => s.alerts);
+  const now = useNow();
+  const open = alerts.filter((a) => isAlertOpen(a, now)).length;
+  return (
+    <aside className="side-panel panel" aria-label="Campaigns and alerts">
+      <div role="tablist" aria-label="Side panel" className="tabs">
+        {TABS.map((t) => (
+          <button
+            key={t.panel}
+            type="button"
+            role="tab"
+            id={`tab-${t.panel}`}
+            aria-selected={panel === t.panel}
+            aria-controls={`tabpanel-${t.panel}`}
+            tabIndex={panel === t.panel ? 0 : -1}
+            onClick={() => setSidePanel(t.panel)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                const next = t.panel === 'campaigns' ? 'alerts' : 'campaigns';
+                setSidePanel(next);
+                document.getElementById(`tab-${next}`)?.focus();
+              }
+            }}
+          >
+            {t.label}
+            {t.panel === 'alerts' && open > 0 ? <span className="badge-count">{open}</span> : null}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id={`tabpanel-${panel}`}
+        aria-labelledby={`tab-${panel}`}
+        className="tab-body"
+      >
+        {panel === 'campaigns' ? <CampaignsPanel /> : <AlertCentre />}
+      </div>
+    </aside>
+  );
+}

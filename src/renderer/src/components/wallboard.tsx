@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isActiveCampaignStatus } from '../../../shared/domain';
+import { campaignMetrics } from '../lib/campaign-metrics';
+import { formatCount, formatPercent } from '../lib/format';
+import { useCallboard, useNow } from '../store/context';
+import { ConnectionTile, CountTiles, LongestWaitTile, OutcomeTiles } from './kpi-tiles';
+
+const EMPTY: readonly never[] = [];
+
+function WallboardCampaign({ campaignId }: { campaignId: string }) {
+  const entry = useCallboard((s) => s.campaigns[campaignId]);
+  const history = useCallboard((s) => s.campaignHistory[campaignId] ?? EMPTY);
+  const now = useNow();
+  if (!entry) return null;
+  const m = campaignMetrics(entry.campaign, history, now);
+  return (
+    <li className="wall-campaign">
+      <span className="wall-campaign-name">{entry.campaign.name ?? campaignId}</span>
+      <span className="progress" aria-hidden="true">
+        <span
+          className="progress-fill"
+          style={{ width: `${Math.min(1, m.progress ?? 0) * 100}%` }}
+        />
+      </span>
+      <span className="wall-campaign-figure">
+        {formatCount(m.done)} / {formatCount(m.total)} · {formatPercent(m.progress)}
+      </span>
+    </li>
+  );
+}
+
+/** Big numbers for a wall TV. Escape (or the Exit button) goes back to the monitor. */
+export function Wallboard() {
+  const setView = useCallboard((s) => s.setView);
+  const stale = useCallboard((s) => s.connection != null && s.connection.status !== 'live');
+  const campaignIds = useCallboard(
+    useShallow((s) =>
+      Object.values(s.campaigns)
+        .filter((e) => isActiveCampaignStatus(e.campaign.status))
+        .map((e) => e.campaign.campaignId)
+        .sort()
+        .slice(0, 6),
+    ),
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setView('monitor');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  return (
+    <section
+      className={`wallboard${stale ? ' is-stale' : ''}`}
+      aria-label="Wallboard"
+      data-testid="wallboard"
+    >
+      <div className="wall-top">
+        <h2>Callboard</h2>
+        {stale ? <span className="stale-tag">Stale</span> : null}
+        <button
+          type="button"
+          onClick={() => {
+            if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+            setView('monitor');
+          }}
+        >
+          Exit wallboard
+        </button>
+      </div>
+      <div className="wall-grid">
+        <CountTiles />
+        <LongestWaitTile big />
+        <OutcomeTiles />
+        <ConnectionTile />
+      </div>
+      {campaignIds.length > 0 ? (
+        <ul className="wall-campaigns" aria-label="Campaign progress">
+          {campaignIds.map((id) => (
+            <WallboardCampaign key={id} campaignId={id} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

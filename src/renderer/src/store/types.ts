@@ -1,0 +1,97 @@
+import type { StoreApi } from 'zustand/vanilla';
+import type { Alert } from '../../../shared/alerts-types';
+import type { CallStatus } from '../../../shared/domain';
+import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
+import type { SettingsView } from '../../../shared/ipc';
+import type { ConnectionState, MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
+
+/** Where the first snapshot stands: the screen shows loading, the data, or why it failed. */
+export type LoadState =
+  { phase: 'loading' } | { phase: 'ready' } | { phase: 'error'; message: string };
+
+export interface ConnectionSlice {
+  load: LoadState;
+  connection: ConnectionState | null;
+  setLoad(load: LoadState): void;
+}
+
+/** A call seen turning terminal, kept 15 minutes for the "completed / failed" KPIs. */
+export interface EndedCall {
+  callSid: string;
+  status: CallStatus;
+  at: number;
+  /** Talk time in seconds when the call reported one. */
+  duration?: number;
+}
+
+export interface CallsSlice {
+  calls: Readonly<Record<string, CallEntry>>;
+  recentEnded: readonly EndedCall[];
+}
+
+/** Done-count of a campaign at one moment, for pace and the 30-minute sparkline. */
+export interface ProgressSample {
+  at: number;
+  done: number;
+}
+
+export interface CampaignsSlice {
+  campaigns: Readonly<Record<string, CampaignEntry>>;
+  campaignHistory: Readonly<Record<string, readonly ProgressSample[]>>;
+}
+
+export interface AlertsSlice {
+  alerts: readonly Alert[];
+  alertsPausedUntil: number | null;
+}
+
+export interface SettingsSlice {
+  settingsView: SettingsView | null;
+  setSettingsView(view: SettingsView): void;
+}
+
+export type View = 'monitor' | 'wallboard' | 'settings';
+export type SidePanel = 'campaigns' | 'alerts';
+export type SortKey = 'contact' | 'number' | 'status' | 'duration' | 'agent' | 'campaign';
+export type SortDirection = 'asc' | 'desc';
+
+export interface CallFilters {
+  status: CallStatus | '';
+  campaignId: string;
+  agentId: string;
+  search: string;
+}
+
+export const EMPTY_FILTERS: CallFilters = { status: '', campaignId: '', agentId: '', search: '' };
+
+export interface UiSlice {
+  view: View;
+  sidePanel: SidePanel;
+  selectedCallSid: string | null;
+  filters: CallFilters;
+  sort: { key: SortKey; direction: SortDirection };
+  setView(view: View): void;
+  setSidePanel(panel: SidePanel): void;
+  selectCall(callSid: string | null): void;
+  setFilters(patch: Partial<CallFilters>): void;
+  clearFilters(): void;
+  /** Sorting by the current key flips the direction; a new key starts ascending. */
+  sortBy(key: SortKey): void;
+}
+
+export interface FeedActions {
+  applySnapshot(snapshot: MonitorSnapshot): void;
+  applyDelta(delta: MonitorDelta): void;
+}
+
+export type CallboardState = ConnectionSlice &
+  CallsSlice &
+  CampaignsSlice &
+  AlertsSlice &
+  SettingsSlice &
+  UiSlice &
+  FeedActions;
+
+export type CallboardStore = StoreApi<CallboardState>;
+export type SetState = StoreApi<CallboardState>['setState'];
+export type GetState = StoreApi<CallboardState>['getState'];
