@@ -1,0 +1,221 @@
+/**
+ * A `$changeStream` cursor: reads the change history after its position, turns records into
+ * change events for its scope (collection, database or cluster), applies the later pipeline
+ * stages, and reports a postBatchResumeToken with every batch.
+ */
+import type { Document } from 'bson';
+import { Aggregator } from 'mingo';
+import { CommandError, badValue } from './errors';
+import {
+  NON_RESUMABLE_LABEL,
+  decodeToken,
+  encodeToken,
+  type ChangeHistory,
+  type ChangeRecord,
+} from './history';
+import { clone, isPlainObject, valuesEqual } from './values';
+
+export interface StreamScope {
+  /** Undefined for a cluster-wide stream. */
+  db?: string;
+  /** Undefined for a database or cluster-wide stream. */
+  coll?: string;
+}
+
+type LookupFn = (db: string, coll: string, documentKey: Document) => Document | null;
+
+const FULL_DOCUMENT = ['default', 'updateLookup', 'whenAvailable', 'required'];
+const BEFORE_CHANGE = ['off', 'whenAvailable', 'required'];
+const STAGE_OPTIONS = new Set([
+  'fullDocument',
+  'fullDocumentBeforeChange',
+  'resumeAfter',
+  'startAfter',
+  'startAtOperationTime',
+  'allChangesForCluster',
+  'showExpandedEvents',
+  'allowToRunOnConfigDB',
+  'allowToRunOnSystemNS',
+]);
+
+export class ChangeStreamCursor {
+  private position: number;
+  private closed = false;
+  private lastToken: Document;
+  private readonly fullDocument: string;
+  private readonly beforeChange: string;
+  private readonly pipeline?: Aggregator;
+
+  constructor(
+    private readonly history: ChangeHistory,
+    private readonly scope: StreamScope,
+    stage: Document,
+    laterStages: Document[],
+    private readonly lookup: LookupFn,
+  ) {
+    if (!isPlainObject(stage)) throw badValue('$changeStream stage must be an object');
+    for (const key of Object.keys(stage)) {
+      if (!STAGE_OPTIONS.has(key)) {
+        throw new CommandError(40415, `BSON field '$changeStream.${key}' is an unknown field.`);
+      }
+    }
+    this.fullDocument = pickOption(stage, 'fullDocument', FULL_DOCUMENT, 'default');
+    this.beforeChange = pickOption(stage, 'fullDocumentBeforeChange', BEFORE_CHANGE, 'off');
+    const starts = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter(
+      (k) => stage[k] !== undefined,
+    );
+    if (starts.length > 1) {
+      throw new CommandError(
+        40674,
+        `Only one type of resume option is allowed, but multiple were found.`,
+      );
+    }
+    if (stage.resumeAfter !== undefined) {
+      const point = decodeToken(stage.resumeAfter);
+      if (point.fromInvalidate) {
+        throw new CommandError(
+          260,
+          "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.",
+          [NON_RESUMABLE_LABEL],
+        );
+      }
+      history.assertAvailableAfter(point.seq);
+      this.position = point.seq;
+    } else if (stage.startAfter !== undefined) {
+      const point = decodeToken(stage.startAfter);
+      history.assertAvailableAfter(point.seq);
+      this.position = point.seq;
+    } else if (stage.startAtOperationTime !== undefined) {
+      const ts = stage.startAtOperationTime;
+      if ((ts as { _bsontype?: string })?._bsontype !== 'Timestamp') {
+        throw new CommandError(
+          14,
+          `BSON field '$changeStream.startAtOperationTime' is the wrong type, expected type 'timestamp'`,
+        );
+      }
+      this.position = history.seqBefore(ts);
+    } else {
+      this.position = history.lastSeq;
+    }
+    this.lastToken = encodeToken(this.position);
+    if (laterStages.length > 0) {
+      for (const later of laterStages) {
+        const name = Object.keys(later)[0] ?? '';
+        if (['$changeStream', '$out', '$merge', '$lookup', '$group', '$sort'].includes(name)) {
+          const code = name === '$changeStream' ? 40602 : 31324;
+          throw new CommandError(code, `${name} is not permitted in a $changeStream pipeline`);
+        }
+      }
+      this.pipeline = new Aggregator(laterStages, {});
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get postBatchResumeToken(): Document {
+    return this.lastToken;
+  }
+
+  /** Up to `max` events after the current position; advances past what it returns. */
+  next(max: number): Document[] {
+    const out: Document[] = [];
+    if (this.closed) return out;
+    this.history.assertAvailableAfter(this.position);
+    while (out.length < max && this.position < this.history.lastSeq) {
+      const record = this.history.get(this.position + 1)!;
+      this.position = record.seq;
+      this.lastToken = encodeToken(record.seq);
+      if (!this.inScope(record)) continue;
+      const event = this.transform(this.toEvent(record));
+      if (event) out.push(event);
+      if (this.invalidates(record)) {
+        const invalidate = this.transform({
+          _id: encodeToken(record.seq, true),
+          operationType: 'invalidate',
+          clusterTime: record.clusterTime,
+          wallTime: record.wallTime,
+        });
+        this.lastToken = encodeToken(record.seq, true);
+        if (invalidate) out.push(invalidate);
+        this.closed = true;
+        break;
+      }
+    }
+    return out;
+  }
+
+  private inScope(record: ChangeRecord): boolean {
+    const { db, coll } = this.scope;
+    if (db === undefined) return !isSystem(record);
+    if (record.db !== db) return false;
+    if (record.kind === 'dropDatabase') return coll === undefined;
+    if (coll === undefined) return !isSystem(record);
+    return record.coll === coll;
+  }
+
+  private invalidates(record: ChangeRecord): boolean {
+    if (this.scope.db === undefined) return false;
+    if (this.scope.coll === undefined) return record.kind === 'dropDatabase';
+    return record.kind === 'drop' || record.kind === 'rename';
+  }
+
+  private toEvent(record: ChangeRecord): Document {
+    const event: Document = {
+      _id: encodeToken(record.seq),
+      operationType: record.kind,
+      clusterTime: record.clusterTime,
+      wallTime: record.wallTime,
+    };
+    const kind = record.kind;
+    if (kind === 'insert' || kind === 'replace') {
+      event.fullDocument = clone(record.postImage);
+    } else if (kind === 'update') {
+      if (this.fullDocument === 'updateLookup') {
+        event.fullDocument = this.lookup(record.db, record.coll!, record.documentKey!);
+      } else if (this.fullDocument !== 'default') {
+        event.fullDocument = clone(record.postImage) ?? null;
+      }
+    }
+    event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
+    if (record.to) event.to = { ...record.to };
+    if (record.documentKey) event.documentKey = clone(record.documentKey);
+    if (record.updateDescription) event.updateDescription = clone(record.updateDescription);
+    if (
+      this.beforeChange !== 'off' &&
+      (kind === 'update' || kind === 'replace' || kind === 'delete')
+    ) {
+      event.fullDocumentBeforeChange = clone(record.preImage) ?? null;
+    }
+    return event;
+  }
+
+  private transform(event: Document): Document | undefined {
+    if (!this.pipeline) return event;
+    const [result] = this.pipeline.run([event]) as Document[];
+    if (!result) return undefined;
+    if (!valuesEqual(result._id, event._id)) {
+      throw new CommandError(
+        280,
+        'Encountered an event whose _id field, which contains the resume token, was modified by the pipeline. Modifying the _id field of an event makes it impossible to resume the stream from that point. Only transformations that retain the unmodified _id field are allowed.',
+        [NON_RESUMABLE_LABEL],
+      );
+    }
+    return result;
+  }
+}
+
+function isSystem(record: ChangeRecord): boolean {
+  return record.coll?.startsWith('system.') ?? false;
+}
+
+function pickOption(stage: Document, field: string, allowed: string[], fallback: string): string {
+  const value = stage[field] ?? fallback;
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw badValue(
+      `'${String(value)}' is not a valid $changeStream.${field} option; use one of ${allowed.join(', ')}`,
+    );
+  }
+  return value;
+}

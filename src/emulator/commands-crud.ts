@@ -1,0 +1,246 @@
+/** Write and simple read commands: insert, update, delete, findAndModify, count, distinct. */
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import type { CommandContext, CommandHandler } from './context';
+import { CommandError, badValue, expectType, toCommandError } from './errors';
+import type { Collection } from './store';
+import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
+import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
+
+const isArray = (v: unknown) => Array.isArray(v);
+const isObject = (v: unknown) => isPlainObject(v);
+const isBool = (v: unknown) => typeof v === 'boolean';
+
+export function collectionName(command: Document, name: string): string {
+  const value = command[name];
+  if (typeof value !== 'string') {
+    throw new CommandError(
+      73,
+      `collection name has invalid type ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
+    );
+  }
+  return value;
+}
+
+export function matcher(filter: unknown, field = 'filter'): Query {
+  if (filter !== undefined && !isPlainObject(filter)) {
+    throw new CommandError(14, `BSON field '${field}' is the wrong type, expected type 'object'`);
+  }
+  try {
+    return new Query((filter ?? {}) as Document, {});
+  } catch (error) {
+    throw toCommandError(error);
+  }
+}
+
+export function matching(coll: Collection | undefined, query: Query, limit = 0): Document[] {
+  const out: Document[] = [];
+  if (!coll) return out;
+  for (const doc of coll.docs.values()) {
+    if (query.test(doc)) {
+      out.push(doc);
+      if (limit > 0 && out.length >= limit) break;
+    }
+  }
+  return out;
+}
+
+function writeError(index: number, error: unknown): Document {
+  const e = toCommandError(error);
+  return { index, code: e.code, errmsg: e.message, ...e.extra };
+}
+
+const insert: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'insert');
+  expectType(cmd, 'documents', isArray, 'array');
+  expectType(cmd, 'ordered', isBool, 'bool');
+  const docs = (cmd.documents ?? []) as Document[];
+  const ordered = cmd.ordered !== false;
+  const coll = ctx.store.ensure(db, name);
+  const writeErrors: Document[] = [];
+  let n = 0;
+  for (let i = 0; i < docs.length; i++) {
+    try {
+      if (!isPlainObject(docs[i])) throw badValue('each document to insert must be an object');
+      ctx.store.insert(coll, docs[i]!);
+      n += 1;
+    } catch (error) {
+      writeErrors.push(writeError(i, error));
+      if (ordered) break;
+    }
+  }
+  return writeErrors.length > 0 ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+};
+
+/** Applies one update statement; returns [matched, modified, upsertedId?]. */
+function updateOne(
+  ctx: CommandContext,
+  coll: Collection,
+  statement: Document,
+): { n: number; modified: number; upserted?: unknown } {
+  if (!isPlainObject(statement)) throw badValue('each update statement must be an object');
+  const { q, u, upsert, multi, arrayFilters } = statement;
+  const kind = updateKindOf(u);
+  if (multi === true && kind === 'replace') {
+    throw new CommandError(9, 'multi update is not supported for replacement-style update');
+  }
+  const targets = matching(coll, matcher(q, 'q'), multi === true ? 0 : 1);
+  if (targets.length === 0) {
+    if (upsert !== true) return { n: 0, modified: 0 };
+    const base = upsertBase(q ?? {});
+    const doc = ensureId(applyUpdate(base, u, arrayFilters, true));
+    const stored = ctx.store.insert(coll, doc);
+    return { n: 1, modified: 0, upserted: stored._id };
+  }
+  let modified = 0;
+  for (const before of targets) {
+    const after = applyUpdate(before, u, arrayFilters, false);
+    if (valuesEqual(before, after)) continue;
+    ctx.store.replace(coll, before, after, kind);
+    modified += 1;
+  }
+  return { n: targets.length, modified };
+}
+
+const update: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'update');
+  expectType(cmd, 'updates', isArray, 'array');
+  const statements = (cmd.updates ?? []) as Document[];
+  const ordered = cmd.ordered !== false;
+  const coll = ctx.store.ensure(db, name);
+  const writeErrors: Document[] = [];
+  const upserted: Document[] = [];
+  let n = 0;
+  let nModified = 0;
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      const result = updateOne(ctx, coll, statements[i]!);
+      n += result.n;
+      nModified += result.modified;
+      if (result.upserted !== undefined) upserted.push({ index: i, _id: result.upserted });
+    } catch (error) {
+      writeErrors.push(writeError(i, error));
+      if (ordered) break;
+    }
+  }
+  const reply: Document = { n, nModified };
+  if (upserted.length > 0) reply.upserted = upserted;
+  if (writeErrors.length > 0) reply.writeErrors = writeErrors;
+  reply.ok = 1;
+  return reply;
+};
+
+const del: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'delete');
+  expectType(cmd, 'deletes', isArray, 'array');
+  const statements = (cmd.deletes ?? []) as Document[];
+  const ordered = cmd.ordered !== false;
+  const coll = ctx.store.get(db, name);
+  const writeErrors: Document[] = [];
+  let n = 0;
+  for (let i = 0; i < statements.length; i++) {
+    try {
+      const statement = statements[i]!;
+      if (!isPlainObject(statement)) throw badValue('each delete statement must be an object');
+      if (statement.limit !== 0 && statement.limit !== 1) {
+        throw badValue(`The limit field in delete objects must be 0 or 1. Got ${statement.limit}`);
+      }
+      for (const doc of matching(coll, matcher(statement.q, 'q'), statement.limit)) {
+        ctx.store.remove(coll!, doc);
+        n += 1;
+      }
+    } catch (error) {
+      writeErrors.push(writeError(i, error));
+      if (ordered) break;
+    }
+  }
+  return writeErrors.length > 0 ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+};
+
+const findAndModify: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, Object.keys(cmd)[0]!);
+  expectType(cmd, 'query', isObject, 'object');
+  expectType(cmd, 'sort', isObject, 'object');
+  expectType(cmd, 'fields', isObject, 'object');
+  expectType(cmd, 'new', isBool, 'bool');
+  expectType(cmd, 'remove', isBool, 'bool');
+  expectType(cmd, 'upsert', isBool, 'bool');
+  if (cmd.remove === true && cmd.update !== undefined) {
+    throw new CommandError(9, 'Cannot specify both an update and remove=true');
+  }
+  if (cmd.remove !== true && cmd.update === undefined) {
+    throw new CommandError(9, 'Either an update or remove=true must be specified');
+  }
+  const coll = ctx.store.ensure(db, name);
+  const query = matcher(cmd.query, 'query');
+  let candidates = matching(coll, query);
+  if (cmd.sort && candidates.length > 1) {
+    candidates = query.find(candidates).sort(cmd.sort).all() as Document[];
+  }
+  const target = candidates[0];
+  const project = (doc: Document | null) =>
+    doc && cmd.fields ? ((matcher({}).find([doc], cmd.fields).all()[0] as Document) ?? null) : doc;
+  if (cmd.remove === true) {
+    if (target) ctx.store.remove(coll, target);
+    return { lastErrorObject: { n: target ? 1 : 0 }, value: project(target ?? null), ok: 1 };
+  }
+  const kind = updateKindOf(cmd.update);
+  if (!target) {
+    if (cmd.upsert !== true) {
+      return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+    }
+    const doc = ensureId(
+      applyUpdate(upsertBase(cmd.query ?? {}), cmd.update, cmd.arrayFilters, true),
+    );
+    const stored = ctx.store.insert(coll, doc);
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: stored._id },
+      value: cmd.new === true ? project(stored) : null,
+      ok: 1,
+    };
+  }
+  const after = applyUpdate(target, cmd.update, cmd.arrayFilters, false);
+  if (!valuesEqual(target, after)) ctx.store.replace(coll, target, after, kind);
+  return {
+    lastErrorObject: { n: 1, updatedExisting: true },
+    value: project(cmd.new === true ? after : target),
+    ok: 1,
+  };
+};
+
+const count: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'count');
+  expectType(cmd, 'query', isObject, 'object');
+  let n = matching(ctx.store.get(db, name), matcher(cmd.query, 'query')).length;
+  const skip = Number(cmd.skip ?? 0);
+  const limit = Math.abs(Number(cmd.limit ?? 0));
+  n = Math.max(0, n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n, ok: 1 };
+};
+
+const distinct: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'distinct');
+  if (typeof cmd.key !== 'string') {
+    throw new CommandError(14, `BSON field 'distinct.key' is missing or not of type 'string'`);
+  }
+  expectType(cmd, 'query', isObject, 'object');
+  const seen = new Map<string, unknown>();
+  for (const doc of matching(ctx.store.get(db, name), matcher(cmd.query, 'query'))) {
+    const value = getPath(doc, cmd.key);
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && !seen.has(keyOf(item))) seen.set(keyOf(item), item);
+    }
+  }
+  return { values: [...seen.values()], ok: 1 };
+};
+
+export const crudCommands: Record<string, CommandHandler> = {
+  insert,
+  update,
+  delete: del,
+  findAndModify,
+  findandmodify: findAndModify,
+  count,
+  distinct,
+};

@@ -1,0 +1,261 @@
+/** Cursor commands: find, aggregate (including $changeStream), getMore, killCursors. */
+import type { Document, Long } from 'bson';
+import { Aggregator } from 'mingo';
+import { ChangeStreamCursor, type StreamScope } from './change-stream';
+import { collectionName, matcher, matching } from './commands-crud';
+import {
+  cursorIdOf,
+  toLong,
+  type CommandContext,
+  type CommandHandler,
+  type Cursor,
+} from './context';
+import { CommandError, badValue, expectType, toCommandError } from './errors';
+import { clone, isPlainObject } from './values';
+
+const DEFAULT_BATCH = 101;
+const DEFAULT_AWAIT_MS = 1000;
+const isObject = (v: unknown) => isPlainObject(v);
+const isNumber = (v: unknown) =>
+  typeof v === 'number' || (v as { _bsontype?: string })?._bsontype === 'Long';
+
+function batchSizeOf(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw badValue(`BSON field '${field}' value must be >= 0, actual value '${String(value)}'`);
+  }
+  return n;
+}
+
+function docsCursorReply(
+  ctx: CommandContext,
+  ns: string,
+  docs: Document[],
+  batch: number,
+  single: boolean,
+) {
+  const first = docs.slice(0, batch);
+  let id = 0n;
+  if (!single && docs.length > batch) {
+    id = ctx.cursors.allocateId();
+    ctx.cursors.add({ kind: 'docs', id, ns, docs, offset: batch });
+  }
+  return { cursor: { firstBatch: first, id: toLong(id), ns }, ok: 1 };
+}
+
+const find: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'find');
+  expectType(cmd, 'filter', isObject, 'object');
+  expectType(cmd, 'sort', isObject, 'object');
+  expectType(cmd, 'projection', isObject, 'object');
+  expectType(cmd, 'skip', isNumber, 'long');
+  expectType(cmd, 'limit', isNumber, 'long');
+  const query = matcher(cmd.filter);
+  const limit = Number(cmd.limit ?? 0);
+  const skip = Number(cmd.skip ?? 0);
+  if (skip < 0) throw badValue(`BSON field 'skip' value must be >= 0, actual value '${skip}'`);
+  if (limit < 0) throw badValue(`BSON field 'limit' value must be >= 0, actual value '${limit}'`);
+  let cursor = query.find(matching(ctx.store.get(db, name), query), cmd.projection);
+  if (cmd.sort && Object.keys(cmd.sort).length > 0) cursor = cursor.sort(cmd.sort);
+  if (skip > 0) cursor = cursor.skip(skip);
+  if (limit > 0) cursor = cursor.limit(limit);
+  let docs: Document[];
+  try {
+    docs = cursor.all() as Document[];
+  } catch (error) {
+    throw toCommandError(error);
+  }
+  const batch = batchSizeOf(cmd.batchSize, 'batchSize') ?? DEFAULT_BATCH;
+  return docsCursorReply(ctx, `${db}.${name}`, docs, batch, cmd.singleBatch === true);
+};
+
+function streamScope(cmd: Document, db: string, stage: Document): StreamScope {
+  if (cmd.aggregate === 1) {
+    if (stage.allChangesForCluster === true) {
+      if (db !== 'admin') {
+        throw new CommandError(
+          ErrorCodes.InvalidOptions,
+          "$changeStream may only be run with allChangesForCluster on the 'admin' database",
+        );
+      }
+      return {};
+    }
+    if (db === 'admin') {
+      throw new CommandError(
+        ErrorCodes.InvalidNamespace,
+        "$changeStream on the 'admin' database requires allChangesForCluster: true",
+      );
+    }
+    return { db };
+  }
+  return { db, coll: collectionName(cmd, 'aggregate') };
+}
+
+const ErrorCodes = { InvalidOptions: 72, InvalidNamespace: 73 };
+
+const aggregate: CommandHandler = (cmd, db, ctx) => {
+  if (!Array.isArray(cmd.pipeline)) {
+    throw new CommandError(
+      14,
+      `BSON field 'aggregate.pipeline' is missing or is the wrong type, expected type 'array'`,
+    );
+  }
+  if (!isPlainObject(cmd.cursor) && cmd.explain !== true) {
+    throw new CommandError(
+      9,
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  if (cmd.explain === true) throw badValue('explain is not supported by the emulator');
+  const pipeline = cmd.pipeline as Document[];
+  const batch = batchSizeOf(cmd.cursor?.batchSize, 'cursor.batchSize') ?? DEFAULT_BATCH;
+  const first = pipeline[0];
+  if (first && isPlainObject(first) && '$changeStream' in first) {
+    const stage = first.$changeStream as Document;
+    const scope = streamScope(cmd, db, stage);
+    const lookup = (d: string, c: string, key: Document) =>
+      (matching(ctx.store.get(d, c), matcher(key), 1)[0] as Document | undefined) ?? null;
+    const stream = new ChangeStreamCursor(ctx.history, scope, stage, pipeline.slice(1), lookup);
+    const ns =
+      scope.coll === undefined ? `${scope.db ?? 'admin'}.$cmd.aggregate` : `${db}.${scope.coll}`;
+    const events = stream.next(batch);
+    let id = 0n;
+    if (!stream.isClosed) {
+      id = ctx.cursors.allocateId();
+      ctx.cursors.add({ kind: 'stream', id, ns, stream });
+    }
+    return {
+      cursor: {
+        firstBatch: events,
+        postBatchResumeToken: stream.postBatchResumeToken,
+        id: toLong(id),
+        ns,
+      },
+      ok: 1,
+    };
+  }
+  for (const stage of pipeline) {
+    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    if (name === '$out' || name === '$merge') {
+      throw badValue(`${name} is not supported by the emulator`);
+    }
+    if (name === '$changeStream') {
+      throw new CommandError(40602, '$changeStream is only valid as the first stage in a pipeline');
+    }
+  }
+  const source =
+    cmd.aggregate === 1
+      ? []
+      : matching(ctx.store.get(db, collectionName(cmd, 'aggregate')), matcher({}));
+  let docs: Document[];
+  try {
+    const aggregator = new Aggregator(pipeline, {
+      collectionResolver: (name: string) =>
+        matching(ctx.store.get(db, name), matcher({})).map(clone),
+    });
+    docs = aggregator.run(source.map(clone)) as Document[];
+  } catch (error) {
+    throw toCommandError(error);
+  }
+  const ns = cmd.aggregate === 1 ? `${db}.$cmd.aggregate` : `${db}.${cmd.aggregate}`;
+  return docsCursorReply(ctx, ns, docs, batch, false);
+};
+
+/** Waits until the history grows, the deadline passes, or the cursor or connection goes away. */
+function waitForChange(ctx: CommandContext, cursor: Cursor & { kind: 'stream' }, ms: number) {
+  return new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      ctx.connection.signal.removeEventListener('abort', finish);
+      cursor.awaitAbort = undefined;
+      resolve();
+    };
+    const timer = setTimeout(finish, Math.max(0, ms));
+    const unsubscribe = ctx.history.subscribe(finish);
+    ctx.connection.signal.addEventListener('abort', finish);
+    cursor.awaitAbort = finish;
+  });
+}
+
+const getMore: CommandHandler = async (cmd, db, ctx) => {
+  const id = cursorIdOf(cmd.getMore, 'getMore');
+  if (typeof cmd.collection !== 'string') {
+    throw new CommandError(
+      14,
+      `BSON field 'getMore.collection' is missing or is the wrong type, expected type 'string'`,
+    );
+  }
+  const ns = `${db}.${cmd.collection}`;
+  const cursor = ctx.cursors.get(id, ns);
+  const batch = batchSizeOf(cmd.batchSize, 'batchSize');
+  if (cursor.kind === 'docs') {
+    const end = batch && batch > 0 ? cursor.offset + batch : cursor.docs.length;
+    const nextBatch = cursor.docs.slice(cursor.offset, end);
+    cursor.offset = Math.min(end, cursor.docs.length);
+    const done = cursor.offset >= cursor.docs.length;
+    if (done) ctx.cursors.kill(id);
+    return { cursor: { nextBatch, id: toLong(done ? 0n : id), ns }, ok: 1 };
+  }
+  const max = batch && batch > 0 ? batch : Number.MAX_SAFE_INTEGER;
+  const waitMs = cmd.maxTimeMS !== undefined ? Number(cmd.maxTimeMS) : DEFAULT_AWAIT_MS;
+  const deadline = Date.now() + waitMs;
+  let events: Document[];
+  try {
+    events = cursor.stream.next(max);
+    while (
+      events.length === 0 &&
+      !cursor.stream.isClosed &&
+      !ctx.connection.signal.aborted &&
+      ctx.cursors.has(id) &&
+      Date.now() < deadline
+    ) {
+      await waitForChange(ctx, cursor, deadline - Date.now());
+      events = cursor.stream.next(max);
+    }
+  } catch (error) {
+    ctx.cursors.kill(id);
+    throw error;
+  }
+  const closed = cursor.stream.isClosed;
+  if (closed) ctx.cursors.kill(id);
+  return {
+    cursor: {
+      nextBatch: events,
+      postBatchResumeToken: cursor.stream.postBatchResumeToken,
+      id: toLong(closed ? 0n : id),
+      ns,
+    },
+    ok: 1,
+  };
+};
+
+const killCursors: CommandHandler = (cmd, db, ctx) => {
+  if (!Array.isArray(cmd.cursors)) {
+    throw new CommandError(
+      14,
+      `BSON field 'killCursors.cursors' is missing or is the wrong type, expected type 'array'`,
+    );
+  }
+  const killed: Long[] = [];
+  const notFound: Long[] = [];
+  for (const raw of cmd.cursors) {
+    const id = cursorIdOf(raw, 'killCursors.cursors');
+    (ctx.cursors.kill(id) ? killed : notFound).push(toLong(id));
+  }
+  return {
+    cursorsKilled: killed,
+    cursorsNotFound: notFound,
+    cursorsAlive: [],
+    cursorsUnknown: [],
+    ok: 1,
+  };
+};
+
+export const queryCommands: Record<string, CommandHandler> = {
+  find,
+  aggregate,
+  getMore,
+  killCursors,
+};

@@ -1,0 +1,179 @@
+/**
+ * One client connection: frames the byte stream, runs its commands one after another, and
+ * answers in the protocol the request used. A message that cannot be understood closes this
+ * connection only, with the reason logged.
+ */
+import type { Socket } from 'node:net';
+import type { Document } from 'bson';
+import { clusterTimeFields } from './commands-admin';
+import type { CommandContext, CommandHandler, ConnectionInfo } from './context';
+import { CommandError, toCommandError } from './errors';
+import {
+  FLAG_EXHAUST_ALLOWED,
+  FLAG_MORE_TO_COME,
+  OP_QUERY,
+  WireError,
+  encodeOpMsg,
+  encodeOpReply,
+  frameLength,
+  parseMessage,
+  type WireRequest,
+} from './wire';
+
+export type SharedContext = Omit<CommandContext, 'connection'>;
+
+/** Commands a fail point never applies to unless named (the handshake must keep working). */
+const HELLO = new Set(['hello', 'isMaster', 'ismaster']);
+
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
+
+export class Connection {
+  private pending: Buffer = Buffer.alloc(0);
+  private queue: Promise<void> = Promise.resolve();
+  private readonly abort = new AbortController();
+  private readonly info: ConnectionInfo;
+  private readonly ctx: CommandContext;
+
+  constructor(
+    private readonly socket: Socket,
+    id: number,
+    shared: SharedContext,
+    private readonly commands: Record<string, CommandHandler>,
+    private readonly onClose: () => void,
+  ) {
+    this.info = { id, signal: this.abort.signal };
+    this.ctx = { ...shared, connection: this.info };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) =>
+      shared.logger.debug('connection error', { id, error: error.message }),
+    );
+    socket.on('close', () => {
+      this.abort.abort();
+      this.onClose();
+    });
+  }
+
+  close(reason?: string): void {
+    if (reason) this.ctx.logger.warn('closing connection', { id: this.info.id, reason });
+    this.abort.abort();
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    try {
+      for (;;) {
+        const length = frameLength(this.pending);
+        if (length === 0) break;
+        const frame = this.pending.subarray(0, length);
+        this.pending = this.pending.subarray(length);
+        const request = parseMessage(frame);
+        this.queue = this.queue.then(() => this.handle(request));
+      }
+    } catch (error) {
+      this.pending = Buffer.alloc(0);
+      this.close(
+        error instanceof WireError ? error.message : `unreadable message: ${String(error)}`,
+      );
+    }
+  }
+
+  private send(request: WireRequest, reply: Document, flags = 0): void {
+    if (this.socket.destroyed) return;
+    const bytes =
+      request.opCode === OP_QUERY
+        ? encodeOpReply(request.requestId, reply)
+        : encodeOpMsg(request.requestId, reply, flags);
+    this.socket.write(bytes);
+  }
+
+  private async handle(request: WireRequest): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    let reply: Document | null;
+    try {
+      reply = await this.run(request);
+    } catch (error) {
+      this.ctx.logger.error('command crashed', {
+        id: this.info.id,
+        error: (error as Error).message,
+      });
+      reply = new CommandError(1, `internal emulator error: ${(error as Error).message}`).toReply();
+    }
+    if (reply === null || this.abort.signal.aborted) return;
+    if (request.flags & FLAG_MORE_TO_COME && request.opCode !== OP_QUERY) return;
+    const name = Object.keys(request.command)[0] ?? '';
+    const awaitable =
+      HELLO.has(name) &&
+      request.command.topologyVersion &&
+      request.command.maxAwaitTimeMS !== undefined;
+    if (awaitable && request.flags & FLAG_EXHAUST_ALLOWED) {
+      // Streaming monitoring: an answer every maxAwaitTimeMS, each saying more will come.
+      // (run() waits maxAwaitTimeMS before each answer.)
+      for (;;) {
+        this.send(request, reply, FLAG_MORE_TO_COME);
+        reply = await this.run(request);
+        if (reply === null || this.abort.signal.aborted) return;
+      }
+    }
+    this.send(request, reply);
+  }
+
+  /** Runs one command; null means "send nothing" (the connection was closed on purpose). */
+  private async run(request: WireRequest): Promise<Document | null> {
+    const command = request.command;
+    const name = Object.keys(command)[0];
+    if (!name) return new CommandError(9, 'empty command document').toReply();
+    const db = request.opCode === OP_QUERY ? (request.collection ?? '').split('.')[0] : command.$db;
+    if (typeof db !== 'string' || db === '') {
+      return new CommandError(40571, 'OP_MSG requests require a $db argument').toReply();
+    }
+    if (HELLO.has(name)) {
+      const appName = command.client?.application?.name;
+      if (typeof appName === 'string') this.info.appName = appName;
+      if (command.topologyVersion && command.maxAwaitTimeMS !== undefined) {
+        await delay(Number(command.maxAwaitTimeMS), this.abort.signal);
+      }
+    }
+    const fail =
+      name === 'configureFailPoint'
+        ? undefined
+        : this.ctx.failPoints.check(name, this.info.appName);
+    if (fail) {
+      this.ctx.logger.debug('failCommand fail point triggered', {
+        command: name,
+        id: this.info.id,
+      });
+      if (fail.blockTimeMS > 0) await delay(fail.blockTimeMS, this.abort.signal);
+      if (fail.closeConnection) {
+        this.close();
+        return null;
+      }
+      if (fail.error) return { ...fail.error.toReply(), ...clusterTimeFields(this.ctx) };
+    }
+    const handler = this.commands[name];
+    let reply: Document;
+    try {
+      if (!handler) throw new CommandError(59, `no such command: '${name}'`);
+      reply = await handler(command, db, this.ctx);
+    } catch (error) {
+      const failure = toCommandError(error);
+      if (failure.code === 1)
+        this.ctx.logger.warn('command failed', { command: name, error: failure.message });
+      reply = failure.toReply();
+    }
+    if (fail?.writeConcernError && reply.ok === 1) reply.writeConcernError = fail.writeConcernError;
+    return { ...reply, ...clusterTimeFields(this.ctx) };
+  }
+}

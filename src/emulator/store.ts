@@ -1,0 +1,264 @@
+/**
+ * In-memory databases, collections and indexes. Every write goes through here, so every write
+ * is checked against unique indexes and recorded in the change history.
+ */
+import { ObjectId, UUID, type Document } from 'bson';
+import { Query } from 'mingo';
+import { CommandError } from './errors';
+import type { ChangeHistory, ChangeKind, LogicalClock } from './history';
+import { clone, describeUpdate, getPath, keyOf } from './values';
+
+export interface IndexSpec {
+  v: number;
+  key: Document;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  [option: string]: unknown;
+}
+
+interface Index {
+  spec: IndexSpec;
+  /** Unique indexes only: index key -> document id key. */
+  entries?: Map<string, string>;
+  partial?: Query;
+}
+
+export class Collection {
+  readonly docs = new Map<string, Document>();
+  readonly indexes: Index[] = [];
+  readonly uuid = new UUID();
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Document = {},
+  ) {
+    this.indexes.push({ spec: { v: 2, key: { _id: 1 }, name: '_id_' }, entries: new Map() });
+  }
+
+  findIndex(name: string): Index | undefined {
+    return this.indexes.find((index) => index.spec.name === name);
+  }
+
+  /** Index key of `doc` for a unique index, or undefined when the index does not cover it. */
+  indexKey(index: Index, doc: Document): string | undefined {
+    if (index.partial && !index.partial.test(doc)) return undefined;
+    const fields = Object.keys(index.spec.key);
+    const values = fields.map((field) => getPath(doc, field));
+    if (index.spec.sparse && values.every((v) => v === undefined)) return undefined;
+    return values.map(keyOf).join('\u0000');
+  }
+
+  /** Throws 11000 if `doc` would collide with another document in a unique index. */
+  checkUnique(doc: Document, ownId?: string): void {
+    for (const index of this.indexes) {
+      if (!index.entries) continue;
+      const key = this.indexKey(index, doc);
+      if (key === undefined) continue;
+      const holder = index.entries.get(key);
+      if (holder !== undefined && holder !== ownId) throw duplicateKey(this, index.spec, doc);
+    }
+  }
+
+  addToIndexes(id: string, doc: Document): void {
+    for (const index of this.indexes) {
+      const key = index.entries && this.indexKey(index, doc);
+      if (key !== undefined) index.entries!.set(key, id);
+    }
+  }
+
+  removeFromIndexes(id: string, doc: Document): void {
+    for (const index of this.indexes) {
+      const key = index.entries && this.indexKey(index, doc);
+      if (key !== undefined && index.entries!.get(key) === id) index.entries!.delete(key);
+    }
+  }
+}
+
+function duplicateKey(coll: Collection, spec: IndexSpec, doc: Document): CommandError {
+  const keyPattern: Document = {};
+  const keyValue: Document = {};
+  for (const field of Object.keys(spec.key)) {
+    keyPattern[field] = spec.key[field];
+    keyValue[field] = getPath(doc, field) ?? null;
+  }
+  const shown = Object.entries(keyValue)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+  return new CommandError(
+    11000,
+    `E11000 duplicate key error collection: ${coll.db}.${coll.name} index: ${spec.name} dup key: { ${shown} }`,
+    [],
+    { keyPattern, keyValue },
+  );
+}
+
+export function validateCollectionName(name: unknown): string {
+  if (typeof name !== 'string' || name === '' || name.includes('\0') || name.startsWith('.')) {
+    throw new CommandError(73, `Invalid collection name: ${String(name)}`);
+  }
+  return name;
+}
+
+export class Store {
+  private readonly dbs = new Map<string, Map<string, Collection>>();
+
+  constructor(
+    private readonly history: ChangeHistory,
+    private readonly clock: LogicalClock,
+  ) {}
+
+  databaseNames(): string[] {
+    return [...this.dbs.keys()].filter((name) => (this.dbs.get(name)?.size ?? 0) > 0);
+  }
+
+  collections(db: string): Collection[] {
+    return [...(this.dbs.get(db)?.values() ?? [])];
+  }
+
+  get(db: string, name: string): Collection | undefined {
+    return this.dbs.get(db)?.get(name);
+  }
+
+  /** Returns the collection, creating it (implicitly, as a write does) if missing. */
+  ensure(db: string, name: string, options: Document = {}): Collection {
+    let colls = this.dbs.get(db);
+    if (!colls) this.dbs.set(db, (colls = new Map()));
+    let coll = colls.get(validateCollectionName(name));
+    if (!coll) colls.set(name, (coll = new Collection(db, name, options)));
+    return coll;
+  }
+
+  create(db: string, name: string, options: Document): Collection {
+    if (this.get(db, name)) {
+      throw new CommandError(48, `Collection ${db}.${name} already exists.`);
+    }
+    return this.ensure(db, name, options);
+  }
+
+  private record(
+    kind: ChangeKind,
+    coll: Collection | { db: string; name?: string },
+    fields: Document,
+  ) {
+    const clusterTime = this.clock.tick();
+    this.history.append({
+      kind,
+      clusterTime,
+      wallTime: new Date(),
+      db: coll.db,
+      ...(coll.name !== undefined ? { coll: coll.name } : {}),
+      ...fields,
+    });
+  }
+
+  insert(coll: Collection, doc: Document): Document {
+    // Like mongod, store _id as the first field (generating one if missing).
+    const { _id, ...rest } = doc;
+    doc = { _id: _id === undefined ? new ObjectId() : _id, ...rest };
+    if (Array.isArray(doc._id)) {
+      throw new CommandError(2, `The '_id' value cannot be of type array`);
+    }
+    const id = keyOf(doc._id);
+    coll.checkUnique(doc);
+    coll.docs.set(id, doc);
+    coll.addToIndexes(id, doc);
+    this.record('insert', coll, { documentKey: { _id: doc._id }, postImage: clone(doc) });
+    return doc;
+  }
+
+  /** Replaces `before` (a stored document) by `after`; kind says how the change is reported. */
+  replace(coll: Collection, before: Document, after: Document, kind: 'update' | 'replace'): void {
+    const id = keyOf(before._id);
+    if (keyOf(after._id) !== id) {
+      throw new CommandError(
+        66,
+        `Performing an update on the path '_id' would modify the immutable field '_id'`,
+      );
+    }
+    coll.checkUnique(after, id);
+    coll.removeFromIndexes(id, before);
+    coll.docs.set(id, after);
+    coll.addToIndexes(id, after);
+    this.record(kind, coll, {
+      documentKey: { _id: after._id },
+      preImage: before,
+      postImage: clone(after),
+      ...(kind === 'update' ? { updateDescription: describeUpdate(before, after) } : {}),
+    });
+  }
+
+  remove(coll: Collection, doc: Document): void {
+    const id = keyOf(doc._id);
+    coll.removeFromIndexes(id, doc);
+    coll.docs.delete(id);
+    this.record('delete', coll, { documentKey: { _id: doc._id }, preImage: doc });
+  }
+
+  drop(db: string, name: string): boolean {
+    const coll = this.get(db, name);
+    if (!coll) return false;
+    this.dbs.get(db)!.delete(name);
+    this.record('drop', coll, {});
+    return true;
+  }
+
+  dropDatabase(db: string): void {
+    const colls = this.collections(db);
+    if (colls.length === 0) return;
+    for (const coll of colls) this.drop(db, coll.name);
+    this.dbs.delete(db);
+    this.record('dropDatabase', { db }, {});
+  }
+
+  rename(
+    from: { db: string; coll: string },
+    to: { db: string; coll: string },
+    dropTarget: boolean,
+  ) {
+    const source = this.get(from.db, from.coll);
+    if (!source)
+      throw new CommandError(26, `Source collection ${from.db}.${from.coll} does not exist`);
+    validateCollectionName(to.coll);
+    if (this.get(to.db, to.coll)) {
+      if (!dropTarget) throw new CommandError(48, `target namespace exists`);
+      this.drop(to.db, to.coll);
+    }
+    this.dbs.get(from.db)!.delete(from.coll);
+    const target = this.ensure(to.db, to.coll, source.options);
+    for (const [id, doc] of source.docs) target.docs.set(id, doc);
+    target.indexes.splice(0, target.indexes.length, ...source.indexes);
+    this.record('rename', source, { to });
+  }
+
+  createIndex(coll: Collection, spec: IndexSpec): boolean {
+    const existing = coll.findIndex(spec.name);
+    if (existing) {
+      if (
+        keyOf(existing.spec.key) !== keyOf(spec.key) ||
+        !!existing.spec.unique !== !!spec.unique
+      ) {
+        throw new CommandError(
+          86,
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`,
+        );
+      }
+      return false;
+    }
+    const index: Index = { spec };
+    if (spec.partialFilterExpression) index.partial = new Query(spec.partialFilterExpression, {});
+    if (spec.unique) {
+      index.entries = new Map();
+      for (const [id, doc] of coll.docs) {
+        const key = coll.indexKey(index, doc);
+        if (key === undefined) continue;
+        if (index.entries.has(key)) throw duplicateKey(coll, spec, doc);
+        index.entries.set(key, id);
+      }
+    }
+    coll.indexes.push(index);
+    return true;
+  }
+}

@@ -1,0 +1,135 @@
+/** Applying update documents (operators, replacements, pipelines) to one document, via mingo. */
+import { ObjectId, type Document } from 'bson';
+import { aggregate, update as mingoUpdate } from 'mingo';
+import { CommandError } from './errors';
+import { clone, isPlainObject } from './values';
+
+const OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$bit',
+  '$currentDate',
+  '$setOnInsert',
+]);
+
+export type UpdateKind = 'update' | 'replace';
+
+export function updateKindOf(u: unknown): UpdateKind {
+  if (Array.isArray(u)) return 'update';
+  if (!isPlainObject(u)) {
+    throw new CommandError(14, `Update argument must be either an object or an array`);
+  }
+  const keys = Object.keys(u);
+  const dollar = keys.filter((k) => k.startsWith('$'));
+  if (dollar.length === 0) return 'replace';
+  if (dollar.length !== keys.length) {
+    const plain = keys.find((k) => !k.startsWith('$'));
+    throw new CommandError(
+      9,
+      `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
+  }
+  for (const key of dollar) {
+    if (!OPERATORS.has(key)) {
+      throw new CommandError(
+        9,
+        `Unknown modifier: ${key}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    if (!isPlainObject(u[key])) {
+      throw new CommandError(
+        9,
+        `Modifiers operate on fields but we found type ${Array.isArray(u[key]) ? 'array' : typeof u[key]} instead. For example: {$mod: {<field>: ...}} not {$set: ${JSON.stringify(u[key])}}`,
+      );
+    }
+  }
+  return 'update';
+}
+
+/** The document after applying `u` to a copy of `doc` (which is left unchanged). */
+export function applyUpdate(
+  doc: Document,
+  u: Document | Document[],
+  arrayFilters: Document[] | undefined,
+  inserting: boolean,
+): Document {
+  const kind = updateKindOf(u);
+  if (Array.isArray(u)) {
+    const [result] = aggregate([clone(doc)], u) as Document[];
+    if (!result) throw new CommandError(2, 'pipeline update removed the document');
+    return withIdFirst(result, doc._id);
+  }
+  if (kind === 'replace') {
+    for (const key of Object.keys(u)) {
+      if (key.startsWith('$'))
+        throw new CommandError(
+          2,
+          `The dollar ($) prefixed field '${key}' is not allowed in a replacement`,
+        );
+    }
+    const replacement = clone(u);
+    return withIdFirst(replacement, replacement._id ?? doc._id);
+  }
+  const copy = clone(doc);
+  const modifier: Document = {};
+  for (const [op, spec] of Object.entries(u)) {
+    if (op === '$setOnInsert') {
+      if (inserting) modifier.$set = { ...(modifier.$set ?? {}), ...spec };
+    } else if (op === '$set') {
+      modifier.$set = { ...(modifier.$set ?? {}), ...spec };
+    } else {
+      modifier[op] = spec;
+    }
+  }
+  if (Object.keys(modifier).length > 0) {
+    try {
+      mingoUpdate(copy, modifier, arrayFilters, undefined, { cloneMode: 'deep' });
+    } catch (error) {
+      throw new CommandError(2, (error as Error).message);
+    }
+  }
+  return withIdFirst(copy, copy._id);
+}
+
+function withIdFirst(doc: Document, id: unknown): Document {
+  if (id === undefined) return doc;
+  const { _id: _ignored, ...rest } = doc;
+  return { _id: id, ...rest };
+}
+
+/** The document an upsert starts from: the equality conditions of its filter. */
+export function upsertBase(filter: Document): Document {
+  const base: Document = {};
+  collectEqualities(filter, base);
+  const doc: Document = {};
+  if (Object.keys(base).length > 0) mingoUpdate(doc, { $set: base }, undefined, undefined, {});
+  return doc;
+}
+
+function collectEqualities(filter: Document, out: Document) {
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value)) {
+      for (const part of value) if (isPlainObject(part)) collectEqualities(part, out);
+    } else if (key.startsWith('$')) {
+      continue;
+    } else if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
+      if ('$eq' in value) out[key] = clone(value.$eq);
+    } else {
+      out[key] = clone(value);
+    }
+  }
+}
+
+export function ensureId(doc: Document): Document {
+  return doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
+}

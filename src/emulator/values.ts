@@ -1,0 +1,106 @@
+/** Helpers over BSON values as the `bson` package deserializes them. */
+import { EJSON, type Document } from 'bson';
+
+type Tagged = { _bsontype?: string; toHexString?: () => string };
+
+export function isPlainObject(value: unknown): value is Document {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  if ((value as Tagged)._bsontype) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep copy of plain objects and arrays; BSON value objects are shared (treated as immutable). */
+export function clone<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clone) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (isPlainObject(value)) {
+    const out: Document = {};
+    for (const key of Object.keys(value)) out[key] = clone(value[key]);
+    return out as T;
+  }
+  return value;
+}
+
+/** A string that is equal for values MongoDB considers equal as index keys. */
+export function keyOf(value: unknown): string {
+  if (value === undefined || value === null) return 'z';
+  if (typeof value === 'string') return `s${value}`;
+  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'boolean') return value ? 'bt' : 'bf';
+  if (value instanceof Date) return `d${value.getTime()}`;
+  const tagged = value as Tagged;
+  if (tagged._bsontype === 'ObjectId' && tagged.toHexString) return `o${tagged.toHexString()}`;
+  if (
+    tagged._bsontype === 'Long' ||
+    tagged._bsontype === 'Int32' ||
+    tagged._bsontype === 'Double'
+  ) {
+    return `n${Number(String(value))}`;
+  }
+  return `j${EJSON.stringify(value as Document, { relaxed: false })}`;
+}
+
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => valuesEqual(item, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k, i) => kb[i] === k && valuesEqual(a[k], b[k]));
+  }
+  if (isPlainObject(a) || isPlainObject(b)) return false;
+  return keyOf(a) === keyOf(b);
+}
+
+/** Value at a dotted path (first element for paths through arrays is not expanded). */
+export function getPath(doc: Document, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Document)[part];
+  }
+  return current;
+}
+
+export interface UpdateDescription {
+  updatedFields: Document;
+  removedFields: string[];
+  truncatedArrays: { field: string; newSize: number }[];
+}
+
+/** What changed from `before` to `after`, in the shape of a change event's updateDescription. */
+export function describeUpdate(before: Document, after: Document): UpdateDescription {
+  const out: UpdateDescription = { updatedFields: {}, removedFields: [], truncatedArrays: [] };
+  diffObjects(before, after, '', out);
+  return out;
+}
+
+function diffObjects(before: Document, after: Document, prefix: string, out: UpdateDescription) {
+  for (const key of Object.keys(before)) {
+    if (!(key in after)) out.removedFields.push(prefix + key);
+  }
+  for (const key of Object.keys(after)) {
+    const path = prefix + key;
+    const a = before[key];
+    const b = after[key];
+    if (!(key in before)) out.updatedFields[path] = clone(b);
+    else if (isPlainObject(a) && isPlainObject(b)) diffObjects(a, b, `${path}.`, out);
+    else if (Array.isArray(a) && Array.isArray(b)) diffArrays(a, b, path, out);
+    else if (!valuesEqual(a, b)) out.updatedFields[path] = clone(b);
+  }
+}
+
+function diffArrays(before: unknown[], after: unknown[], path: string, out: UpdateDescription) {
+  if (after.length < before.length)
+    out.truncatedArrays.push({ field: path, newSize: after.length });
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    if (i >= before.length || !valuesEqual(a, b)) out.updatedFields[`${path}.${i}`] = clone(b);
+  }
+}
