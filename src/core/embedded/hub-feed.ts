@@ -1,0 +1,179 @@
+import type { Call, Campaign } from '../../shared/domain/schemas';
+import { parseCall, parseCampaign } from '../../shared/domain/schemas';
+import type { FeedMessage } from '../../shared/feed/types';
+import type { Logger } from '../../shared/log';
+import type { FeedMode } from '../../shared/monitor';
+import { STREAMS, type SinceCursor, type StreamName } from '../../shared/protocol/events';
+import type { Hub } from '../../server/hub';
+import type { HubEvent, HubSubscription } from '../../server/hub-types';
+import { coalesceEntries } from '../../server/protocol-output';
+import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
+
+/**
+ * A Feed over an in-process Hub: the embedded and demo modes. No socket in between, the
+ * hub's events become FeedMessages directly (same epoch/seq rules as v2 over the wire).
+ * What the hub cannot know, whether MongoDB is reachable, comes from `upstream` (the
+ * watcher's status), so the supervisor sees "reconnecting to MongoDB" and not "live".
+ */
+export interface UpstreamStatus {
+  status: FeedStatus['status'];
+  error?: string;
+  attempt?: number;
+  nextRetryAt?: number;
+}
+
+export interface HubFeedOptions {
+  hub: Hub;
+  mode: FeedMode;
+  target: string;
+  now: () => number;
+  logger: Logger;
+  /** The watcher's state; absent = always live (a hub fed by hand, tests). */
+  upstream?: {
+    current(): UpstreamStatus;
+    onChange(listener: (status: UpstreamStatus) => void): Unsubscribe;
+  };
+  /** Called by stop() after unsubscribing: stops the watcher, hub, gateway it owns. */
+  close?: () => Promise<void>;
+}
+
+export function createHubFeed(options: HubFeedOptions): Feed {
+  const { hub, now } = options;
+  const log = options.logger.child('hub-feed');
+  const messages = new Set<(m: FeedMessage) => void>();
+  const statuses = new Set<(s: FeedStatus) => void>();
+  const problems = new Set<(p: string) => void>();
+  const subscriptions = new Map<StreamName, HubSubscription>();
+  const cursors = new Map<StreamName, SinceCursor>();
+  let upstreamOff: Unsubscribe | null = null;
+  let started = false;
+  let stopped = false;
+
+  const emit = <T>(set: Set<(v: T) => void>, value: T) => {
+    for (const listener of [...set]) listener(value);
+  };
+
+  const status = (): FeedStatus => {
+    const up = options.upstream?.current() ?? { status: 'live' as const };
+    const s: FeedStatus = {
+      status: stopped ? 'stopped' : up.status,
+      mode: options.mode,
+      target: options.target,
+      protocol: 2,
+    };
+    if (up.error !== undefined) s.error = up.error;
+    if (up.attempt !== undefined) s.attempt = up.attempt;
+    if (up.nextRetryAt !== undefined) s.nextRetryAt = up.nextRetryAt;
+    return s;
+  };
+
+  const parseAll = <T>(
+    docs: unknown[],
+    parse: (d: unknown) => { ok: true; value: T } | { ok: false; error: string },
+  ) => {
+    const out: T[] = [];
+    for (const doc of docs) {
+      const result = parse(doc);
+      if (result.ok) out.push(result.value);
+      else emit(problems, result.error);
+    }
+    return out;
+  };
+
+  const onHubEvent = (event: HubEvent) => {
+    if (stopped) return;
+    const at = now();
+    cursors.set(event.stream, { epoch: event.epoch, seq: event.seq });
+    let message: FeedMessage;
+    if (event.type === 'snapshot') {
+      if (event.resync)
+        log.info('the hub sent a fresh snapshot', { stream: event.stream, reason: event.resync });
+      message =
+        event.stream === 'calls'
+          ? {
+              kind: 'snapshot',
+              stream: 'calls',
+              calls: parseAll<Call>(event.docs, parseCall),
+              epoch: event.epoch,
+              seq: event.seq,
+              at,
+            }
+          : {
+              kind: 'snapshot',
+              stream: 'campaigns',
+              campaigns: parseAll<Campaign>(event.docs, parseCampaign),
+              epoch: event.epoch,
+              seq: event.seq,
+              at,
+            };
+    } else {
+      const entries = coalesceEntries(event.entries);
+      const docs = entries.filter((e) => e.doc !== null).map((e) => e.doc);
+      const removedKeys = entries.filter((e) => e.doc === null).map((e) => e.key);
+      const range = { epoch: event.epoch, fromSeq: event.fromSeq, seq: event.seq, at };
+      message =
+        event.stream === 'calls'
+          ? {
+              kind: 'batch',
+              stream: 'calls',
+              calls: parseAll<Call>(docs, parseCall),
+              removed: removedKeys.map((callSid) => ({ callSid, reason: 'deleted' as const })),
+              ...range,
+            }
+          : {
+              kind: 'batch',
+              stream: 'campaigns',
+              campaigns: parseAll<Campaign>(docs, parseCampaign),
+              removed: removedKeys.map((campaignId) => ({
+                campaignId,
+                reason: 'deleted' as const,
+              })),
+              ...range,
+            };
+    }
+    emit(messages, message);
+  };
+
+  const subscribe = (stream: StreamName, since: SinceCursor | undefined) => {
+    subscriptions.get(stream)?.();
+    subscriptions.set(stream, hub.subscribe(stream, since ? { since } : {}, onHubEvent));
+  };
+
+  return {
+    start() {
+      if (started || stopped) return;
+      started = true;
+      upstreamOff = options.upstream?.onChange(() => emit(statuses, status())) ?? null;
+      emit(statuses, status());
+      for (const stream of STREAMS) subscribe(stream, undefined);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      upstreamOff?.();
+      for (const unsubscribe of subscriptions.values()) unsubscribe();
+      subscriptions.clear();
+      try {
+        await options.close?.();
+      } finally {
+        emit(statuses, status());
+        messages.clear();
+        statuses.clear();
+        problems.clear();
+      }
+    },
+    resync(stream, reason) {
+      if (!started || stopped) return;
+      log.info('resync asked', { stream, reason });
+      subscribe(stream, undefined);
+    },
+    retryNow() {
+      // The watcher owns MongoDB retries; resubscribing from the cursor is all a hub needs.
+      if (!started || stopped) return;
+      for (const stream of STREAMS) subscribe(stream, cursors.get(stream));
+    },
+    onMessage: (l) => (messages.add(l), () => void messages.delete(l)),
+    onStatus: (l) => (statuses.add(l), () => void statuses.delete(l)),
+    onProblem: (l) => (problems.add(l), () => void problems.delete(l)),
+  };
+}

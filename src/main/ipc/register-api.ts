@@ -1,0 +1,29 @@
+import type { AppController } from '../app/controller';
+import { checkExternalUrl } from '../security/external-url';
+import { IpcError, type IpcHandlers } from './handle';
+
+/**
+ * Every invoke operation of CallboardApi, bound through handle() to the controller. The
+ * listener channels (didChange, didRequestReveal) are pushes from main, see ./push.ts.
+ */
+export function registerApiHandlers(
+  handlers: IpcHandlers,
+  controller: AppController,
+  openExternal: (url: string) => Promise<void>,
+): void {
+  handlers.handle('getSnapshot', () => controller.getSnapshot());
+  handlers.handle('acknowledgeAlert', (id) => controller.acknowledgeAlert(id));
+  handlers.handle('acknowledgeAllAlerts', () => controller.acknowledgeAllAlerts());
+  handlers.handle('snoozeAlert', (id, minutes) => controller.snoozeAlert(id, minutes));
+  handlers.handle('pauseAlerts', (minutes) => controller.pauseAlerts(minutes));
+  handlers.handle('getSettings', () => controller.getSettings());
+  handlers.handle('saveSettings', (settings) => controller.saveSettings(settings));
+  handlers.handle('testConnection', (settings) => controller.testConnection(settings));
+  handlers.handle('retryConnection', () => controller.retryConnection());
+  handlers.handle('openExternal', async (url) => {
+    const checked = checkExternalUrl(url);
+    if (!checked.ok) throw new IpcError('bad-request', `not opened: ${checked.reason}`);
+    await openExternal(checked.url);
+    return null;
+  });
+}
