@@ -14,7 +14,7 @@ const MAX_DEPTH = 32;
 interface BsonLike {
   _bsontype?: string;
   toHexString?: () => string;
-  toString(radix?: number): string;
+  toString(format?: number | string): string;
   toNumber?: () => number;
   valueOf?: () => unknown;
   toJSON?: () => unknown;

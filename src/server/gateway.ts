@@ -1,0 +1,239 @@
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from '../shared/log';
+import {
+  type ClientToServerEvents,
+  type InterServerEvents,
+  ROOMS,
+  type ServerToClientEvents,
+  type SocketData,
+  type StreamName,
+  type SubscribeAck,
+} from '../shared/protocol/events';
+import { parseSubscribeOptions } from '../shared/protocol/schemas';
+import type { Hub } from './hub';
+import type { HubSubscription } from './hub-types';
+import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
+import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
+
+export type GatewayServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+type GatewaySocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+
+export interface GatewayOptions {
+  hub: Hub;
+  logger: Logger;
+  /** Required token (`auth.token`); undefined: clients need none (loopback only, see serve). */
+  token?: string;
+  /** Browser origins allowed besides the server's own; `*` only if listed. */
+  allowedOrigins?: readonly string[];
+  /** Largest inbound message (bytes); clients only send small requests. Default 64 KiB. */
+  maxHttpBufferSize?: number;
+  /** Inbound events per second per socket, and the burst allowed. Default 10/s, burst 30. */
+  rateLimit?: { perSecond: number; burst: number };
+  /** Outgoing packets queued for one socket before the hub holds it back. Default 256. */
+  maxQueuedPackets?: number;
+  now?: () => number;
+}
+
+export interface GatewayCounters {
+  connectionsTotal: number;
+  connected: number;
+  rejectedUnauthorized: number;
+  rejectedOrigin: number;
+  badRequests: number;
+  rateLimited: number;
+}
+
+export interface Gateway {
+  io: GatewayServer;
+  counters(): GatewayCounters;
+  /** Disconnects every client and detaches from the HTTP server (which it does not close). */
+  close(): Promise<void>;
+}
+
+const ERROR_TYPE: Record<StreamName, 'active_calls' | 'active_campaigns'> = {
+  calls: 'active_calls',
+  campaigns: 'active_campaigns',
+};
+
+/** Socket.IO on `httpServer`: the seed protocol exactly, v2 on opt-in (docs/protocol.md). */
+export function attachGateway(httpServer: HttpServer, options: GatewayOptions): Gateway {
+  const { hub, logger } = options;
+  const now = options.now ?? Date.now;
+  const allowList = options.allowedOrigins ?? [];
+  const maxQueued = options.maxQueuedPackets ?? 256;
+  const rate = options.rateLimit ?? { perSecond: 10, burst: 30 };
+  const stats = {
+    connectionsTotal: 0,
+    rejectedUnauthorized: 0,
+    rejectedOrigin: 0,
+    badRequests: 0,
+    rateLimited: 0,
+  };
+
+  const originOk = (req: IncomingMessage) =>
+    isOriginAllowed(req.headers.origin, req.headers.host, allowList);
+
+  const io: GatewayServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: options.maxHttpBufferSize ?? 64 * 1024,
+    // CORS headers only for allowed origins (polling); websockets are checked in allowRequest.
+    cors: {
+      origin: (origin, callback) =>
+        callback(null, origin === undefined || isOriginAllowed(origin, undefined, allowList)),
+      methods: ['GET', 'POST'],
+    },
+    allowRequest: (req, callback) => {
+      if (originOk(req)) return callback(null, true);
+      stats.rejectedOrigin += 1;
+      logger.warn('refused a connection from a foreign origin', { origin: req.headers.origin });
+      callback('origin not allowed', false);
+    },
+  });
+
+  // Checked on every connection, reconnections included: this server keeps no
+  // connection-state recovery (v2 `since` replay is exact), so no handshake skips it.
+  io.use((socket, next) => {
+    if (options.token === undefined) return next();
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    if (tokenMatches(auth?.token, options.token)) return next();
+    stats.rejectedUnauthorized += 1;
+    logger.warn('refused a client: missing or wrong token', { address: socket.handshake.address });
+    const error = new Error('unauthorized') as Error & { data?: unknown };
+    error.data = { type: 'unauthorized', message: 'the server refused the token' };
+    next(error);
+  });
+
+  io.on('connection', (socket) => onConnection(socket));
+
+  function emit(socket: GatewaySocket, emission: Emission): void {
+    (socket.emit as (event: string, payload: unknown) => boolean)(emission.event, emission.payload);
+  }
+
+  function onConnection(socket: GatewaySocket): void {
+    stats.connectionsTotal += 1;
+    socket.data.subscriptions = {};
+    const subs = new Map<StreamName, HubSubscription>();
+    const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
+    let lastRateWarning = Number.NEGATIVE_INFINITY;
+
+    socket.use((_packet, next) => {
+      if (limiter.take()) return next();
+      stats.rateLimited += 1;
+      if (now() - lastRateWarning >= 1000) {
+        lastRateWarning = now();
+        socket.emit('error', {
+          type: 'rate_limited',
+          message: `too many requests: at most ${rate.perSecond} per second (burst ${rate.burst}); request dropped`,
+        });
+      }
+    });
+
+    const backpressure = {
+      // engine.io queues packets here while the transport is still writing earlier ones.
+      isSaturated: () =>
+        (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length >= maxQueued,
+      onDrain: (listener: () => void) => {
+        socket.conn.once('drain', listener);
+        return () => socket.conn.off('drain', listener);
+      },
+    };
+
+    const unsubscribe = (stream: StreamName) => {
+      subs.get(stream)?.();
+      subs.delete(stream);
+      delete socket.data.subscriptions[stream];
+      void socket.leave(ROOMS[stream]);
+    };
+
+    const subscribe = (stream: StreamName, rawOptions: unknown, rawAck: unknown) => {
+      // A seed client may pass only a callback.
+      let input = rawOptions;
+      let ack = rawAck;
+      if (typeof input === 'function' && ack === undefined) {
+        ack = input;
+        input = undefined;
+      }
+      const reply = typeof ack === 'function' ? (ack as (r: SubscribeAck) => void) : undefined;
+      const parsed = parseSubscribeOptions(input);
+      if (!parsed.ok) {
+        stats.badRequests += 1;
+        socket.emit('error', {
+          type: 'bad_request',
+          message: parsed.error,
+          details: { event: `subscribe:${stream}` },
+        });
+        reply?.({ ok: false, error: parsed.error });
+        return;
+      }
+      unsubscribe(stream);
+      const opts = parsed.value;
+      const mode = { v2: opts !== undefined, batch: opts?.batch ?? true };
+      socket.data.subscriptions[stream] = mode;
+      void socket.join(ROOMS[stream]);
+      const sub = hub.subscribe(
+        stream,
+        { ...(opts?.since ? { since: opts.since } : {}), backpressure },
+        (event) => {
+          const timestamp = new Date(now()).toISOString();
+          for (const emission of toEmissions(
+            event,
+            mode,
+            timestamp,
+            () => hub.snapshot(stream).docs,
+          )) {
+            emit(socket, emission);
+          }
+        },
+      );
+      subs.set(stream, sub);
+      reply?.({ ok: true, mode: sub.mode, epoch: sub.epoch, seq: sub.seq });
+    };
+
+    const answerSnapshot = (stream: StreamName) => {
+      try {
+        const snap = hub.snapshot(stream);
+        const v2 = socket.data.subscriptions[stream]?.v2 ?? false;
+        const timestamp = new Date(now()).toISOString();
+        emit(socket, snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp));
+      } catch (error) {
+        socket.emit('error', {
+          type: ERROR_TYPE[stream],
+          message: `could not read the active ${stream}`,
+          details: (error as Error).message,
+        });
+      }
+    };
+
+    socket.on('subscribe:calls', (o, a) => subscribe('calls', o, a));
+    socket.on('subscribe:campaigns', (o, a) => subscribe('campaigns', o, a));
+    socket.on('unsubscribe:calls', () => unsubscribe('calls'));
+    socket.on('unsubscribe:campaigns', () => unsubscribe('campaigns'));
+    socket.on('get:active_calls', () => answerSnapshot('calls'));
+    socket.on('get:active_campaigns', () => answerSnapshot('campaigns'));
+    socket.on('disconnect', () => {
+      for (const stream of [...subs.keys()]) unsubscribe(stream);
+    });
+  }
+
+  return {
+    io,
+    counters: () => ({ ...stats, connected: io.engine?.clientsCount ?? 0 }),
+    close: async () => {
+      io.disconnectSockets(true);
+      // Not io.close(): that also closes the HTTP server, which its owner closes.
+      io.engine.close();
+      await Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { Call, Campaign } from '../shared/domain/schemas';
+import type { ServerToClientEvents, StreamName } from '../shared/protocol/events';
+import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
+
+/** How one socket subscribed to one stream. */
+export interface ClientMode {
+  v2: boolean;
+  /** v2 only: one batch per flush (true) or one event per key (false). */
+  batch: boolean;
+}
+
+/** One Socket.IO emit, typed by the event map. */
+export type Emission = {
+  [E in keyof ServerToClientEvents]: { event: E; payload: Parameters<ServerToClientEvents[E]>[0] };
+}[keyof ServerToClientEvents];
+
+// Documents in the hub are validated by the watcher only as far as key and status; they keep
+// every other field (ARCHITECTURE.md: unknown extra fields are kept), so they are sent as is.
+const asCall = (doc: JsonDocument) => doc as unknown as Call;
+const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
+
+export function snapshotEmission(
+  stream: StreamName,
+  docs: JsonDocument[],
+  meta: { epoch: string; seq: number } | null,
+  timestamp: string,
+): Emission {
+  const v2 = meta ? { v: 2 as const, epoch: meta.epoch, seq: meta.seq } : {};
+  return stream === 'calls'
+    ? {
+        event: 'active_calls',
+        payload: { calls: docs.map(asCall), count: docs.length, timestamp, ...v2 },
+      }
+    : {
+        event: 'active_campaigns',
+        payload: { campaigns: docs.map(asCampaign), count: docs.length, timestamp, ...v2 },
+      };
+}
+
+/** Latest entry per key, in seq order of those latest entries. */
+export function coalesceEntries(entries: readonly HubEntry[]): HubEntry[] {
+  const latest = new Map<string, HubEntry>();
+  for (const entry of entries) {
+    latest.delete(entry.key);
+    latest.set(entry.key, entry);
+  }
+  return [...latest.values()];
+}
+
+/**
+ * Turns one hub event into what a client of the given mode receives (docs/protocol.md):
+ * - seed: `call_update` for one change, `calls_batch_update` for several, one
+ *   `campaign_update` per campaign; a deletion has no seed event, so a fresh snapshot follows.
+ * - v2 batch: one `*_batch_update` with `fromSeq..seq` and `removed`.
+ * - v2 per key: `call_update`/`call_removed` (and campaign_*), each with its own seq.
+ * `currentSnapshot` is called only when a seed client needs one after a deletion.
+ */
+export function toEmissions(
+  event: HubEvent,
+  mode: ClientMode,
+  timestamp: string,
+  currentSnapshot: () => JsonDocument[],
+): Emission[] {
+  const { stream } = event;
+  if (event.type === 'snapshot') {
+    const out: Emission[] = [];
+    if (mode.v2 && event.resync) {
+      out.push({
+        event: 'resync',
+        payload: { v: 2, stream, epoch: event.epoch, reason: event.resync, timestamp },
+      });
+    }
+    out.push(snapshotEmission(stream, event.docs, mode.v2 ? event : null, timestamp));
+    return out;
+  }
+  if (!mode.v2) return seedEmissions(stream, event.entries, timestamp, currentSnapshot);
+  if (mode.batch) {
+    const entries = coalesceEntries(event.entries);
+    const docs = entries.filter((e) => e.doc !== null).map((e) => e.doc!);
+    const removedKeys = entries.filter((e) => e.doc === null).map((e) => e.key);
+    const meta = { v: 2 as const, epoch: event.epoch, fromSeq: event.fromSeq, seq: event.seq };
+    return stream === 'calls'
+      ? [
+          {
+            event: 'calls_batch_update',
+            payload: {
+              ...meta,
+              calls: docs.map(asCall),
+              removed: removedKeys.map((callSid) => ({ callSid, reason: 'deleted' as const })),
+              timestamp,
+            },
+          },
+        ]
+      : [
+          {
+            event: 'campaigns_batch_update',
+            payload: {
+              ...meta,
+              campaigns: docs.map(asCampaign),
+              removed: removedKeys.map((campaignId) => ({
+                campaignId,
+                reason: 'deleted' as const,
+              })),
+              timestamp,
+            },
+          },
+        ];
+  }
+  return event.entries.map((entry): Emission => {
+    const meta = { v: 2 as const, epoch: event.epoch, seq: entry.seq, timestamp };
+    if (stream === 'calls') {
+      return entry.doc
+        ? { event: 'call_update', payload: { ...meta, call: asCall(entry.doc) } }
+        : { event: 'call_removed', payload: { ...meta, callSid: entry.key, reason: 'deleted' } };
+    }
+    return entry.doc
+      ? { event: 'campaign_update', payload: { ...meta, campaign: asCampaign(entry.doc) } }
+      : {
+          event: 'campaign_removed',
+          payload: { ...meta, campaignId: entry.key, reason: 'deleted' },
+        };
+  });
+}
+
+function seedEmissions(
+  stream: StreamName,
+  entries: readonly HubEntry[],
+  timestamp: string,
+  currentSnapshot: () => JsonDocument[],
+): Emission[] {
+  const latest = coalesceEntries(entries);
+  const docs = latest.filter((e) => e.doc !== null).map((e) => e.doc!);
+  const deleted = latest.length > docs.length;
+  const out: Emission[] = [];
+  if (stream === 'calls') {
+    if (docs.length === 1) {
+      out.push({ event: 'call_update', payload: { call: asCall(docs[0]!), timestamp } });
+    } else if (docs.length > 1) {
+      out.push({ event: 'calls_batch_update', payload: { calls: docs.map(asCall), timestamp } });
+    }
+  } else {
+    for (const doc of docs) {
+      out.push({ event: 'campaign_update', payload: { campaign: asCampaign(doc), timestamp } });
+    }
+  }
+  if (deleted) out.push(snapshotEmission(stream, currentSnapshot(), null, timestamp));
+  return out;
+}

@@ -1,0 +1,202 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../shared/log';
+import { STREAMS } from '../shared/protocol/events';
+import { ServerError } from './errors';
+import { attachGateway, type Gateway, type GatewayOptions } from './gateway';
+import { Hub } from './hub';
+import type { HubOptions } from './hub-types';
+import { formatMetrics, type HealthReport, type WatcherHealth } from './metrics';
+import { isLoopbackHost } from './security';
+import { SECURITY_HEADERS, serveStatic } from './static-files';
+
+/** Something that feeds the hub (the Watcher; tests may use their own). */
+export interface HubSource {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): WatcherHealth;
+}
+
+export interface RealtimeServerConfig {
+  logger: Logger;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 7070; 0 picks a free port. */
+  port?: number;
+  /** Clients must present it as `auth.token`. */
+  token?: string;
+  /** Allows binding a non-loopback address without a token (warns at start). */
+  insecureNoAuth?: boolean;
+  allowedOrigins?: readonly string[];
+  /** The built renderer, served at `/` as the web dashboard. */
+  staticDir?: string;
+  /** An existing hub (the embedded app shares it) or options for a new one. */
+  hub?: Hub | HubOptions;
+  /** Created with the hub, so it can feed it: e.g. `(hub) => new Watcher({ hub, ... })`. */
+  source?: (hub: Hub) => HubSource;
+  gateway?: Pick<GatewayOptions, 'maxHttpBufferSize' | 'rateLimit' | 'maxQueuedPackets'>;
+}
+
+export interface RealtimeServer {
+  readonly hub: Hub;
+  /** Starts the source (MongoDB), then listens. Rejects with a ServerError. */
+  start(): Promise<{ url: string; host: string; port: number }>;
+  /** Closes sockets, the HTTP server, the source and the hub's timers. Idempotent. */
+  stop(): Promise<void>;
+  health(): HealthReport;
+  metrics(): string;
+}
+
+/**
+ * Composition root of the realtime server: source (Watcher) -> Hub -> Socket.IO gateway, plus
+ * /healthz, /metrics and the static dashboard on one HTTP server.
+ */
+export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServer {
+  const logger = config.logger;
+  const host = config.host ?? '127.0.0.1';
+  const port = config.port ?? 7070;
+  const hub = config.hub instanceof Hub ? config.hub : new Hub(config.hub ?? {});
+  const ownsHub = !(config.hub instanceof Hub);
+  const source = config.source?.(hub);
+  const startedAt = Date.now();
+  let http: Server | null = null;
+  let gateway: Gateway | null = null;
+  let stopping: Promise<void> | null = null;
+
+  const health = (): HealthReport => {
+    const mongo = source?.health();
+    const healthy =
+      !mongo ||
+      (mongo.mongo === 'connected' && Object.values(mongo.streams).every((s) => s === 'open'));
+    return {
+      status: healthy ? 'ok' : 'degraded',
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      epoch: hub.epoch,
+      seq: Object.fromEntries(STREAMS.map((s) => [s, hub.seq(s)])),
+      clients: gateway?.counters().connected ?? 0,
+      ...(mongo ? { mongo } : {}),
+    };
+  };
+
+  const metrics = () =>
+    formatMetrics(
+      hub.counters(),
+      gateway?.counters() ?? {
+        connectionsTotal: 0,
+        connected: 0,
+        rejectedUnauthorized: 0,
+        rejectedOrigin: 0,
+        badRequests: 0,
+        rateLimited: 0,
+      },
+      health(),
+    );
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const report = health();
+      res.writeHead(report.status === 'ok' ? 200 : 503, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(report));
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end(metrics());
+      return;
+    }
+    if (config.staticDir && (await serveStatic(config.staticDir, req, res))) return;
+    res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('not found\n');
+  };
+
+  const listen = (server: Server) =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        if (error.code === 'EADDRINUSE') {
+          reject(new ServerError('port_in_use', `port ${port} on ${host} is already in use`));
+        } else {
+          reject(
+            new ServerError('listen_failed', `cannot listen on ${host}:${port}: ${error.message}`),
+          );
+        }
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolve(server.address() as AddressInfo);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(port, host);
+    });
+
+  return {
+    hub,
+    health,
+    metrics,
+    async start() {
+      if (config.token === undefined && !isLoopbackHost(host)) {
+        if (!config.insecureNoAuth) {
+          throw new ServerError(
+            'insecure_bind',
+            `refusing to listen on ${host} without a token: anyone who can reach it would see every call. ` +
+              'Give a token (--token / CALLBOARD_TOKEN), bind 127.0.0.1, or pass --insecure-no-auth',
+          );
+        }
+        logger.warn(
+          `listening on ${host} WITHOUT a token (--insecure-no-auth): anyone who can reach it sees every call`,
+        );
+      }
+      if (source) await source.start();
+      http = createServer((req, res) => {
+        onRequest(req, res).catch((error: unknown) => {
+          logger.error('request failed', { url: req.url, error });
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+      });
+      try {
+        const address = await listen(http);
+        gateway = attachGateway(http, {
+          hub,
+          logger: logger.child('gateway'),
+          ...(config.token !== undefined ? { token: config.token } : {}),
+          allowedOrigins: config.allowedOrigins ?? [],
+          ...config.gateway,
+        });
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        const url = `http://${shownHost}:${address.port}`;
+        logger.info(`listening on ${url}`, { auth: config.token ? 'token' : 'none' });
+        return { url, host: address.address, port: address.port };
+      } catch (error) {
+        http = null;
+        if (source) await source.stop();
+        throw error;
+      }
+    },
+    stop() {
+      stopping ??= (async () => {
+        await gateway?.close();
+        if (http) {
+          const server = http;
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+        }
+        if (source) await source.stop();
+        if (ownsHub) hub.close();
+      })();
+      return stopping;
+    },
+  };
+}
