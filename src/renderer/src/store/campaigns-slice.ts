@@ -49,7 +49,9 @@ export function campaignsFromSnapshot(
 export function campaignsFromDelta(state: CampaignsSlice, delta: MonitorDelta): CampaignsSlice {
   const upserted = delta.campaignsUpserted ?? [];
   const removed = delta.campaignsRemoved ?? [];
-  if (upserted.length === 0 && removed.length === 0) return state;
+  if (upserted.length === 0 && removed.length === 0) {
+    return { campaigns: state.campaigns, campaignHistory: state.campaignHistory };
+  }
   const campaigns: Record<string, CampaignEntry> = { ...state.campaigns };
   for (const entry of upserted) campaigns[entry.campaign.campaignId] = entry;
   for (const id of removed) delete campaigns[id];
