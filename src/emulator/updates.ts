@@ -95,7 +95,8 @@ export function applyUpdate(
     try {
       mingoUpdate(copy, modifier, arrayFilters, undefined, { cloneMode: 'deep' });
     } catch (error) {
-      throw new CommandError(2, (error as Error).message);
+      const message = (error as Error).message;
+      throw new CommandError(message.includes("immutable field '_id'") ? 66 : 2, message);
     }
   }
   return withIdFirst(copy, copy._id);
@@ -111,8 +112,9 @@ function withIdFirst(doc: Document, id: unknown): Document {
 export function upsertBase(filter: Document): Document {
   const base: Document = {};
   collectEqualities(filter, base);
-  const doc: Document = {};
-  if (Object.keys(base).length > 0) mingoUpdate(doc, { $set: base }, undefined, undefined, {});
+  const { _id, ...rest } = base;
+  const doc: Document = _id === undefined ? {} : { _id };
+  if (Object.keys(rest).length > 0) mingoUpdate(doc, { $set: rest }, undefined, undefined, {});
   return doc;
 }
 

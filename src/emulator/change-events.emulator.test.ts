@@ -1,0 +1,213 @@
+// MongoDB-facing: runs against the emulator, or against MONGODB_URI when set.
+import { Timestamp, type ChangeStream, type Collection, type Db, type Document } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { started, take, type Event } from './stream-helpers';
+import { openTestDatabase, type TestDatabase } from './test-target';
+
+let target: TestDatabase;
+let db: Db;
+let n = 0;
+const streams: ChangeStream[] = [];
+const fresh = (): Collection => db.collection(`events${++n}`);
+const AWAIT = { maxAwaitTimeMS: 100 };
+
+async function watch(on: { watch: Collection['watch'] }, pipeline: Document[] = [], options = {}) {
+  const stream = on.watch(pipeline, { ...AWAIT, ...options }) as ChangeStream<Document, Event>;
+  streams.push(stream as ChangeStream);
+  return started(stream);
+}
+
+beforeAll(async () => {
+  target = await openTestDatabase();
+  db = target.client.db(target.dbName);
+});
+afterEach(async () => {
+  await Promise.all(streams.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await target.close();
+});
+
+describe('change events', () => {
+  it('insert, update, replace and delete carry every field', async () => {
+    const coll = fresh();
+    const stream = await watch(coll);
+    await coll.insertOne({ _id: 1 as never, a: { b: 1 }, gone: true, arr: [1, 2, 3] });
+    await coll.updateOne(
+      { _id: 1 as never },
+      { $set: { 'a.b': 2, c: 'new' }, $unset: { gone: '' }, $pop: { arr: 1 } },
+    );
+    await coll.replaceOne({ _id: 1 as never }, { z: 1 });
+    await coll.deleteOne({ _id: 1 as never });
+    const [insert, update, replace, del] = await take(stream, 4);
+    for (const event of [insert, update, replace, del]) {
+      expect(typeof (event!._id as { _data: unknown })._data).toBe('string');
+      expect(event!.clusterTime).toBeInstanceOf(Timestamp);
+      expect(event!.wallTime).toBeInstanceOf(Date);
+      expect(event!.ns).toEqual({ db: target.dbName, coll: coll.collectionName });
+      expect(event!.documentKey).toEqual({ _id: 1 });
+    }
+    expect(insert).toMatchObject({
+      operationType: 'insert',
+      fullDocument: { _id: 1, a: { b: 1 }, gone: true, arr: [1, 2, 3] },
+    });
+    expect(update!.operationType).toBe('update');
+    expect(update!.fullDocument).toBeUndefined();
+    expect(update!.updateDescription).toMatchObject({
+      updatedFields: { 'a.b': 2, c: 'new' },
+      removedFields: ['gone'],
+      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+    });
+    expect(replace).toMatchObject({ operationType: 'replace', fullDocument: { _id: 1, z: 1 } });
+    expect(del!.operationType).toBe('delete');
+    expect(del!.fullDocument).toBeUndefined();
+    const times = [insert, update, replace, del].map((e) =>
+      (e!.clusterTime as Timestamp).toBigInt(),
+    );
+    expect([...times].sort((a, b) => (a < b ? -1 : 1))).toEqual(times);
+  });
+
+  it('drop is followed by invalidate, which closes a collection stream', async () => {
+    const coll = fresh();
+    await coll.insertOne({ a: 1 });
+    const stream = await watch(coll);
+    await coll.drop();
+    const [drop, invalidate] = await take(stream, 2);
+    expect(drop).toMatchObject({
+      operationType: 'drop',
+      ns: { db: target.dbName, coll: coll.collectionName },
+    });
+    expect(invalidate!.operationType).toBe('invalidate');
+    expect(invalidate!.clusterTime).toBeInstanceOf(Timestamp);
+    expect(await stream.tryNext().catch(() => null)).toBeNull();
+    expect(stream.closed).toBe(true);
+  });
+
+  it('rename reports the target namespace, then invalidates', async () => {
+    const coll = fresh();
+    await coll.insertOne({ a: 1 });
+    const stream = await watch(coll);
+    const to = `${coll.collectionName}_to`;
+    await coll.rename(to);
+    const [rename, invalidate] = await take(stream, 2);
+    expect(rename).toMatchObject({
+      operationType: 'rename',
+      ns: { db: target.dbName, coll: coll.collectionName },
+      to: { db: target.dbName, coll: to },
+    });
+    expect(invalidate!.operationType).toBe('invalidate');
+  });
+
+  it('a database stream sees every collection, then drop events, dropDatabase and invalidate', async () => {
+    const other = target.client.db(`${target.dbName}_x`);
+    await other.collection('a').insertOne({ x: 1 });
+    const stream = await watch(other);
+    await other.collection('a').insertOne({ x: 2 });
+    await other.collection('b').insertOne({ x: 3 });
+    await other.dropDatabase();
+    const events = await take(stream, 6);
+    expect(events.map((e) => e.operationType)).toEqual([
+      'insert',
+      'insert',
+      'drop',
+      'drop',
+      'dropDatabase',
+      'invalidate',
+    ]);
+    expect(
+      events
+        .slice(2, 4)
+        .map((e) => (e.ns as { coll: string }).coll)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(events[4]!.ns).toEqual({ db: other.databaseName });
+  });
+
+  it('a cluster-wide stream sees changes in every database', async () => {
+    const stream = (await watch(target.client, [
+      { $match: { 'ns.db': { $in: [target.dbName, `${target.dbName}_y`] } } },
+    ])) as ChangeStream<Document, Event>;
+    await fresh().insertOne({ here: 1 });
+    await target.client.db(`${target.dbName}_y`).collection('c').insertOne({ there: 1 });
+    const events = await take(stream, 2);
+    expect(events.map((e) => (e.ns as { db: string }).db)).toEqual([
+      target.dbName,
+      `${target.dbName}_y`,
+    ]);
+    await target.client.db(`${target.dbName}_y`).dropDatabase();
+  });
+
+  it('later pipeline stages filter and reshape events', async () => {
+    const coll = fresh();
+    const stream = await watch(coll, [
+      { $match: { operationType: 'insert', 'fullDocument.keep': true } },
+      { $project: { operationType: 1, 'fullDocument.v': 1, tagged: { $literal: 'yes' } } },
+    ]);
+    await coll.insertMany([
+      { keep: false, v: 1 },
+      { keep: true, v: 2 },
+    ]);
+    await coll.updateMany({}, { $set: { keep: true } });
+    await coll.insertOne({ keep: true, v: 3 });
+    const events = await take(stream, 2);
+    expect(events.map((e) => (e.fullDocument as { v: number }).v)).toEqual([2, 3]);
+    expect(events[0]).toMatchObject({ operationType: 'insert', tagged: 'yes' });
+    expect(events[0]!.ns).toBeUndefined();
+  });
+
+  it('a pipeline that changes _id fails the stream (the resume token must survive)', async () => {
+    const coll = fresh();
+    const stream = coll.watch([{ $project: { _id: 0 } }], AWAIT);
+    streams.push(stream);
+    await stream.tryNext();
+    await coll.insertOne({ a: 1 });
+    const error = await take(stream, 1).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 280 });
+  });
+});
+
+describe('fullDocument options', () => {
+  it('updateLookup returns the current document, or null once deleted', async () => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const stream = await watch(coll, [{ $match: { operationType: 'update' } }], {
+      fullDocument: 'updateLookup',
+    });
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 1 } });
+    const [first] = await take(stream, 1);
+    expect(first!.fullDocument).toEqual({ _id: 1, v: 1 });
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 2 } });
+    await coll.deleteOne({ _id: 1 as never });
+    const [second] = await take(stream, 1);
+    expect(second!.fullDocument).toBeNull();
+  });
+
+  it('whenAvailable and required give post-images; fullDocumentBeforeChange gives pre-images', async () => {
+    const name = `images${++n}`;
+    const coll = await db.createCollection(name, {
+      changeStreamPreAndPostImages: { enabled: true },
+    });
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const when = await watch(coll, [], {
+      fullDocument: 'whenAvailable',
+      fullDocumentBeforeChange: 'whenAvailable',
+    });
+    const required = await watch(coll, [], {
+      fullDocument: 'required',
+      fullDocumentBeforeChange: 'required',
+    });
+    await coll.updateOne({ _id: 1 as never }, { $inc: { v: 1 } });
+    await coll.deleteOne({ _id: 1 as never });
+    for (const stream of [when, required]) {
+      const [update, del] = await take(stream, 2);
+      expect(update).toMatchObject({
+        fullDocument: { _id: 1, v: 1 },
+        fullDocumentBeforeChange: { _id: 1, v: 0 },
+      });
+      expect(del).toMatchObject({
+        operationType: 'delete',
+        fullDocumentBeforeChange: { _id: 1, v: 1 },
+      });
+    }
+  });
+});

@@ -1,0 +1,239 @@
+// MongoDB-facing: runs against the emulator, or against MONGODB_URI when set.
+import { MongoBulkWriteError, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from './test-target';
+
+let target: TestDatabase;
+let db: Db;
+let n = 0;
+/** A fresh collection per test, so tests do not see each other's documents. */
+const fresh = (): Collection => db.collection(`c${++n}`);
+
+beforeAll(async () => {
+  target = await openTestDatabase();
+  db = target.client.db(target.dbName);
+});
+afterAll(async () => {
+  await target.close();
+});
+
+describe('writes return the driver result shapes', () => {
+  it('insertOne and insertMany', async () => {
+    const coll = fresh();
+    const one = await coll.insertOne({ name: 'a' });
+    expect(one.acknowledged).toBe(true);
+    expect(one.insertedId).toBeInstanceOf(ObjectId);
+    const many = await coll.insertMany([{ _id: 'x' as never, name: 'b' }, { name: 'c' }]);
+    expect(many.insertedCount).toBe(2);
+    expect(many.insertedIds[0]).toBe('x');
+    const stored = await coll.findOne({ name: 'a' });
+    expect(Object.keys(stored!)[0]).toBe('_id');
+    expect(await coll.countDocuments()).toBe(3);
+  });
+
+  it('updateOne, updateMany, replaceOne, upserts and arrayFilters', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { _id: 1 as never, n: 1, tags: ['a', 'b'] },
+      { _id: 2 as never, n: 2, tags: ['b'] },
+    ]);
+    const one = await coll.updateOne({ _id: 1 as never }, { $inc: { n: 10 } });
+    expect(one).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+      upsertedCount: 0,
+      upsertedId: null,
+    });
+    const noop = await coll.updateOne({ _id: 1 as never }, { $set: { n: 11 } });
+    expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    const many = await coll.updateMany({}, { $set: { seen: true } });
+    expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    const up = await coll.updateOne(
+      { _id: 3 as never },
+      { $set: { n: 3 }, $setOnInsert: { fresh: true } },
+      { upsert: true },
+    );
+    expect(up).toMatchObject({
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedCount: 1,
+      upsertedId: 3,
+    });
+    expect(await coll.findOne({ _id: 3 as never })).toEqual({ _id: 3, n: 3, fresh: true });
+    const replaced = await coll.replaceOne({ _id: 2 as never }, { n: 20 });
+    expect(replaced).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await coll.findOne({ _id: 2 as never })).toEqual({ _id: 2, n: 20 });
+    await coll.updateOne(
+      { _id: 1 as never },
+      { $set: { 'tags.$[t]': 'B' } },
+      { arrayFilters: [{ t: 'b' }] },
+    );
+    expect((await coll.findOne({ _id: 1 as never }))?.tags).toEqual(['a', 'B']);
+    await coll.updateOne({ _id: 1 as never }, [{ $set: { double: { $multiply: ['$n', 2] } } }]);
+    expect((await coll.findOne({ _id: 1 as never }))?.double).toBe(22);
+  });
+
+  it('deleteOne and deleteMany', async () => {
+    const coll = fresh();
+    await coll.insertMany([{ k: 1 }, { k: 1 }, { k: 2 }]);
+    expect(await coll.deleteOne({ k: 1 })).toEqual({ acknowledged: true, deletedCount: 1 });
+    expect(await coll.deleteMany({})).toEqual({ acknowledged: true, deletedCount: 2 });
+    expect(await coll.deleteMany({})).toEqual({ acknowledged: true, deletedCount: 0 });
+  });
+
+  it('findOneAndUpdate, findOneAndReplace, findOneAndDelete', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { _id: 1 as never, v: 1 },
+      { _id: 2 as never, v: 2 },
+    ]);
+    const before = await coll.findOneAndUpdate(
+      { v: { $gte: 1 } },
+      { $inc: { v: 5 } },
+      { sort: { v: -1 } },
+    );
+    expect(before).toEqual({ _id: 2, v: 2 });
+    const after = await coll.findOneAndUpdate(
+      { _id: 1 as never },
+      { $inc: { v: 1 } },
+      { returnDocument: 'after' },
+    );
+    expect(after).toEqual({ _id: 1, v: 2 });
+    const upserted = await coll.findOneAndUpdate(
+      { _id: 3 as never },
+      { $set: { v: 3 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    expect(upserted).toEqual({ _id: 3, v: 3 });
+    const replaced = await coll.findOneAndReplace(
+      { _id: 3 as never },
+      { w: 1 },
+      { returnDocument: 'after', projection: { _id: 0 } },
+    );
+    expect(replaced).toEqual({ w: 1 });
+    expect(await coll.findOneAndDelete({ _id: 3 as never })).toEqual({ _id: 3, w: 1 });
+    expect(await coll.findOneAndDelete({ _id: 3 as never })).toBeNull();
+    const meta = await coll.findOneAndUpdate(
+      { _id: 9 as never },
+      { $set: { v: 9 } },
+      { upsert: true, includeResultMetadata: true },
+    );
+    expect(meta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false, upserted: 9 });
+  });
+});
+
+describe('reads', () => {
+  it('find with filter, sort, skip, limit, projection and batches over getMore', async () => {
+    const coll = fresh();
+    await coll.insertMany(
+      Array.from({ length: 250 }, (_, i) => ({ _id: i as never, i, even: i % 2 === 0 })),
+    );
+    const page = await coll
+      .find({ even: true }, { projection: { _id: 0, i: 1 } })
+      .sort({ i: -1 })
+      .skip(2)
+      .limit(3)
+      .toArray();
+    expect(page).toEqual([{ i: 244 }, { i: 242 }, { i: 240 }]);
+    const all = await coll.find({}, { batchSize: 7 }).toArray();
+    expect(all.map((d) => d.i)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    const cursor = coll.find({}, { batchSize: 5 });
+    await cursor.next();
+    await cursor.close();
+    expect(await coll.estimatedDocumentCount()).toBe(250);
+    expect(await coll.countDocuments({ even: false })).toBe(125);
+    expect((await coll.distinct('even')).sort()).toEqual([false, true]);
+  });
+
+  it('aggregate', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { g: 'a', v: 1 },
+      { g: 'a', v: 2 },
+      { g: 'b', v: 5 },
+    ]);
+    const groups = await coll
+      .aggregate([{ $group: { _id: '$g', total: { $sum: '$v' } } }, { $sort: { _id: 1 } }])
+      .toArray();
+    expect(groups).toEqual([
+      { _id: 'a', total: 3 },
+      { _id: 'b', total: 5 },
+    ]);
+  });
+});
+
+describe('catalogue and indexes', () => {
+  it('unique indexes reject duplicates with error 11000 in the driver shape', async () => {
+    const coll = fresh();
+    expect(await coll.createIndex({ email: 1 }, { unique: true, name: 'email_1' })).toBe('email_1');
+    await coll.insertOne({ _id: 1 as never, email: 'a@x' });
+    const single = await coll.insertOne({ email: 'a@x' }).catch((e: unknown) => e);
+    expect(single).toBeInstanceOf(MongoServerError);
+    expect(single).toMatchObject({
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: 'a@x' },
+    });
+    const dupId = await coll.insertOne({ _id: 1 as never }).catch((e: unknown) => e);
+    expect(dupId).toMatchObject({ code: 11000, keyPattern: { _id: 1 }, keyValue: { _id: 1 } });
+    const bulk = await coll
+      .insertMany([{ email: 'b@x' }, { email: 'a@x' }, { email: 'c@x' }])
+      .catch((e: unknown) => e);
+    expect(bulk).toBeInstanceOf(MongoBulkWriteError);
+    expect((bulk as MongoBulkWriteError).insertedCount).toBe(1);
+    expect((bulk as MongoBulkWriteError).writeErrors).toMatchObject([{ index: 1, code: 11000 }]);
+    const updated = await coll
+      .updateOne({ email: 'b@x' }, { $set: { email: 'a@x' } })
+      .catch((e: unknown) => e);
+    expect(updated).toMatchObject({ code: 11000 });
+    const names = (await coll.listIndexes().toArray()).map((i) => i.name);
+    expect(names).toEqual(['_id_', 'email_1']);
+    await coll.dropIndex('email_1');
+    await coll.insertOne({ email: 'a@x' });
+  });
+
+  it('create, list, rename, drop collections and databases', async () => {
+    const name = `made${++n}`;
+    await db.createCollection(name);
+    const again = await db.createCollection(name).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 48 });
+    const listed = await db.listCollections({ name }).toArray();
+    expect(listed).toMatchObject([{ name, type: 'collection' }]);
+    await db.collection(name).insertOne({ a: 1 });
+    await db.renameCollection(name, `${name}_renamed`);
+    expect(await db.collection(`${name}_renamed`).countDocuments()).toBe(1);
+    expect(await db.collection(`${name}_renamed`).drop()).toBe(true);
+    const dbs = await target.client.db('admin').admin().listDatabases();
+    expect(dbs.databases.map((d) => d.name)).toContain(target.dbName);
+  });
+});
+
+describe('command errors', () => {
+  it('an unknown command is error 59 naming it', async () => {
+    const error = await db.command({ noSuchThing: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 59, codeName: 'CommandNotFound' });
+    expect((error as Error).message).toContain('noSuchThing');
+  });
+
+  it('wrong argument types get MongoDB error codes', async () => {
+    const badFilter = await db.command({ find: 'x', filter: 'nope' }).catch((e: unknown) => e);
+    expect(badFilter).toMatchObject({ code: 14, codeName: 'TypeMismatch' });
+    const badName = await db.command({ insert: 5, documents: [] }).catch((e: unknown) => e);
+    expect(badName).toMatchObject({ code: 73, codeName: 'InvalidNamespace' });
+    const badOp = await fresh()
+      .updateOne({}, { $nope: { a: 1 } } as never, { upsert: true })
+      .catch((e: unknown) => e);
+    expect(badOp).toMatchObject({ code: 9 });
+  });
+
+  it('ping, buildInfo and hello describe a replica-set primary', async () => {
+    expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    const hello = await db.admin().command({ hello: 1 });
+    expect(hello).toMatchObject({ isWritablePrimary: true, ok: 1 });
+    expect(typeof hello.setName).toBe('string');
+    expect(hello.maxWireVersion).toBeGreaterThanOrEqual(21);
+    expect(hello.logicalSessionTimeoutMinutes).toBeGreaterThan(0);
+    expect((await db.admin().buildInfo()).version).toMatch(/^\d+\.\d+/);
+  });
+});
