@@ -8,6 +8,20 @@ import { CALL_STATUSES, type CallStatus } from './call-status';
  * and a known status, a campaign its `campaignId`).
  */
 
+/**
+ * A short, printable form of a bad value for an error message: a hostile document can hold a
+ * megabyte string, and the message ends up in logs and on screen.
+ */
+export function previewValue(value: unknown, max = 60): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > max ? `${text.slice(0, max)}...(${text.length} chars)` : text;
+}
+
 /** A date in any of the shapes seen in the wild, normalised to an ISO-8601 string. */
 export const dateField = z
   .union([z.string(), z.date(), z.number()])
@@ -16,7 +30,7 @@ export const dateField = z
     if (value == null) return value;
     const date = value instanceof Date ? value : new Date(value);
     if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a date` });
+      ctx.addIssue({ code: 'custom', message: `${previewValue(value)} is not a date` });
       return z.NEVER;
     }
     return date.toISOString();
@@ -30,7 +44,7 @@ export const numberField = z
     if (value == null) return value;
     const n = typeof value === 'number' ? value : Number(value.trim());
     if (!Number.isFinite(n) || (typeof value === 'string' && value.trim() === '')) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a number` });
+      ctx.addIssue({ code: 'custom', message: `${previewValue(value)} is not a number` });
       return z.NEVER;
     }
     return n;
@@ -48,12 +62,17 @@ const key = (name: string) =>
     .refine((v) => v.length > 0, { error: `${name} must not be empty` })
     .refine((v) => v.length <= 256, { error: `${name} is longer than 256 characters` });
 
+const statusTypeError = (issue: { input?: unknown }): string =>
+  issue.input == null
+    ? 'status is required'
+    : `status must be text, not ${Array.isArray(issue.input) ? 'an array' : typeof issue.input}`;
+
 const callStatus = z
-  .string({ error: 'status is required' })
+  .string({ error: statusTypeError })
   .transform((s) => s.trim().toLowerCase())
   .refine((s): s is CallStatus => (CALL_STATUSES as readonly string[]).includes(s), {
     error: (issue) =>
-      `status ${JSON.stringify(issue.input)} is not one of ${CALL_STATUSES.join(', ')}`,
+      `status ${previewValue(issue.input)} is not one of ${CALL_STATUSES.join(', ')}`,
   })
   .transform((s) => s as CallStatus);
 
@@ -75,7 +94,7 @@ export const campaignSchema = z.looseObject({
   campaignId: key('campaignId'),
   name: optionalText,
   status: z
-    .string({ error: 'status is required' })
+    .string({ error: statusTypeError })
     .transform((s) => s.trim().toLowerCase())
     .refine((s) => s.length > 0, { error: 'status must not be empty' }),
   totalCalls: numberField,
@@ -97,11 +116,16 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string
 
 /** One line that names every problem, e.g. `call: callSid is required; status "x" is not ...`. */
 export function describeZodError(what: string, error: z.ZodError): string {
-  const parts = error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const MAX_ISSUES = 10;
+  const parts = error.issues.slice(0, MAX_ISSUES).map((issue) => {
+    const path = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
     return `${path}${issue.message}`;
   });
-  return `${what}: ${parts.join('; ')}`;
+  if (error.issues.length > MAX_ISSUES) {
+    parts.push(`and ${error.issues.length - MAX_ISSUES} more problems`);
+  }
+  const text = `${what}: ${parts.join('; ')}`;
+  return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
 }
 
 export function parseCall(input: unknown): ParseResult<Call> {
