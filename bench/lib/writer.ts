@@ -1,0 +1,130 @@
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { Trace, TraceOp } from './trace';
+
+/** Absolute wall-clock ms with sub-millisecond resolution, comparable across processes. */
+export function clock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+const DATE_FIELDS = ['startTime', 'endTime', 'startedAt'];
+
+/** Writers store real Dates, as a backend would; the trace holds ISO strings. */
+function withDates(fields: Record<string, unknown>): Document {
+  const doc: Document = { ...fields };
+  for (const name of DATE_FIELDS) {
+    if (typeof doc[name] === 'string') doc[name] = new Date(doc[name] as string);
+  }
+  return doc;
+}
+
+/** Empties both collections and writes the trace's initial state (benchSeq 0). */
+export async function seedDatabase(db: Db, trace: Trace): Promise<void> {
+  const calls = db.collection('calls');
+  const campaigns = db.collection('campaigns');
+  await calls.deleteMany({});
+  await campaigns.deleteMany({});
+  await calls.createIndex({ callSid: 1 }).catch(() => undefined);
+  await campaigns.createIndex({ campaignId: 1 }).catch(() => undefined);
+  if (trace.initialCalls.length > 0) await calls.insertMany(trace.initialCalls.map(withDates));
+  if (trace.initialCampaigns.length > 0) {
+    await campaigns.insertMany(trace.initialCampaigns.map(withDates));
+  }
+}
+
+export interface PlayOptions {
+  /** Ops per second. */
+  rate: number;
+  /** Largest number of ops sent in one bulk write (when the writer is behind). */
+  maxBatch?: number;
+  signal?: AbortSignal;
+}
+
+export interface PlayResult {
+  /** Absolute send time (ms) of each op, by seq; index 0 unused. */
+  writtenAt: Float64Array;
+  startedAt: number;
+  finishedAt: number;
+  /** Ops per second actually achieved (sending the last op / elapsed). */
+  achievedRate: number;
+  /** How far behind schedule the writer fell at worst (ms). */
+  maxLagMs: number;
+}
+
+/**
+ * Plays the trace at `rate`: op i is due at start + (i - 1) / rate. Due ops go out as ordered
+ * bulk writes, one at a time, so writes to one key reach the database in trace order; if the
+ * database is slow, the next bulk carries every op that fell due meanwhile (and the lag shows).
+ */
+export async function playTrace(db: Db, trace: Trace, options: PlayOptions): Promise<PlayResult> {
+  const ops = trace.ops;
+  const writtenAt = new Float64Array(ops.length + 1);
+  const maxBatch = options.maxBatch ?? 500;
+  const calls = db.collection('calls');
+  const campaigns = db.collection('campaigns');
+  const interval = 1000 / options.rate;
+  const startedAt = clock();
+  let next = 0;
+  let maxLagMs = 0;
+  while (next < ops.length) {
+    if (options.signal?.aborted) throw new Error('writer aborted');
+    const now = clock();
+    const due = Math.min(ops.length, Math.floor((now - startedAt) / interval) + 1, next + maxBatch);
+    if (due <= next) {
+      await sleepUntil(startedAt + next * interval);
+      continue;
+    }
+    maxLagMs = Math.max(maxLagMs, now - (startedAt + next * interval));
+    const batch = ops.slice(next, due);
+    const stamp = clock();
+    const callOps: AnyBulkWriteOperation[] = [];
+    const campaignOps: AnyBulkWriteOperation[] = [];
+    for (const op of batch) {
+      writtenAt[op.seq] = stamp;
+      (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
+    }
+    await Promise.all([
+      callOps.length > 0 ? calls.bulkWrite(callOps, { ordered: true }) : null,
+      campaignOps.length > 0 ? campaigns.bulkWrite(campaignOps, { ordered: true }) : null,
+    ]);
+    next = due;
+  }
+  const finishedAt = clock();
+  const lastSent = writtenAt[ops.length] ?? finishedAt;
+  const elapsed = ops.length > 1 ? lastSent - startedAt : 1;
+  return {
+    writtenAt,
+    startedAt,
+    finishedAt,
+    achievedRate: ops.length > 1 ? ((ops.length - 1) * 1000) / elapsed : options.rate,
+    maxLagMs,
+  };
+}
+
+function toWrite(op: TraceOp, stamp: number): AnyBulkWriteOperation {
+  const fields = withDates({ ...op.fields, benchWrittenAt: stamp });
+  if (op.kind === 'insert') return { insertOne: { document: fields } };
+  const filter = op.collection === 'calls' ? { callSid: op.key } : { campaignId: op.key };
+  return { updateOne: { filter, update: { $set: fields } } };
+}
+
+function sleepUntil(at: number): Promise<void> {
+  // Timers fire late, never early, by at least ~1 ms; the loop re-checks the clock.
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - clock())));
+}
+
+/** The database's final state as a client should hold it: active calls and campaigns by key. */
+export async function readFinalState(db: Db): Promise<Map<string, number>> {
+  const state = new Map<string, number>();
+  const active = ['initiated', 'queued', 'ringing', 'in-progress'];
+  const calls = await db
+    .collection('calls')
+    .find({ status: { $in: active } }, { projection: { callSid: 1, benchSeq: 1 } })
+    .toArray();
+  for (const c of calls) state.set(String(c.callSid), Number(c.benchSeq));
+  const campaigns = await db
+    .collection('campaigns')
+    .find({}, { projection: { campaignId: 1, benchSeq: 1 } })
+    .toArray();
+  for (const c of campaigns) state.set(String(c.campaignId), Number(c.benchSeq));
+  return state;
+}

@@ -1,0 +1,71 @@
+import type { LatencyFigures } from './scenarios/latency';
+import type { RateFigures } from './scenarios/rate';
+import type { ClientFigures } from './scenarios/clients';
+import { fmt } from './scenarios/context';
+
+/** The table printed at the end of a run (the same figures as the JSON). */
+export function printReport(results: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const latency = (results.latency as { figures: LatencyFigures[] } | undefined)?.figures;
+  if (latency) {
+    lines.push(
+      'Latency at 200 updates/s, 100 clients (medians of repetitions), ms; traffic per update per client',
+    );
+    lines.push(
+      row(['contender', 'p50', 'p99', 'max', 'idle p50', 'msgs/upd/cl', 'bytes/upd/cl', 'ok runs']),
+    );
+    for (const f of latency) {
+      lines.push(
+        row([
+          f.contender,
+          fmt(f.p50),
+          fmt(f.p99),
+          fmt(f.max),
+          fmt(f.idleP50),
+          fmt(f.messagesPerUpdatePerClient, 3),
+          fmt(f.bytesPerUpdatePerClient, 0),
+          `${f.okRuns}/${f.runs}`,
+        ]),
+      );
+    }
+    lines.push('');
+  }
+  const rate = (results.rate as { figures: RateFigures[] } | undefined)?.figures;
+  if (rate) {
+    lines.push('Highest sustained update rate (p99 < 250 ms, nothing lost)');
+    lines.push(
+      row(['contender', 'updates/s', 'deliveries/s', 'next step failed on'], [12, 10, 13, 0]),
+    );
+    for (const f of rate) {
+      lines.push(
+        row(
+          [f.contender, fmt(f.maxRate, 0), fmt(f.deliveriesPerSecond, 0), f.limitedBy],
+          [12, 10, 13, 0],
+        ),
+      );
+    }
+    lines.push('');
+  }
+  const clients = (results.clients as { figures: ClientFigures[] } | undefined)?.figures;
+  if (clients) {
+    lines.push('Most clients at 200 updates/s (p99 < 250 ms, nothing lost)');
+    lines.push(row(['contender', 'clients', 'kB/client', 'next step failed on'], [12, 10, 13, 0]));
+    for (const f of clients) {
+      lines.push(
+        row(
+          [f.contender, fmt(f.maxClients, 0), fmt(f.bytesPerClient / 1024, 1), f.limitedBy],
+          [12, 10, 13, 0],
+        ),
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function row(cells: string[], widths: number[] = [12]): string {
+  return cells
+    .map((c, i) => c.padEnd(widths[i] ?? widths[widths.length - 1] ?? 12))
+    .join(' ')
+    .trimEnd();
+}

@@ -1,0 +1,80 @@
+import type { ContenderName } from '../contenders/registry';
+import type { RunResult } from '../lib/run';
+import { median } from '../lib/stats';
+import { rotated, run, serverContenders, type ScenarioContext } from './context';
+import { describeFailure } from './rate';
+
+export interface ClientFigures {
+  contender: ContenderName;
+  /** Most clients that passed at 200 updates/s (p99 < 250 ms, nothing lost). */
+  maxClients: number;
+  /** Server heap (+ external buffers) per connected, subscribed client, bytes. */
+  bytesPerClient: number;
+  limitedBy: string;
+}
+
+/**
+ * (3) the most clients one server process holds at 200 updates/s: doubling from 100 until a
+ * step fails, then one bisection. Memory per client = (heap with clients connected - heap
+ * before) / clients, after a full GC, at the largest passing step.
+ */
+export async function measureClients(
+  ctx: ScenarioContext,
+): Promise<{ figures: ClientFigures[]; runs: RunResult[] }> {
+  const full = ctx.options.mode === 'full';
+  const durationS = full ? 10 : 3;
+  const top = full ? 6400 : 3200;
+  const repetitions = full ? ctx.options.repetitions : 1;
+  const runs: RunResult[] = [];
+  const found = new Map<
+    ContenderName,
+    { clients: number; perClient: number; limitedBy: string }[]
+  >();
+  const contenders = serverContenders(ctx.options);
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const contender of rotated(contenders, rep)) {
+      ctx.log(`clients: ${contender} (repetition ${rep + 1}/${repetitions})`);
+      const attempt = async (clients: number) => {
+        const r = await run(ctx, { contender, rate: 200, clients, durationS, drainMs: 3_000 });
+        runs.push(r);
+        return r;
+      };
+      let pass: RunResult | null = null;
+      let fail: RunResult | null = null;
+      for (let clients = 100; clients <= top; clients *= 2) {
+        const r = await attempt(clients);
+        if (r.ok) pass = r;
+        else {
+          fail = r;
+          break;
+        }
+      }
+      if (pass && fail && full) {
+        const clients = Math.round((pass.clients + fail.clients) / 2 / 50) * 50;
+        const r = await attempt(clients);
+        if (r.ok) pass = r;
+        else fail = r;
+      }
+      const perClient = pass?.server
+        ? (pass.server.heapConnected - pass.server.heapEmpty) / pass.clients
+        : Number.NaN;
+      const list = found.get(contender) ?? [];
+      list.push({
+        clients: pass?.clients ?? 0,
+        perClient,
+        limitedBy: fail ? describeFailure(fail) : `not reached (top of the ramp, ${top})`,
+      });
+      found.set(contender, list);
+    }
+  }
+  const figures = contenders.map((contender): ClientFigures => {
+    const list = found.get(contender) ?? [];
+    return {
+      contender,
+      maxClients: median(list.map((f) => f.clients)),
+      bytesPerClient: median(list.map((f) => f.perClient)),
+      limitedBy: list[list.length - 1]?.limitedBy ?? '-',
+    };
+  });
+  return { figures, runs };
+}
