@@ -12,8 +12,11 @@ const fresh = (): Collection => db.collection(`events${++n}`);
 const AWAIT = { maxAwaitTimeMS: 100 };
 
 async function watch(on: { watch: Collection['watch'] }, pipeline: Document[] = [], options = {}) {
-  const stream = on.watch(pipeline, { ...AWAIT, ...options }) as ChangeStream<Document, Event>;
-  streams.push(stream as ChangeStream);
+  const stream = on.watch(pipeline, { ...AWAIT, ...options }) as unknown as ChangeStream<
+    Document,
+    Event
+  >;
+  streams.push(stream as unknown as ChangeStream);
   return started(stream);
 }
 
