@@ -1,0 +1,156 @@
+import type { Logger } from '../../shared/log';
+import type { FeedMode } from '../../shared/monitor';
+import { Hub } from '../../server/hub';
+import type { HubOptions } from '../../server/hub-types';
+import {
+  createRealtimeServer,
+  type HubSource,
+  type RealtimeServer,
+} from '../../server/realtime-server';
+import type { Feed } from '../feed/feed';
+import { createHubFeed, type UpstreamStatus } from './hub-feed';
+
+/**
+ * Embedded mode: the Watcher and the Hub run in this process, and the monitor core reads the
+ * hub directly (./hub-feed). With `servePort` the same hub is also served to other clients
+ * through the Socket.IO gateway (createRealtimeServer), so one desktop app can feed others.
+ * The watcher's health (polled, it has no events) becomes the feed's status.
+ */
+export interface EmbeddedFeedOptions {
+  mode: FeedMode;
+  /** For display: host:port/db, never a password. */
+  target: string;
+  /** Creates what feeds the hub: the Watcher over MongoDB. */
+  createSource(hub: Hub): HubSource;
+  /** Also serve other clients on this port (127.0.0.1 unless `serveHost`). */
+  servePort?: number | null;
+  serveHost?: string;
+  serveToken?: string;
+  hubOptions?: HubOptions;
+  logger: Logger;
+  now?: () => number;
+  /** How often the watcher's health is read (ms). */
+  healthPollMs?: number;
+  /** Called after the source stopped (demo mode stops its emulator and simulator here). */
+  onStopped?: () => Promise<void>;
+}
+
+export interface EmbeddedFeed extends Feed {
+  /** The gateway URL when serving other clients, once listening. */
+  servingUrl(): string | null;
+  readonly hub: Hub;
+}
+
+export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
+  const log = options.logger.child('embedded');
+  const now = options.now ?? (() => Date.now());
+  const hub = new Hub({ ...options.hubOptions, now });
+  let server: RealtimeServer | null = null;
+  let source: HubSource | null = null;
+  if (options.servePort != null) {
+    server = createRealtimeServer({
+      logger: options.logger.child('serve'),
+      host: options.serveHost ?? '127.0.0.1',
+      port: options.servePort,
+      ...(options.serveToken ? { token: options.serveToken } : {}),
+      hub,
+      source: (h) => (source = options.createSource(h)),
+    });
+  } else {
+    source = options.createSource(hub);
+  }
+
+  let upstream: UpstreamStatus = { status: 'connecting' };
+  const upstreamListeners = new Set<(s: UpstreamStatus) => void>();
+  const setUpstream = (next: UpstreamStatus) => {
+    if (JSON.stringify(next) === JSON.stringify(upstream)) return;
+    upstream = next;
+    for (const l of [...upstreamListeners]) l(next);
+  };
+  let servingUrl: string | null = null;
+  let started = false;
+  let stopped = false;
+  let healthTimer: ReturnType<typeof setInterval> | null = null;
+  let starting: Promise<void> | null = null;
+  let attempt = 0;
+
+  const readHealth = () => {
+    if (!source || stopped || starting) return;
+    const health = source.health();
+    const open = Object.values(health.streams).every((s) => s === 'open');
+    if (health.mongo === 'connected' && open) setUpstream({ status: 'live' });
+    else {
+      setUpstream({
+        status: 'reconnecting',
+        error:
+          health.lastError ??
+          `MongoDB ${health.mongo}; change streams: ${JSON.stringify(health.streams)}`,
+        attempt: health.restarts + 1,
+      });
+    }
+  };
+
+  const boot = () => {
+    attempt += 1;
+    setUpstream(attempt === 1 ? { status: 'connecting' } : { status: 'reconnecting', attempt });
+    starting = (async () => {
+      try {
+        if (server) {
+          const { url } = await server.start();
+          servingUrl = url;
+          log.info('serving other clients', { url });
+        } else {
+          await source!.start();
+        }
+        starting = null;
+        if (stopped) return;
+        readHealth();
+        if (upstream.status === 'connecting') setUpstream({ status: 'live' });
+      } catch (error) {
+        starting = null;
+        const message = error instanceof Error ? error.message : String(error);
+        log.error('embedded feed could not start', { error: message });
+        setUpstream({ status: 'failed', error: message, attempt });
+      }
+    })();
+  };
+
+  const feed = createHubFeed({
+    hub,
+    mode: options.mode,
+    target: options.target,
+    now,
+    logger: options.logger,
+    upstream: {
+      current: () => upstream,
+      onChange: (l) => (upstreamListeners.add(l), () => void upstreamListeners.delete(l)),
+    },
+    close: async () => {
+      stopped = true;
+      if (healthTimer) clearInterval(healthTimer);
+      healthTimer = null;
+      await starting?.catch(() => {});
+      if (server) await server.stop();
+      else await source?.stop();
+      hub.close();
+      await options.onStopped?.();
+    },
+  });
+
+  return {
+    ...feed,
+    hub,
+    servingUrl: () => servingUrl,
+    start() {
+      if (started) return;
+      started = true;
+      feed.start();
+      boot();
+      healthTimer = setInterval(readHealth, options.healthPollMs ?? 1_000);
+    },
+    retryNow() {
+      if (upstream.status === 'failed' && !starting && !stopped) boot();
+      else feed.retryNow();
+    },
+  };
+}
