@@ -1,0 +1,90 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderApp } from '../test-support/render-app';
+import {
+  callEntry,
+  campaignEntry,
+  emptySnapshot,
+  liveConnection,
+  NOW,
+} from '../test-support/memory-api';
+
+afterEach(cleanup);
+
+const tile = (id: string) => screen.getAllByTestId(id)[0]!;
+const value = (id: string) => tile(id).querySelector('.kpi-value')!.textContent;
+
+const snapshot = () =>
+  emptySnapshot({
+    calls: [
+      callEntry({
+        callSid: 'q',
+        status: 'queued',
+        startTime: new Date(NOW - 20_000).toISOString(),
+      }),
+      callEntry({
+        callSid: 'r',
+        status: 'ringing',
+        startTime: new Date(NOW - 40_000).toISOString(),
+      }),
+      callEntry({ callSid: 'p', status: 'in-progress' }),
+    ],
+    campaigns: [
+      campaignEntry({ campaignId: 'K1', name: 'Alpha', totalCalls: 10, completedCalls: 5 }),
+    ],
+    connection: liveConnection({ lastEventAt: NOW - 3_000 }),
+  });
+
+describe('header KPIs and wallboard', () => {
+  it('shows counts by status, the longest wait and the connection with its age', async () => {
+    renderApp(snapshot());
+    await screen.findByTestId('calls-count');
+    expect(value('kpi-active')).toBe('3');
+    expect(value('kpi-queued')).toBe('1');
+    expect(value('kpi-ringing')).toBe('1');
+    expect(value('kpi-in-progress')).toBe('1');
+    expect(value('kpi-longest-wait')).toBe('0:40');
+    expect(value('kpi-connection')).toBe('Live');
+    expect(tile('kpi-connection').textContent).toContain('updated 3 seconds ago');
+  });
+
+  it('colours the longest wait amber, then red, as it crosses the threshold', async () => {
+    const { clock } = renderApp(snapshot());
+    await screen.findByTestId('calls-count');
+    expect(tile('kpi-longest-wait').dataset.level).toBe('warn');
+    act(() => clock.advance(25_000));
+    expect(tile('kpi-longest-wait').dataset.level).toBe('bad');
+  });
+
+  it('counts completed and failed calls and the average talk time', async () => {
+    const { api } = renderApp(snapshot());
+    await screen.findByTestId('calls-count');
+    act(() =>
+      api.emit({
+        callsUpserted: [
+          { ...callEntry({ callSid: 'p', status: 'completed', duration: 125 }), endedAt: NOW },
+          { ...callEntry({ callSid: 'r', status: 'no-answer' }), endedAt: NOW },
+        ],
+      }),
+    );
+    expect(value('kpi-completed')).toBe('1');
+    expect(value('kpi-failed')).toBe('1');
+    expect(value('kpi-avg-talk')).toBe('2:05');
+    expect(tile('kpi-failed').dataset.level).toBe('bad');
+    expect(value('kpi-active')).toBe('1');
+  });
+
+  it('opens the wallboard with big numbers and leaves it with Escape', async () => {
+    renderApp(snapshot());
+    await screen.findByTestId('calls-count');
+    fireEvent.click(screen.getByRole('button', { name: 'Wallboard' }));
+    const wall = screen.getByTestId('wallboard');
+    expect(within(wall).getByTestId('kpi-active').textContent).toContain('3');
+    expect(within(wall).getByText('Alpha')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByTestId('wallboard')).toBeNull();
+    expect(screen.getByRole('table', { name: 'Active calls' })).toBeTruthy();
+  });
+});
