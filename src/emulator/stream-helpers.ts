@@ -2,12 +2,10 @@
  * Helpers for change-stream tests (used by the *.emulator.test.ts files; they only use the
  * public driver API, so they work against a real replica set as well).
  */
-import type { ChangeStream, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 
 /** Starts the stream on the server (the driver's watch() is lazy) without consuming events. */
-export async function started<T extends Document>(
-  stream: ChangeStream<T>,
-): Promise<ChangeStream<T>> {
+export async function started<S extends { tryNext(): Promise<unknown> }>(stream: S): Promise<S> {
   const first = await stream.tryNext();
   if (first !== null)
     throw new Error(`stream saw an unexpected event on start: ${JSON.stringify(first)}`);
