@@ -1,3 +1,5 @@
+import { isAppUrl as isSharedAppUrl } from '../../shared/urls';
+
 /**
  * Which pages are the app: the renderer's own index.html over file:// (packaged and built
  * runs), or the electron-vite dev server's origin (ELECTRON_RENDERER_URL in development).
@@ -11,30 +13,7 @@ export interface AppLocation {
   devServerUrl?: string;
 }
 
-function parse(url: string): URL | null {
-  try {
-    return new URL(url);
-  } catch {
-    return null;
-  }
-}
-
 export function isAppUrl(url: unknown, location: AppLocation): boolean {
-  if (typeof url !== 'string' || url.length > 8192) return false;
-  const target = parse(url);
-  if (!target) return false;
-  if (target.protocol === 'file:') {
-    const app = parse(location.rendererFileUrl);
-    // Same file, any hash or query (the renderer routes with the hash).
-    return app !== null && app.protocol === 'file:' && target.pathname === app.pathname;
-  }
-  if (location.devServerUrl) {
-    const dev = parse(location.devServerUrl);
-    return (
-      dev !== null &&
-      (target.protocol === 'http:' || target.protocol === 'https:') &&
-      target.origin === dev.origin
-    );
-  }
-  return false;
+  if (isSharedAppUrl(url, location.rendererFileUrl)) return true;
+  return location.devServerUrl !== undefined && isSharedAppUrl(url, location.devServerUrl);
 }

@@ -3,6 +3,8 @@
  * Anything else (javascript:, file:, data:, custom schemes that launch programs, credentials
  * in the URL) is refused with a reason.
  */
+import { isSafeExternalUrl } from '../../shared/urls';
+
 export type ExternalUrlCheck = { ok: true; url: string } | { ok: false; reason: string };
 
 export function checkExternalUrl(value: unknown): ExternalUrlCheck {
@@ -30,5 +32,8 @@ export function checkExternalUrl(value: unknown): ExternalUrlCheck {
   if (url.username !== '' || url.password !== '') {
     return { ok: false, reason: 'links with a user name or password are not opened' };
   }
-  return { ok: true, url: url.toString() };
+  // The shared rule (src/shared/urls.ts) has the final word; the checks above name the reason.
+  const safe = isSafeExternalUrl(value);
+  if (!safe) return { ok: false, reason: 'the link contains characters that are not allowed' };
+  return { ok: true, url: safe.toString() };
 }
