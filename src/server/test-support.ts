@@ -15,15 +15,15 @@ import {
 
 export type TestClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Resolves with the next `event` emitted by `target`, or rejects after `ms`. */
-export function nextEvent<T = unknown>(
-  target: {
-    once(event: string, listener: (...args: never[]) => void): unknown;
-    off(event: string, listener: (...args: never[]) => void): unknown;
-  },
-  event: string,
-  ms = 5000,
-): Promise<T> {
+type Listener = (...args: never[]) => void;
+interface Emitterish {
+  once(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
+}
+
+/** Resolves with the next `event` emitted by `source`, or rejects after `ms`. */
+export function nextEvent<T = unknown>(source: object, event: string, ms = 5000): Promise<T> {
+  const target = source as Emitterish;
   return new Promise<T>((resolve, reject) => {
     const listener = (value: T) => {
       clearTimeout(timer);

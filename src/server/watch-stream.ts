@@ -1,0 +1,270 @@
+import type {
+  ChangeStream,
+  ChangeStreamDocument,
+  ClientSession,
+  Collection,
+  Document,
+  MongoClient,
+} from 'mongodb';
+import type { Logger } from '../shared/log';
+import type { StreamName } from '../shared/protocol/events';
+import { ACTIVE_CALL_STATUSES, ENDED_CAMPAIGN_STATUSES } from '../shared/domain/call-status';
+import { backoffDelay } from './backoff';
+import type { Hub } from './hub';
+import type { HubChange } from './hub-types';
+import { toJsonDocument } from './json-safe';
+import type { WatcherState } from './metrics';
+import type { ResumeToken, ResumeTokenStore } from './resume-token-store';
+import { STREAM_RULES } from './stream-rules';
+
+/** Server-side filter: only the operations that change what clients see. */
+const PIPELINE: Document[] = [
+  { $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete', 'invalidate'] } } },
+];
+
+const SNAPSHOT_FILTER: Record<StreamName, Document> = {
+  calls: { status: { $in: [...ACTIVE_CALL_STATUSES] } },
+  campaigns: { status: { $nin: [...ENDED_CAMPAIGN_STATUSES] } },
+};
+
+/** 286 ChangeStreamHistoryLost, or 280 ChangeStreamFatalError (resume point gone). */
+export function isHistoryLost(error: unknown): boolean {
+  const e = error as { code?: unknown; codeName?: unknown };
+  return e?.code === 286 || e?.code === 280 || e?.codeName === 'ChangeStreamHistoryLost';
+}
+
+function timestampValue(ts: unknown): bigint | null {
+  const x = ts as { t?: number; i?: number; high?: number; low?: number } | null | undefined;
+  if (!x) return null;
+  if (typeof x.t === 'number') return (BigInt(x.t) << 32n) | BigInt(x.i ?? 0);
+  if (typeof x.high === 'number' && typeof x.low === 'number') {
+    return (BigInt(x.high >>> 0) << 32n) | BigInt(x.low >>> 0);
+  }
+  return null;
+}
+
+export interface WatchStreamOptions {
+  stream: StreamName;
+  client: MongoClient;
+  dbName: string;
+  collection: string;
+  hub: Hub;
+  tokens: ResumeTokenStore;
+  logger: Logger;
+  backoff: { initialMs?: number; maxMs?: number };
+  tokenSaveIntervalMs: number;
+  onStateChange: () => void;
+}
+
+type OpenMode = 'initial' | 'resume' | 'reset';
+
+/**
+ * One collection's change stream feeding one hub stream. Opens the stream first, then takes
+ * the snapshot and reconciles: events at or before the snapshot's operationTime are already
+ * in it (only a call's terminal version from then is still sent, for its outcome). The resume
+ * token is saved after the hub has taken each event.
+ */
+export class WatchStream {
+  state: WatcherState = 'starting';
+  lastError: string | undefined;
+  changesIn = 0;
+  restarts = 0;
+  private cs: ChangeStream | null = null;
+  private token: ResumeToken | null = null;
+  private snapshotTime: bigint | null = null;
+  private stopped = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private readonly ns: string;
+  private readonly coll: Collection;
+
+  constructor(private readonly o: WatchStreamOptions) {
+    this.ns = `${o.dbName}.${o.collection}`;
+    this.coll = o.client.db(o.dbName).collection(o.collection);
+  }
+
+  /** Opens the stream and loads the snapshot; rejects if MongoDB refuses. */
+  async start(): Promise<void> {
+    this.token = await this.o.tokens.load(this.ns);
+    if (this.token) this.o.logger.info('resuming from the saved token', { ns: this.ns });
+    await this.open('initial');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    const cs = this.cs;
+    this.cs = null;
+    await cs?.close().catch(() => {});
+    await this.saveToken();
+    this.setState('stopped');
+  }
+
+  private setState(state: WatcherState, error?: string): void {
+    this.state = state;
+    if (error !== undefined) this.lastError = error;
+    this.o.onStateChange();
+  }
+
+  private async open(mode: OpenMode, reason = ''): Promise<void> {
+    const token = mode === 'reset' ? null : this.token;
+    const cs = this.coll.watch(PIPELINE, {
+      fullDocument: 'updateLookup',
+      // Bounds how long stop() waits for an outstanding getMore.
+      maxAwaitTimeMS: 500,
+      ...(token ? { resumeAfter: token } : {}),
+    });
+    let first: ChangeStreamDocument | null;
+    try {
+      first = await cs.tryNext(); // sends the aggregate: the stream is open from here on
+    } catch (error) {
+      await cs.close().catch(() => {});
+      if (token && isHistoryLost(error)) {
+        this.o.logger.warn('saved resume token is too old; starting from a fresh snapshot', {
+          ns: this.ns,
+        });
+        this.token = null;
+        await this.o.tokens.save(this.ns, null);
+        return this.open(mode === 'initial' ? 'initial' : 'reset', 'history lost');
+      }
+      throw error;
+    }
+    if (this.stopped) {
+      await cs.close().catch(() => {});
+      return;
+    }
+    this.cs = cs;
+    if (mode !== 'resume') await this.takeSnapshot(mode, reason);
+    this.attempt = 0;
+    this.setState('open');
+    if (first) this.handle(first);
+    void this.pump(cs);
+  }
+
+  private async takeSnapshot(mode: OpenMode, reason: string): Promise<void> {
+    let session: ClientSession | undefined;
+    try {
+      session = this.o.client.startSession();
+      const raw = await this.coll.find(SNAPSHOT_FILTER[this.o.stream], { session }).toArray();
+      this.snapshotTime = timestampValue(session.operationTime);
+      const docs = raw.map((d) => toJsonDocument(d));
+      if (mode === 'reset') this.o.hub.reset(this.o.stream, docs, reason);
+      else this.o.hub.load(this.o.stream, docs);
+      this.o.logger.info('snapshot loaded', { ns: this.ns, active: docs.length, mode });
+    } finally {
+      await session?.endSession().catch(() => {});
+    }
+  }
+
+  private async pump(cs: ChangeStream): Promise<void> {
+    try {
+      while (!this.stopped && this.cs === cs) {
+        const change = await cs.next();
+        if (this.cs !== cs) return;
+        this.handle(change);
+      }
+    } catch (error) {
+      if (this.stopped || this.cs !== cs) return;
+      this.cs = null;
+      await cs.close().catch(() => {});
+      const message = (error as Error).message;
+      if (isHistoryLost(error)) {
+        this.o.logger.warn('change stream history lost: new snapshot and epoch', { ns: this.ns });
+        this.restart('reset', 'change stream history lost (286)', message);
+      } else {
+        this.o.logger.warn('change stream failed; restarting from the last token', {
+          ns: this.ns,
+          error: message,
+        });
+        this.restart('resume', '', message);
+      }
+    }
+  }
+
+  private restart(mode: OpenMode, reason: string, error: string): void {
+    if (this.stopped) return;
+    this.restarts += 1;
+    if (mode === 'reset') {
+      this.token = null;
+      void this.o.tokens.save(this.ns, null);
+    }
+    this.attempt += 1;
+    this.setState('retrying', error);
+    const delay =
+      this.attempt === 1 && mode === 'reset' ? 0 : backoffDelay(this.attempt, this.o.backoff);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.open(mode, reason).catch((e: unknown) => {
+        if (this.stopped) return;
+        this.restart(mode, reason, (e as Error).message);
+      });
+    }, delay);
+  }
+
+  private handle(change: ChangeStreamDocument): void {
+    this.changesIn += 1;
+    if (change.operationType === 'invalidate') {
+      const cs = this.cs;
+      this.cs = null;
+      void cs?.close().catch(() => {});
+      this.restart('reset', 'change stream invalidated', 'invalidated');
+      return;
+    }
+    let hubChange: HubChange | null = null;
+    const id =
+      'documentKey' in change && change.documentKey
+        ? String(toJsonDocument({ id: (change.documentKey as Document)._id }).id)
+        : undefined;
+    if (change.operationType === 'delete') {
+      hubChange = { ...(id !== undefined ? { id } : {}), doc: null };
+    } else if (
+      change.operationType === 'insert' ||
+      change.operationType === 'update' ||
+      change.operationType === 'replace'
+    ) {
+      const full = change.fullDocument as Document | null | undefined;
+      // updateLookup gives the current version (possibly newer than the event), or null when
+      // the document was deleted since: both move forward, never back.
+      hubChange = full
+        ? { doc: toJsonDocument(full) }
+        : { ...(id !== undefined ? { id } : {}), doc: null };
+    }
+    if (hubChange && !this.coveredBySnapshot(change, hubChange)) {
+      this.o.hub.ingest(this.o.stream, [hubChange]);
+    }
+    const token = (this.cs?.resumeToken ?? change._id) as ResumeToken | undefined;
+    if (token) this.token = token;
+    this.scheduleSave();
+  }
+
+  /** Events from before the snapshot are in it; only a call's final version still counts. */
+  private coveredBySnapshot(change: ChangeStreamDocument, hubChange: HubChange): boolean {
+    if (this.snapshotTime === null) return false;
+    const at = timestampValue((change as { clusterTime?: unknown }).clusterTime);
+    if (at === null || at > this.snapshotTime) {
+      this.snapshotTime = null;
+      return false;
+    }
+    const rules = STREAM_RULES[this.o.stream];
+    return !(rules.endIsFinal && hubChange.doc !== null && !rules.isActive(hubChange.doc));
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.stopped) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveToken();
+    }, this.o.tokenSaveIntervalMs);
+  }
+
+  private async saveToken(): Promise<void> {
+    if (!this.token) return;
+    try {
+      await this.o.tokens.save(this.ns, this.token);
+    } catch (error) {
+      this.o.logger.warn('could not save the resume token', { error: (error as Error).message });
+    }
+  }
+}
