@@ -307,6 +307,13 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       changeListeners.clear();
       alertListeners.clear();
       await detach();
+      const now = clock.now();
+      connection = {
+        ...connection,
+        status: 'stopped',
+        since: now,
+        staleSince: connection.staleSince ?? now,
+      };
     },
   };
 }

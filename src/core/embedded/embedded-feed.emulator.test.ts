@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../../emulator/test-target';
+import { silentLogger } from '../../shared/log';
+import { Watcher } from '../../server/watcher';
+import type { AlertsPort } from '../monitor/alerts-port';
+import { systemClock } from '../monitor/clock';
+import { createMonitorCore, type MonitorCore } from '../monitor/monitor-core';
+import { createEmbeddedFeed } from './embedded-feed';
+import { waitFor } from './wait-for';
+
+// Embedded mode end to end in Node: MongoDB (emulator, or MONGODB_URI) -> Watcher -> Hub ->
+// hub feed -> monitor core, plus the optional gateway serving other clients.
+
+const noAlerts: AlertsPort = {
+  observe: () => ({ raised: [], changed: false }),
+  list: () => [],
+  acknowledge: () => false,
+  acknowledgeAll: () => false,
+  snooze: () => false,
+  setThresholds: () => {},
+};
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await openTestDatabase({ prefix: 'embedded' });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+function startCore(servePort: number | null) {
+  const feed = createEmbeddedFeed({
+    mode: 'embedded',
+    target: 'test',
+    createSource: (hub) =>
+      new Watcher({ hub, uri: db.uri, dbName: db.dbName, logger: silentLogger }),
+    servePort,
+    logger: silentLogger,
+    healthPollMs: 200,
+  });
+  const core = createMonitorCore({
+    feed,
+    mode: 'embedded',
+    target: 'test',
+    alerts: noAlerts,
+    clock: systemClock(),
+    logger: silentLogger,
+    batchMs: 20,
+  });
+  const changed = (check: () => void) => core.onDidChange(check);
+  return { feed, core, changed };
+}
+
+describe('embedded feed against MongoDB', () => {
+  let core: MonitorCore | undefined;
+  afterAll(async () => core?.dispose());
+
+  it('shows a call inserted in MongoDB, then its update, and goes live', async () => {
+    const calls = db.client.db(db.dbName).collection('calls');
+    await calls.insertOne({ callSid: 'before-start', status: 'ringing', to: '+100' });
+    const started = startCore(null);
+    core = started.core;
+    const c = core;
+    await waitFor(started.changed, () => c.getSnapshot().connection.status === 'live', 'live');
+    await waitFor(
+      started.changed,
+      () => c.getSnapshot().calls.some((e) => e.call.callSid === 'before-start'),
+      'the existing call',
+    );
+    await calls.insertOne({ callSid: 'e2e-1', status: 'queued', contactName: 'Ada' });
+    await waitFor(
+      started.changed,
+      () => c.getSnapshot().calls.find((e) => e.call.callSid === 'e2e-1'),
+      'the inserted call',
+    );
+    await calls.updateOne({ callSid: 'e2e-1' }, { $set: { status: 'in-progress' } });
+    const entry = await waitFor(
+      started.changed,
+      () =>
+        c
+          .getSnapshot()
+          .calls.find((e) => e.call.callSid === 'e2e-1' && e.call.status === 'in-progress'),
+      'the update',
+    );
+    expect(entry.call.contactName).toBe('Ada');
+    await c.dispose();
+    expect(c.getSnapshot().connection.status).not.toBe('live');
+    core = undefined;
+  });
+
+  it('reports an unreachable MongoDB as failed, with the reason', async () => {
+    const feed = createEmbeddedFeed({
+      mode: 'embedded',
+      target: '127.0.0.1:1/x',
+      createSource: (hub) =>
+        new Watcher({
+          hub,
+          uri: 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300',
+          dbName: 'x',
+          logger: silentLogger,
+          clientOptions: { serverSelectionTimeoutMS: 300 },
+        }),
+      logger: silentLogger,
+    });
+    const c = createMonitorCore({
+      feed,
+      mode: 'embedded',
+      target: '127.0.0.1:1/x',
+      alerts: noAlerts,
+      clock: systemClock(),
+      logger: silentLogger,
+      batchMs: 20,
+    });
+    try {
+      const conn = await waitFor(
+        (check) => c.onDidChange(check),
+        () => {
+          const s = c.getSnapshot().connection;
+          return s.status === 'failed' ? s : undefined;
+        },
+        'failed',
+      );
+      expect(conn.error).toMatch(/cannot reach MongoDB at 127\.0\.0\.1:1/);
+      expect(conn.staleSince).not.toBeNull();
+    } finally {
+      await c.dispose();
+    }
+  });
+
+  it('also serves other clients through the gateway when asked', async () => {
+    const started = startCore(0);
+    const c = started.core;
+    try {
+      await waitFor(started.changed, () => c.getSnapshot().connection.status === 'live', 'live');
+      const url = started.feed.servingUrl();
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string };
+      expect(health.status).toBe('ok');
+    } finally {
+      await c.dispose();
+    }
+    expect(started.feed.servingUrl()).not.toBeNull();
+  });
+});
