@@ -5,7 +5,18 @@ import { formatDateTime, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
 import { StatusBadge } from './call-row';
 
-const SHOWN = new Set(['callSid', 'status', 'contactName', 'to', 'from', 'startTime', 'endTime']);
+const SHOWN = new Set([
+  'callSid',
+  'status',
+  'contactName',
+  'to',
+  'from',
+  'startTime',
+  'endTime',
+  'agentId',
+  'campaignId',
+  'duration',
+]);
 
 function show(value: unknown): string {
   if (value == null) return '–';
@@ -61,12 +72,14 @@ export function CallDetails() {
               <dd>{formatDateTime(entry.call.endTime)}</dd>
             </>
           ) : null}
+          <dt>Agent</dt>
+          <dd>{show(entry.call.agentId)}</dd>
           <dt>Campaign</dt>
           <dd>{campaignName ?? '–'}</dd>
           <dt>Call SID</dt>
           <dd className="mono">{entry.call.callSid}</dd>
           {Object.entries(entry.call)
-            .filter(([key]) => !SHOWN.has(key) && key !== 'campaignId')
+            .filter(([key]) => !SHOWN.has(key))
             .map(([key, value]) => (
               <div key={key} className="detail-extra">
                 <dt>{key}</dt>

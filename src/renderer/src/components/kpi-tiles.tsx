@@ -37,14 +37,14 @@ export function Tile(props: {
   );
 }
 
-export function LongestWaitTile({ big = false }: { big?: boolean }) {
+export function LongestWaitTile() {
   const start = useCallboard((s) => longestWaitStart(s.calls));
   const now = useNow();
   const thresholds = useThresholds();
   const seconds = start == null ? null : Math.max(0, Math.floor((now - start) / 1000));
   return (
     <Tile
-      label={big ? 'Longest wait' : 'Longest wait'}
+      label="Longest wait"
       value={seconds == null ? '–' : formatClock(seconds)}
       title={seconds == null ? 'No call is waiting' : formatSpoken(seconds)}
       level={waitLevel(seconds, thresholds)}
@@ -62,19 +62,15 @@ export function OutcomeTiles() {
   return (
     <>
       <Tile
-        label="Avg talk (15 min)"
+        label="Avg talk, 15 min"
         value={talk == null ? '–' : formatClock(talk)}
         title={talk == null ? 'No call completed in the last 15 minutes' : formatSpoken(talk)}
         level={talkLevel(talk, thresholds)}
         testId="kpi-avg-talk"
       />
+      <Tile label="Done, 15 min" value={formatCount(outcomes.completed)} testId="kpi-completed" />
       <Tile
-        label="Completed (15 min)"
-        value={formatCount(outcomes.completed)}
-        testId="kpi-completed"
-      />
-      <Tile
-        label="Failed (15 min)"
+        label="Failed, 15 min"
         value={formatCount(outcomes.failed)}
         level={failureLevel(outcomes.failureRate, thresholds)}
         testId="kpi-failed"

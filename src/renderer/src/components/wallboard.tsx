@@ -73,7 +73,7 @@ export function Wallboard() {
       </div>
       <div className="wall-grid">
         <CountTiles />
-        <LongestWaitTile big />
+        <LongestWaitTile />
         <OutcomeTiles />
         <ConnectionTile />
       </div>
