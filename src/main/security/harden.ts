@@ -52,3 +52,37 @@ export function hardenWebContents(contents: WebContents, deps: HardenContentsDep
     return { action: 'deny' };
   });
 }
+
+/** The slice of Electron's protocol and net modules used to serve the app's files. */
+export interface FileProtocolDeps {
+  handle(scheme: 'file', handler: (request: Request) => Promise<Response>): void;
+  fetch(request: Request, init: { bypassCustomProtocolHandlers: boolean }): Promise<Response>;
+}
+
+/**
+ * file:// has no headers: intercept it so that only out/renderer is readable and every file
+ * carries the CSP (docs/desktop.md, "Security model").
+ */
+export function serveAppFiles(
+  deps: FileProtocolDeps,
+  options: {
+    rendererDir: string;
+    csp: string;
+    logger: Logger;
+    allowed(url: string, dir: string): string | null;
+  },
+): void {
+  deps.handle('file', async (request) => {
+    if (!options.allowed(request.url, options.rendererDir)) {
+      options.logger.warn('refused to read a file outside the app', {
+        url: request.url.slice(0, 200),
+      });
+      return new Response('forbidden', { status: 403 });
+    }
+    const response = await deps.fetch(request, { bypassCustomProtocolHandlers: true });
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', options.csp);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
