@@ -23,6 +23,9 @@ export const RENDERER_ONLY_DEPENDENCIES = [
   '@tanstack/virtual-core',
 ];
 
+export const PACKAGE_HOMEPAGE = 'https://callboard.invalid/';
+export const PACKAGE_MAINTAINER = 'Callboard team <callboard@callboard.invalid>';
+
 export function createBuilderConfig(env: NodeJS.ProcessEnv): Configuration {
   const electronDist = env[ELECTRON_DIST_ENV]?.trim();
   return {
@@ -50,13 +53,20 @@ export function createBuilderConfig(env: NodeJS.ProcessEnv): Configuration {
     // so nothing to rebuild against Electron's headers, and no network needed for it.
     npmRebuild: false,
     ...(electronDist ? { electronDist } : {}),
+    // Electron on Linux takes its window app_id / WM_CLASS from desktopName in the packed
+    // package.json; with syncDesktopName the installed .desktop file carries the same name, so
+    // docks group the running window with its launcher.
+    // The .deb needs a homepage and a maintainer: placeholders until the project has a public
+    // home (docs/operations.md, "Packaging", says to set them before publishing packages).
+    extraMetadata: { desktopName: 'callboard.desktop', homepage: PACKAGE_HOMEPAGE },
     linux: {
       target: ['AppImage', 'deb'],
+      syncDesktopName: true,
       icon: 'build/icons',
       category: 'Office',
       executableName: 'callboard',
       synopsis: 'Live monitor of call-centre calls and campaigns',
-      maintainer: 'Callboard team',
+      maintainer: PACKAGE_MAINTAINER,
     },
     win: {
       target: ['nsis'],

@@ -49,7 +49,11 @@ describe('electron-builder.ts', () => {
   });
 
   it.each<[string, Partial<Configuration>, RegExp]>([
-    ['a missing deb target', { linux: { target: ['AppImage'] } }, /linux.target must include deb/],
+    [
+      'a missing deb target',
+      { linux: { ...config.linux, target: ['AppImage'] } },
+      /linux.target must include deb/,
+    ],
     ['no Windows target', { win: {} }, /win.target must include nsis/],
     [
       'an artifact name without the arch',
@@ -62,6 +66,7 @@ describe('electron-builder.ts', () => {
       /fileAssociations must be empty/,
     ],
     ['a bad app id', { appId: 'callboard' }, /appId must be a reverse-DNS id/],
+    ['a deb without a homepage', { extraMetadata: {} }, /extraMetadata.homepage/],
   ])('reports %s', (_case, change, problem) => {
     expect(checkIdentity({ ...config, ...change })).toEqual([expect.stringMatching(problem)]);
   });

@@ -53,6 +53,13 @@ export function checkIdentity(config: Configuration): string[] {
         problems.push(`${os}.target must include ${target}, has [${have}]`);
     }
   }
+  // electron-builder's deb target stops without these (FpmTarget: "Please specify project
+  // homepage", "author email is missed").
+  const homepage = (config.extraMetadata as { homepage?: string } | undefined)?.homepage;
+  if (!homepage) problems.push('extraMetadata.homepage must be set: the deb target needs it');
+  if (!/<[^>]+@[^>]+>/.test(config.linux?.maintainer ?? '')) {
+    problems.push('linux.maintainer must be "Name <email>": the deb target needs it');
+  }
   for (const key of ['fileAssociations', 'protocols'] as const) {
     const value = config[key];
     if (value != null && (!Array.isArray(value) || value.length > 0)) {
