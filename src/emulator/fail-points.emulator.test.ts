@@ -1,0 +1,105 @@
+// MongoDB-facing: runs against the emulator, or against MONGODB_URI when set (which then needs
+// a server started with enableTestCommands=1 for configureFailPoint).
+import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from './test-target';
+
+let target: TestDatabase;
+let db: Db;
+
+async function failCommand(mode: Document | string, data: Document = {}) {
+  await target.client.db('admin').command({ configureFailPoint: 'failCommand', mode, data });
+}
+
+/** Runs `find` and reports the error code, or 0 on success. */
+async function findCode(): Promise<number> {
+  try {
+    await db.collection('fp').findOne({});
+    return 0;
+  } catch (error) {
+    return (error as MongoServerError).code as number;
+  }
+}
+
+beforeAll(async () => {
+  target = await openTestDatabase();
+  db = target.client.db(target.dbName);
+});
+afterEach(async () => {
+  await failCommand('off');
+});
+afterAll(async () => {
+  await target.close();
+});
+
+describe('failCommand', () => {
+  it('times: n fails the next n matching commands, then stops', async () => {
+    await failCommand({ times: 2 }, { failCommands: ['find'], errorCode: 2 });
+    expect([await findCode(), await findCode(), await findCode()]).toEqual([2, 2, 0]);
+  });
+
+  it('skip: n lets n commands through, then fails the rest', async () => {
+    await failCommand({ skip: 1 }, { failCommands: ['find'], errorCode: 2 });
+    expect([await findCode(), await findCode(), await findCode()]).toEqual([0, 2, 2]);
+  });
+
+  it('alwaysOn fails until off', async () => {
+    await failCommand('alwaysOn', { failCommands: ['find'], errorCode: 96 });
+    expect([await findCode(), await findCode()]).toEqual([96, 96]);
+    await failCommand('off');
+    expect(await findCode()).toBe(0);
+  });
+
+  it('reports the configured errorLabels and leaves other commands alone', async () => {
+    await failCommand('alwaysOn', {
+      failCommands: ['find'],
+      errorCode: 2,
+      errorLabels: ['SomeLabel'],
+    });
+    const error = await db
+      .collection('fp')
+      .findOne({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect((error as MongoServerError).hasErrorLabel('SomeLabel')).toBe(true);
+    expect(await db.collection('fp').countDocuments()).toBe(0);
+  });
+
+  it('closeConnection drops the connection; the driver retries the write once', async () => {
+    await failCommand({ times: 1 }, { failCommands: ['insert'], closeConnection: true });
+    await db.collection('retried').insertOne({ _id: 'once' as never });
+    expect(await db.collection('retried').countDocuments()).toBe(1);
+  });
+
+  it('blockConnection holds the command while other connections carry on', async () => {
+    await failCommand(
+      { times: 1 },
+      { failCommands: ['find'], blockConnection: true, blockTimeMS: 500 },
+    );
+    const finished: string[] = [];
+    const blocked = db
+      .collection('fp')
+      .findOne({})
+      .then(() => finished.push('find'));
+    await db.command({ ping: 1 });
+    finished.push('ping');
+    await blocked;
+    expect(finished).toEqual(['ping', 'find']);
+  });
+
+  it('appName limits the fail point to one client', async () => {
+    await failCommand('alwaysOn', { failCommands: ['find'], errorCode: 2, appName: 'victim' });
+    const victim = new MongoClient(target.uri, { appName: 'victim' });
+    try {
+      const error = await victim
+        .db(target.dbName)
+        .collection('fp')
+        .findOne({})
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 2 });
+      expect(await findCode()).toBe(0);
+    } finally {
+      await victim.close();
+    }
+  });
+});

@@ -1,0 +1,209 @@
+// MongoDB-facing: runs against the emulator, or against MONGODB_URI when set (the fail-point
+// tests then need a server started with enableTestCommands=1).
+import type {
+  ChangeStream,
+  ChangeStreamOptions,
+  Collection,
+  CommandFailedEvent,
+  CommandStartedEvent,
+  CommandSucceededEvent,
+  Db,
+  Document,
+} from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { started, take } from './stream-helpers';
+import { openTestDatabase, type TestDatabase } from './test-target';
+
+let target: TestDatabase;
+let db: Db;
+let n = 0;
+const streams: ChangeStream[] = [];
+const fresh = () => db.collection(`resume${++n}`);
+const AWAIT = { maxAwaitTimeMS: 100 };
+
+function watch(coll: Collection, options: ChangeStreamOptions = {}) {
+  const stream = coll.watch<Document, Document>([], { ...AWAIT, ...options });
+  streams.push(stream as unknown as ChangeStream);
+  return stream;
+}
+
+async function failCommand(mode: Document | string, data: Document) {
+  await target.client.db('admin').command({ configureFailPoint: 'failCommand', mode, data });
+}
+
+/** Records the commands the client starts, succeeds and fails, from now until stop(). */
+function monitor() {
+  const startedCommands: CommandStartedEvent[] = [];
+  const succeeded: CommandSucceededEvent[] = [];
+  const failed: CommandFailedEvent[] = [];
+  const onStarted = (e: CommandStartedEvent) => startedCommands.push(e);
+  const onSucceeded = (e: CommandSucceededEvent) => succeeded.push(e);
+  const onFailed = (e: CommandFailedEvent) => failed.push(e);
+  target.client.on('commandStarted', onStarted);
+  target.client.on('commandSucceeded', onSucceeded);
+  target.client.on('commandFailed', onFailed);
+  return {
+    started: (name: string) => startedCommands.filter((e) => e.commandName === name),
+    succeeded: (name: string) => succeeded.filter((e) => e.commandName === name),
+    failed: (name: string) => failed.filter((e) => e.commandName === name),
+    stop() {
+      target.client.off('commandStarted', onStarted);
+      target.client.off('commandSucceeded', onSucceeded);
+      target.client.off('commandFailed', onFailed);
+    },
+  };
+}
+
+beforeAll(async () => {
+  target = await openTestDatabase({ clientOptions: { monitorCommands: true } });
+  db = target.client.db(target.dbName);
+});
+afterEach(async () => {
+  await failCommand('off', {}).catch(() => {});
+  await Promise.all(streams.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await target.close();
+});
+
+describe('resuming explicitly', () => {
+  it('resumeAfter continues after the given event', async () => {
+    const coll = fresh();
+    const first = await started(watch(coll));
+    await coll.insertMany([{ i: 1 }, { i: 2 }, { i: 3 }]);
+    const [one] = await take(first, 3);
+    const again = watch(coll, { resumeAfter: one!._id });
+    expect((await take(again, 2)).map((e) => e.fullDocument.i)).toEqual([2, 3]);
+  });
+
+  it('startAfter continues past an invalidate; resumeAfter may not', async () => {
+    const coll = fresh();
+    await coll.insertOne({ i: 0 });
+    const first = await started(watch(coll));
+    await coll.drop();
+    const [, invalidate] = await take(first, 2);
+    expect(invalidate!.operationType).toBe('invalidate');
+    await coll.insertOne({ i: 1 });
+    const after = watch(coll, { startAfter: invalidate!._id });
+    const [insert] = await take(after, 1);
+    expect(insert).toMatchObject({ operationType: 'insert', fullDocument: { i: 1 } });
+    const refused = watch(coll, { resumeAfter: invalidate!._id });
+    expect(await refused.next().catch((e: unknown) => e)).toMatchObject({ code: 260 });
+  });
+
+  it('startAtOperationTime starts at the change made at that time', async () => {
+    const coll = fresh();
+    const first = await started(watch(coll));
+    await coll.insertMany([{ i: 1 }, { i: 2 }, { i: 3 }], { ordered: true });
+    const [, two] = await take(first, 3);
+    const again = watch(coll, { startAtOperationTime: two!.clusterTime });
+    expect((await take(again, 2)).map((e) => e.fullDocument.i)).toEqual([2, 3]);
+  });
+
+  it('every batch carries a postBatchResumeToken, and an idle stream has a resume token', async () => {
+    const commands = monitor();
+    const coll = fresh();
+    const stream = await started(watch(coll));
+    expect(stream.resumeToken).toBeTruthy();
+    await coll.insertOne({ i: 1 });
+    await take(stream, 1);
+    commands.stop();
+    const replies = [...commands.succeeded('aggregate'), ...commands.succeeded('getMore')];
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    for (const reply of replies) expect(reply.reply.cursor.postBatchResumeToken).toBeTruthy();
+  });
+
+  it('an awaitData getMore returns as soon as an event arrives', async () => {
+    const coll = fresh();
+    // Longer than the test timeout: if the waiting getMore did not wake up, the test fails.
+    const stream = watch(coll, { maxAwaitTimeMS: 60_000 });
+    const commands = monitor();
+    const getMoreStarted = new Promise<void>((resolve) => {
+      const onStarted = (e: CommandStartedEvent) => {
+        if (e.commandName !== 'getMore') return;
+        target.client.off('commandStarted', onStarted);
+        resolve();
+      };
+      target.client.on('commandStarted', onStarted);
+    });
+    const next = stream.next();
+    await getMoreStarted;
+    await coll.insertOne({ i: 1 });
+    expect((await next).fullDocument.i).toBe(1);
+    commands.stop();
+    const batches = commands.succeeded('getMore').map((e) => e.reply.cursor.nextBatch.length);
+    expect(batches).toEqual([1]);
+  });
+});
+
+describe('the driver resumes by itself', () => {
+  it('after a getMore error 6 labelled ResumableChangeStreamError, with one new aggregate', async () => {
+    const coll = fresh();
+    const stream = await started(watch(coll));
+    await coll.insertOne({ i: 1 });
+    await take(stream, 1);
+    const lastToken = stream.resumeToken;
+    await failCommand(
+      { times: 1 },
+      { failCommands: ['getMore'], errorCode: 6, errorLabels: ['ResumableChangeStreamError'] },
+    );
+    const commands = monitor();
+    await coll.insertOne({ i: 2 });
+    const [event] = await take(stream, 1);
+    commands.stop();
+    expect(event!.fullDocument.i).toBe(2);
+    expect(commands.failed('getMore').map((e) => (e.failure as { code?: number }).code)).toEqual([
+      6,
+    ]);
+    const aggregates = commands.started('aggregate');
+    expect(aggregates).toHaveLength(1);
+    expect(aggregates[0]!.command.pipeline[0].$changeStream.resumeAfter).toEqual(lastToken);
+  });
+
+  it('after the connection closes mid-stream', async () => {
+    const coll = fresh();
+    const stream = await started(watch(coll));
+    await coll.insertOne({ i: 1 });
+    await take(stream, 1);
+    await failCommand({ times: 1 }, { failCommands: ['getMore'], closeConnection: true });
+    const commands = monitor();
+    await coll.insertMany([{ i: 2 }, { i: 3 }]);
+    const events = await take(stream, 2);
+    commands.stop();
+    expect(events.map((e) => e.fullDocument.i)).toEqual([2, 3]);
+    expect(commands.failed('getMore')).toHaveLength(1);
+    expect(commands.started('aggregate')).toHaveLength(1);
+  });
+
+  it('but not after an error on the initial aggregate', async () => {
+    const coll = fresh();
+    // Code 2 is not a retryable-read error, so the driver's read retry stays out of the way;
+    // the label alone would make a getMore error resumable, but not an aggregate error.
+    await failCommand(
+      { times: 1 },
+      { failCommands: ['aggregate'], errorCode: 2, errorLabels: ['ResumableChangeStreamError'] },
+    );
+    const commands = monitor();
+    const error = await watch(coll)
+      .next()
+      .catch((e: unknown) => e);
+    commands.stop();
+    expect(error).toMatchObject({ code: 2 });
+    expect(commands.started('aggregate')).toHaveLength(1);
+  });
+});
+
+describe('many watchers', () => {
+  it('50 concurrent change streams each see every event in order', async () => {
+    const coll = fresh();
+    const many = await Promise.all(Array.from({ length: 50 }, () => started(watch(coll))));
+    const count = 20;
+    await coll.insertMany(Array.from({ length: count }, (_, i) => ({ i })));
+    const seen = await Promise.all(many.map((s) => take(s, count, 20_000)));
+    for (const events of seen) {
+      expect(events.map((e) => e.fullDocument.i)).toEqual(
+        Array.from({ length: count }, (_, i) => i),
+      );
+    }
+  });
+});
