@@ -1,0 +1,219 @@
+import { expect, test, type Page } from '@playwright/test';
+import { startDemoServer, type DemoServer } from './support/demo-server';
+import { saveScreenshot } from './support/screens';
+
+/*
+ * The web dashboard against the real pipeline: `callboard serve --demo` runs the MongoDB
+ * emulator, the traffic simulator, the watcher, hub and gateway, and serves the built renderer,
+ * whose monitor core talks Socket.IO to it. Nothing here is mocked. Run after `npm run build`.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+let server: DemoServer;
+
+test.beforeAll(async () => {
+  server = await startDemoServer();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+const rows = (page: Page) => page.locator('.calls-body [role="row"]');
+
+async function openDashboard(page: Page) {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await expect(page.getByRole('heading', { name: 'Callboard' })).toBeVisible();
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('kpi-connection')).toHaveAttribute('data-level', 'ok');
+  return errors;
+}
+
+async function visibleStatuses(page: Page): Promise<string[]> {
+  return rows(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-status') ?? ''));
+}
+
+test('calls appear, change status, show their final status and leave', async ({ page }) => {
+  const errors = await openDashboard(page);
+
+  // Appear: newest first, the top row changes as new calls arrive.
+  await page.getByRole('button', { name: /^Duration/ }).click();
+  await expect(page.getByRole('columnheader', { name: /Duration/ })).toHaveAttribute(
+    'aria-sort',
+    'ascending',
+  );
+  const firstSid = await rows(page).first().getAttribute('data-call-sid');
+  await expect
+    .poll(() => rows(page).first().getAttribute('data-call-sid'), { timeout: 60_000 })
+    .not.toBe(firstSid);
+
+  // Change status: follow one call that is not terminal yet, by its number.
+  const active = rows(page).and(page.locator(':not(.is-ended)')).first();
+  const sid = (await active.getAttribute('data-call-sid'))!;
+  const status = (await active.getAttribute('data-status'))!;
+  const number = (await active.locator('.cell-number').textContent())!.trim();
+  await page.getByLabel('Search').fill(number);
+  const followed = page.locator(`[data-call-sid="${sid}"]`);
+  await expect(followed).toBeVisible();
+  await expect(followed).not.toHaveAttribute('data-status', status, { timeout: 90_000 });
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  // Final status, then gone: a call that ended stays briefly with its outcome, then leaves.
+  await page.getByLabel('Status').selectOption('completed');
+  const ended = rows(page).first();
+  await expect(ended).toBeVisible({ timeout: 90_000 });
+  await expect(ended).toHaveAttribute('data-status', 'completed');
+  const endedSid = (await ended.getAttribute('data-call-sid'))!;
+  await expect(page.locator(`[data-call-sid="${endedSid}"]`)).toHaveCount(0, { timeout: 60_000 });
+  expect(errors).toEqual([]);
+});
+
+test('filters by status, campaign and agent, and searches by name or number', async ({ page }) => {
+  await openDashboard(page);
+  const total = async () =>
+    Number(/of (\d+)/.exec((await page.getByTestId('calls-count').textContent()) ?? '')?.[1]);
+
+  await page.getByLabel('Status').selectOption('in-progress');
+  await expect
+    .poll(async () => (await visibleStatuses(page)).length, { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  expect(new Set(await visibleStatuses(page))).toEqual(new Set(['in-progress']));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  const campaignOption = page.getByLabel('Campaign').locator('option:not([value=""])').first();
+  await expect(campaignOption).toBeAttached({ timeout: 30_000 });
+  const campaignName = (await campaignOption.textContent())!.trim();
+  await page.getByLabel('Campaign').selectOption({ label: campaignName });
+  await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  const campaignCells = await rows(page).evaluateAll((els) =>
+    els.map((el) => el.lastElementChild?.textContent),
+  );
+  expect(new Set(campaignCells)).toEqual(new Set([campaignName]));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  const agentOption = page.getByLabel('Agent').locator('option:not([value=""])').first();
+  await expect(agentOption).toBeAttached({ timeout: 30_000 });
+  const agent = (await agentOption.getAttribute('value'))!;
+  await page.getByLabel('Agent').selectOption(agent);
+  await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+  const agents = await rows(page).evaluateAll((els) =>
+    els.map((el) => el.children[4]?.textContent),
+  );
+  expect(new Set(agents)).toEqual(new Set([agent]));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+
+  // Search by a contact's name, then by part of a number.
+  const named = rows(page)
+    .filter({ hasNot: page.locator('.cell-contact em') })
+    .first();
+  const name = (await named.locator('.cell-contact').textContent())!.trim();
+  const word = name.split(/\s+/)[0]!;
+  await page.getByLabel('Search').fill(word);
+  await expect.poll(() => rows(page).count()).toBeGreaterThan(0);
+  const contacts = await rows(page).evaluateAll((els) =>
+    els.map((el) => `${el.children[0]?.textContent} ${el.children[1]?.textContent}`.toLowerCase()),
+  );
+  for (const c of contacts) expect(c).toContain(word.toLowerCase());
+  expect(await total()).toBeGreaterThanOrEqual(contacts.length);
+
+  await page.getByLabel('Search').fill('');
+  const number = (await rows(page).first().locator('.cell-number').textContent())!.trim();
+  const digits = number.replace(/\D/g, '').slice(-6);
+  await page.getByLabel('Search').fill(digits);
+  await expect(rows(page).first()).toBeVisible();
+  const numbers = await rows(page).evaluateAll((els) =>
+    els.map((el) => (el.children[1]?.textContent ?? '').replace(/\D/g, '')),
+  );
+  for (const n of numbers) expect(n).toContain(digits);
+});
+
+test('a campaign’s progress moves, and clicking it filters the calls', async ({ page }) => {
+  await openDashboard(page);
+  const card = page.getByTestId('campaign-card').first();
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  const campaignId = (await card.getAttribute('data-campaign-id'))!;
+  const progress = page.locator(
+    `[data-campaign-id="${campaignId}"] [data-testid="campaign-progress"]`,
+  );
+  const before = await progress.textContent();
+  await expect(progress).not.toHaveText(before ?? '', { timeout: 90_000 });
+
+  await page.locator(`[data-campaign-id="${campaignId}"] button`).click();
+  await expect(page.getByLabel('Campaign')).toHaveValue(campaignId);
+  await expect(page.locator(`[data-campaign-id="${campaignId}"] button`)).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+});
+
+test('an alert appears and is acknowledged', async ({ page }) => {
+  await openDashboard(page);
+  const badge = page.getByTestId('alerts-badge-count');
+  await expect
+    .poll(async () => Number(await badge.textContent()), { timeout: 150_000 })
+    .toBeGreaterThan(0);
+  await page.getByRole('button', { name: /^Alerts: / }).click();
+  const centre = page.getByRole('region', { name: 'Alert centre' });
+  const open = centre
+    .getByTestId('alert-item')
+    .filter({ has: page.getByRole('button', { name: 'Acknowledge' }) })
+    .first();
+  await expect(open).toBeVisible();
+  const alertId = (await open.getAttribute('data-alert-id'))!;
+  await open.getByRole('button', { name: 'Acknowledge' }).click();
+  const acknowledged = centre.locator(`[data-alert-id="${attributeValue(alertId)}"]`);
+  await expect(acknowledged.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+  await expect(acknowledged).toContainText('acknowledged at');
+});
+
+test('screenshots: main screen, wallboard and settings in light and dark', async ({
+  page,
+}, testInfo) => {
+  await openDashboard(page);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('button', { name: 'Monitor' }).click();
+    await expect(page.getByTestId('campaign-card').first()).toBeVisible({ timeout: 30_000 });
+    await rows(page).nth(1).click();
+    await expect(page.getByTestId('call-details')).toBeVisible();
+    await saveScreenshot(page, testInfo, `main-${scheme}`);
+
+    await page.getByRole('button', { name: 'Wallboard' }).click();
+    await expect(page.getByTestId('wallboard')).toBeVisible();
+    await saveScreenshot(page, testInfo, `wallboard-${scheme}`);
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(
+      page
+        .getByRole('heading', { name: 'Settings' })
+        .or(page.getByText(/Cannot load the settings/)),
+    ).toBeVisible();
+    await saveScreenshot(page, testInfo, `settings-${scheme}`);
+  }
+});
+
+test('the banner shows when the server stops, and clears when it comes back', async ({ page }) => {
+  await openDashboard(page);
+  const port = server.port;
+  await server.stop();
+  const banner = page.getByTestId('connection-banner');
+  await expect(banner).toBeVisible({ timeout: 30_000 });
+  await expect(banner).toHaveAttribute('data-status', /reconnecting|failed|connecting/);
+  await expect(banner).toContainText(/Data may be out of date since/);
+  await expect(page.getByTestId('stale-tag')).toBeVisible();
+  await expect(page.getByTestId('kpi-connection')).not.toHaveAttribute('data-level', 'ok');
+
+  server = await startDemoServer({ port });
+  await expect(banner).toBeHidden({ timeout: 60_000 });
+  await expect(page.getByTestId('stale-tag')).toBeHidden();
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+});
+
+/** Alert ids may hold characters that need escaping inside an attribute selector. */
+function attributeValue(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
