@@ -1,0 +1,92 @@
+// Helpers for this folder's MongoDB-backed tests (`*.emulator.test.ts`).
+import { io as connect } from 'socket.io-client';
+import type { TestDatabase } from '../emulator/test-target';
+import { silentLogger } from '../shared/log';
+import { applyFeedMessage, initialFeedState } from '../shared/feed/reducer';
+import { fromServerEvent } from '../shared/feed/from-protocol';
+import type { FeedState } from '../shared/feed/types';
+import { isActiveStatus } from '../shared/domain/call-status';
+import type { ServerToClientEvents } from '../shared/protocol/events';
+import { createRealtimeServer, type RealtimeServer } from './realtime-server';
+import type { ResumeTokenStore } from './resume-token-store';
+import type { TestClient } from './test-support';
+import { Watcher } from './watcher';
+
+export const WATCHER_APP_NAME = 'callboard-watcher-test';
+
+export async function startWatchedServer(
+  target: TestDatabase,
+  options: { tokenStore?: ResumeTokenStore; token?: string } = {},
+): Promise<{ server: RealtimeServer; url: string }> {
+  const server = createRealtimeServer({
+    logger: silentLogger,
+    port: 0,
+    ...(options.token ? { token: options.token } : {}),
+    source: (hub) =>
+      new Watcher({
+        hub,
+        uri: target.uri,
+        dbName: target.dbName,
+        logger: silentLogger,
+        tokenStore: options.tokenStore,
+        clientOptions: { appName: WATCHER_APP_NAME },
+        backoff: { initialMs: 20, maxMs: 200 },
+      }),
+  });
+  const { url } = await server.start();
+  return { server, url };
+}
+
+/** A client that holds its state with the shared reducer, as the apps do. */
+export interface StateClient {
+  socket: TestClient;
+  events: [string, unknown][];
+  state(): FeedState;
+  activeCallSids(): string[];
+  close(): void;
+}
+
+export function stateClient(url: string, auth: Record<string, unknown> = {}): StateClient {
+  const socket: TestClient = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth,
+  });
+  let state = initialFeedState();
+  const events: [string, unknown][] = [];
+  socket.onAny((event: string, payload: unknown) => {
+    events.push([event, payload]);
+    const result = fromServerEvent(event as keyof ServerToClientEvents, payload, Date.now());
+    if (result.message) state = applyFeedMessage(state, result.message).state;
+  });
+  return {
+    socket,
+    events,
+    state: () => state,
+    activeCallSids: () =>
+      Object.values(state.calls)
+        .filter((e) => isActiveStatus(e.call.status))
+        .map((e) => e.call.callSid)
+        .sort(),
+    close: () => socket.disconnect(),
+  };
+}
+
+/** Runs `failCommand`; false when the server does not allow test commands (say so, skip). */
+export async function configureFailPoint(
+  target: TestDatabase,
+  mode: unknown,
+  data: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await target.client.db('admin').command({
+      configureFailPoint: 'failCommand',
+      mode,
+      data: { appName: WATCHER_APP_NAME, ...data },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
