@@ -110,7 +110,8 @@ describe('resuming explicitly', () => {
     commands.stop();
     const replies = [...commands.succeeded('aggregate'), ...commands.succeeded('getMore')];
     expect(replies.length).toBeGreaterThanOrEqual(2);
-    for (const reply of replies) expect(reply.reply.cursor.postBatchResumeToken).toBeTruthy();
+    for (const reply of replies)
+      expect((reply.reply as Document).cursor.postBatchResumeToken).toBeTruthy();
   });
 
   it('an awaitData getMore returns as soon as an event arrives', async () => {
@@ -131,7 +132,9 @@ describe('resuming explicitly', () => {
     await coll.insertOne({ i: 1 });
     expect((await next).fullDocument.i).toBe(1);
     commands.stop();
-    const batches = commands.succeeded('getMore').map((e) => e.reply.cursor.nextBatch.length);
+    const batches = commands
+      .succeeded('getMore')
+      .map((e) => (e.reply as Document).cursor.nextBatch.length);
     expect(batches).toEqual([1]);
   });
 });
