@@ -46,7 +46,13 @@ export function Header() {
               key={v.view}
               type="button"
               aria-current={view === v.view ? 'page' : undefined}
-              onClick={() => setView(v.view)}
+              onClick={() => {
+                // A wall TV wants the whole screen; the browser may refuse, which is fine.
+                if (v.view === 'wallboard') {
+                  void document.documentElement.requestFullscreen?.().catch(() => undefined);
+                }
+                setView(v.view);
+              }}
             >
               {v.label}
             </button>
