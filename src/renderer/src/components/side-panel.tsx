@@ -14,10 +14,14 @@ export function SidePanel() {
   const panel = useCallboard((s) => s.sidePanel);
   const setSidePanel = useCallboard((s) => s.setSidePanel);
   const alerts = useCallboard((s) => s.alerts);
+  const stale = useCallboard((s) => s.connection != null && s.connection.status !== 'live');
   const now = useNow();
   const open = alerts.filter((a) => isAlertOpen(a, now)).length;
   return (
-    <aside className="side-panel panel" aria-label="Campaigns and alerts">
+    <aside
+      className={`side-panel panel${stale ? ' is-stale' : ''}`}
+      aria-label="Campaigns and alerts"
+    >
       <div role="tablist" aria-label="Side panel" className="tabs">
         {TABS.map((t) => (
           <button
