@@ -59,10 +59,10 @@ function jsFiles(dir: string): string[] {
     .filter((file) => /\.(c|m)?js$/.test(file) && statSync(file).isFile());
 }
 
-/** Packages the built main and preload code loads from node_modules at run time. */
-export function runtimePackages(root: string): string[] {
+/** Packages the built code in `dirs` loads from node_modules at run time. */
+export function runtimePackages(root: string, dirs: string[] = RUNTIME_CODE_DIRS): string[] {
   const names = new Set<string>();
-  for (const dir of RUNTIME_CODE_DIRS) {
+  for (const dir of dirs) {
     for (const file of jsFiles(join(root, dir))) {
       for (const specifier of requiredSpecifiers(readFileSync(file, 'utf8'))) {
         const name = packageOf(specifier);
@@ -187,4 +187,19 @@ export function checkRuntimeDependencies(
     }
   }
   return problems;
+}
+
+/**
+ * The headless server is installed with `npm ci --omit=dev` (docs/operations.md): everything
+ * out/cli requires must then be a production dependency.
+ */
+export function checkCliDependencies(root: string, pkg: PackageJson): string[] {
+  if (!existsSync(join(root, 'out', 'cli'))) return ['out/cli must exist: run `npm run build`'];
+  const production = new Set(Object.keys(pkg.dependencies ?? {}));
+  return runtimePackages(root, ['out/cli'])
+    .filter((name) => !production.has(name))
+    .map(
+      (name) =>
+        `out/cli requires "${name}", which is not a production dependency: \`npm ci --omit=dev\` servers would fail to load it`,
+    );
 }

@@ -13,6 +13,7 @@ import {
 } from './check-packaging';
 import { checkIcons } from './check-icons';
 import {
+  checkCliDependencies,
   checkFiles,
   checkRuntimeDependencies,
   excludedPackages,
@@ -108,6 +109,10 @@ describe('app contents', () => {
 
   it('what out/main and out/preload require at run time is packed, and nothing is native', () => {
     expect(checkRuntimeDependencies(root, config, pkg)).toEqual([]);
+  });
+
+  it('what the CLI (callboard serve) requires is a production dependency', () => {
+    expect(checkCliDependencies(root, pkg)).toEqual([]);
   });
 
   it.each([
