@@ -53,20 +53,20 @@ export const CallRow = memo(function CallRow({ callSid, index, start, size }: Ca
       style={{ transform: `translateY(${start}px)`, height: size }}
       onClick={() => selectCall(selected ? null : callSid)}
     >
-      <span role="cell" className="cell-contact">
+      <span role="gridcell" className="cell-contact">
         {call.contactName || <em>{UNKNOWN_CONTACT}</em>}
       </span>
-      <span role="cell" className="cell-number">
+      <span role="gridcell" className="cell-number">
         {callNumber(entry)}
       </span>
-      <span role="cell">
+      <span role="gridcell">
         <StatusBadge status={call.status} />
       </span>
-      <span role="cell" className="cell-duration">
+      <span role="gridcell" className="cell-duration">
         {ended ? <FinalDuration entry={entry} /> : <LiveDuration entry={entry} />}
       </span>
-      <span role="cell">{call.agentId ?? '–'}</span>
-      <span role="cell">{campaignName || '–'}</span>
+      <span role="gridcell">{call.agentId ?? '–'}</span>
+      <span role="gridcell">{campaignName || '–'}</span>
     </div>
   );
 });

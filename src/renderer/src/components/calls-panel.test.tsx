@@ -14,7 +14,7 @@ import {
 afterEach(cleanup);
 
 const rows = () =>
-  within(screen.getByRole('table', { name: 'Active calls' }))
+  within(screen.getByRole('grid', { name: 'Active calls' }))
     .queryAllByRole('row')
     .slice(1);
 const rowFor = (callSid: string) =>
@@ -211,7 +211,7 @@ describe('active calls panel', () => {
     await screen.findByText('Showing 10000 of 10000 calls');
     expect(rows().length).toBeGreaterThan(5);
     expect(rows().length).toBeLessThan(100);
-    expect(screen.getByRole('table', { name: 'Active calls' }).getAttribute('aria-rowcount')).toBe(
+    expect(screen.getByRole('grid', { name: 'Active calls' }).getAttribute('aria-rowcount')).toBe(
       '10001',
     );
   });

@@ -98,7 +98,8 @@ export function CallsTable() {
 
   return (
     <div
-      role="table"
+      role="grid"
+      aria-multiselectable={false}
       aria-label="Active calls"
       aria-rowcount={ids.length + 1}
       aria-describedby="calls-count"

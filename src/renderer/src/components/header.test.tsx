@@ -82,9 +82,9 @@ describe('header KPIs and wallboard', () => {
     const wall = screen.getByTestId('wallboard');
     expect(within(wall).getByTestId('kpi-active').textContent).toContain('3');
     expect(within(wall).getByText('Alpha')).toBeTruthy();
-    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('grid')).toBeNull();
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId('wallboard')).toBeNull();
-    expect(screen.getByRole('table', { name: 'Active calls' })).toBeTruthy();
+    expect(screen.getByRole('grid', { name: 'Active calls' })).toBeTruthy();
   });
 });
