@@ -60,6 +60,7 @@ export interface MonitorCore {
   acknowledgeAllAlerts(): void;
   snoozeAlert(alertId: string, minutes: number): boolean;
   pauseAlerts(minutes: number): void;
+  resumeAlerts(): void;
   setThresholds(thresholds: AlertThresholds): void;
   setNotifications(prefs: NotificationPrefs): void;
   retryConnection(): void;
@@ -270,6 +271,11 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     },
     pauseAlerts(minutes) {
       alertsPausedUntil = clock.now() + minutes * 60_000;
+      batcher.markPaused();
+      scheduleFlush();
+    },
+    resumeAlerts() {
+      alertsPausedUntil = null;
       batcher.markPaused();
       scheduleFlush();
     },

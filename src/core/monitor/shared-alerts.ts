@@ -1,0 +1,58 @@
+import type { AlertThresholds } from '../../shared/alerts-types';
+import {
+  acknowledgeAlert,
+  acknowledgeAllAlerts,
+  createAlertEngineState,
+  evaluateAlerts,
+  snoozeAlert,
+  type AlertEngineState,
+} from '../../shared/alerts';
+import { callsEndedBy, campaignsEndedBy } from '../../shared/feed/reducer';
+import type { AlertsPort } from './alerts-port';
+
+/**
+ * The monitor core's AlertsPort over the pure alert engine (src/shared/alerts): holds the
+ * engine state, feeds it the calls and campaigns that ended in each transition, and the
+ * current state and connection on every tick, so duration rules fire on time passing.
+ */
+export function createAlertsPort(initial: AlertThresholds): AlertsPort {
+  let thresholds = initial;
+  let state: AlertEngineState = createAlertEngineState();
+  return {
+    observe({ before, transition, connection, now }) {
+      const evaluation = evaluateAlerts(
+        state,
+        {
+          feed: transition?.state ?? before,
+          connection,
+          endedCalls: transition ? callsEndedBy(before, transition) : [],
+          endedCampaigns: transition ? campaignsEndedBy(before, transition) : [],
+        },
+        thresholds,
+        now,
+      );
+      state = evaluation.state;
+      return { raised: evaluation.notify, changed: evaluation.changed };
+    },
+    list: () => [...state.alerts],
+    acknowledge(alertId, now) {
+      const result = acknowledgeAlert(state, alertId, now);
+      if (result.ok) state = result.state;
+      return result.ok;
+    },
+    acknowledgeAll(now) {
+      const next = acknowledgeAllAlerts(state, now);
+      const changed = next !== state;
+      state = next;
+      return changed;
+    },
+    snooze(alertId, until, now) {
+      const result = snoozeAlert(state, alertId, until, now);
+      if (result.ok) state = result.state;
+      return result.ok;
+    },
+    setThresholds(next) {
+      thresholds = next;
+    },
+  };
+}
