@@ -34,6 +34,7 @@ function WallboardCampaign({ campaignId }: { campaignId: string }) {
 export function Wallboard() {
   const setView = useCallboard((s) => s.setView);
   const stale = useCallboard((s) => s.connection != null && s.connection.status !== 'live');
+  const load = useCallboard((s) => s.load);
   const campaignIds = useCallboard(
     useShallow((s) =>
       Object.values(s.campaigns)
@@ -71,6 +72,16 @@ export function Wallboard() {
           Exit wallboard
         </button>
       </div>
+      {load.phase === 'loading' ? (
+        <p className="panel-state" role="status">
+          Loading…
+        </p>
+      ) : null}
+      {load.phase === 'error' ? (
+        <p className="panel-state" role="alert">
+          Cannot reach the server: {load.message}
+        </p>
+      ) : null}
       <div className="wall-grid">
         <CountTiles />
         <LongestWaitTile />
