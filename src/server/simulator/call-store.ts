@@ -1,0 +1,90 @@
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+
+/** A call as the simulator writes it (the fields seen in the wild, ARCHITECTURE.md). */
+export interface SimCall {
+  callSid: string;
+  status: string;
+  to: string;
+  from: string;
+  contactName: string;
+  campaignId: string;
+  agentId: string | null;
+  startTime: Date;
+  endTime: Date | null;
+  duration: number | null;
+  updatedAt: Date;
+}
+
+export interface SimCampaign {
+  campaignId: string;
+  name: string;
+  status: string;
+  totalCalls: number;
+  completedCalls: number;
+  failedCalls: number;
+  inProgressCalls: number;
+  answeredCalls: number;
+  noAnswerCalls: number;
+  busyCalls: number;
+  canceledCalls: number;
+  startedAt: Date;
+  completedAt: Date | null;
+  updatedAt: Date;
+}
+
+export type StoreOp =
+  | { kind: 'insertCall'; call: SimCall }
+  | { kind: 'updateCall'; callSid: string; set: Partial<SimCall> }
+  | { kind: 'insertCampaign'; campaign: SimCampaign }
+  | {
+      kind: 'updateCampaign';
+      campaignId: string;
+      inc?: Partial<Record<keyof SimCampaign, number>>;
+      set?: Partial<SimCampaign>;
+    };
+
+/** Where the simulator writes: MongoDB in the demo and tests; anything in unit tests. */
+export interface CallStore {
+  /** Applies the operations (in order per document); resolves when they are stored. */
+  write(ops: readonly StoreOp[]): Promise<void>;
+}
+
+/** Writes with one unordered bulkWrite per collection and batch. */
+export function mongoCallStore(
+  db: Db,
+  collections: { calls?: string; campaigns?: string } = {},
+): CallStore {
+  const calls = db.collection(collections.calls ?? 'calls');
+  const campaigns = db.collection(collections.campaigns ?? 'campaigns');
+  return {
+    async write(ops) {
+      const callOps: AnyBulkWriteOperation<Document>[] = [];
+      const campaignOps: AnyBulkWriteOperation<Document>[] = [];
+      for (const op of ops) {
+        switch (op.kind) {
+          case 'insertCall':
+            callOps.push({ insertOne: { document: { ...op.call } } });
+            break;
+          case 'updateCall':
+            callOps.push({
+              updateOne: { filter: { callSid: op.callSid }, update: { $set: op.set } },
+            });
+            break;
+          case 'insertCampaign':
+            campaignOps.push({ insertOne: { document: { ...op.campaign } } });
+            break;
+          case 'updateCampaign': {
+            const update: Document = {};
+            if (op.inc) update.$inc = op.inc;
+            if (op.set) update.$set = op.set;
+            campaignOps.push({ updateOne: { filter: { campaignId: op.campaignId }, update } });
+            break;
+          }
+        }
+      }
+      // Campaigns first, so a call never names a campaign that does not exist yet.
+      if (campaignOps.length > 0) await campaigns.bulkWrite(campaignOps, { ordered: true });
+      if (callOps.length > 0) await calls.bulkWrite(callOps, { ordered: true });
+    },
+  };
+}

@@ -1,0 +1,298 @@
+import type { Logger } from '../../shared/log';
+import type { CallStore, SimCampaign, StoreOp } from './call-store';
+import { between, pick, seededRandom, weighted } from './random';
+
+export interface SimulatorOptions {
+  store: CallStore;
+  logger: Logger;
+  /** New calls per second (fractions allowed: 0.2 is a trickle). Each call makes ~4 updates. */
+  callsPerSecond?: number;
+  /** Multiplies every duration: 0.1 makes a 2-minute call last 12 s (the demo). Default 1. */
+  timeScale?: number;
+  /** Campaigns running at once. Default 4. */
+  campaigns?: number;
+  /** How often the simulator advances and writes (ms). Default 200. */
+  tickMs?: number;
+  seed?: number;
+  now?: () => number;
+}
+
+type Outcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'canceled';
+
+/** Outcome mix of an outbound campaign (roughly what dialers report). */
+const OUTCOMES: Record<Outcome, number> = {
+  completed: 58,
+  'no-answer': 17,
+  busy: 9,
+  failed: 6,
+  canceled: 10,
+};
+
+/** Each step: the status and how long (s) after the previous one it comes. */
+type Plan = [status: string, afterSeconds: [number, number]][];
+
+function planFor(outcome: Outcome, random: () => number): Plan {
+  const queued: Plan[number] = ['queued', [0.3, 1.5]];
+  const ringing: Plan[number] = ['ringing', [0.5, 4]];
+  switch (outcome) {
+    case 'completed':
+      return [queued, ringing, ['in-progress', [3, 15]], ['completed', [20, 240]]];
+    case 'no-answer':
+      return [queued, ringing, ['no-answer', [20, 30]]];
+    case 'busy':
+      return [queued, ringing, ['busy', [1, 3]]];
+    case 'failed':
+      return random() < 0.5 ? [['failed', [0.5, 2]]] : [queued, ['failed', [0.5, 3]]];
+    case 'canceled':
+      return random() < 0.5
+        ? [queued, ['canceled', [2, 10]]]
+        : [queued, ringing, ['canceled', [2, 8]]];
+  }
+}
+
+interface LiveCall {
+  callSid: string;
+  campaignId: string;
+  status: string;
+  plan: Plan;
+  nextAt: number;
+  startedAt: number;
+  answeredAt: number | null;
+}
+
+interface LiveCampaign {
+  campaign: SimCampaign;
+  dialed: number;
+  open: number;
+}
+
+const NAMES = [
+  'Ada Lovelace',
+  'Grace Hopper',
+  'Alan Turing',
+  'Katherine Johnson',
+  'Linus Pauling',
+  'Marie Curie',
+  'Nikola Tesla',
+  'Rosalind Franklin',
+  'Carl Sagan',
+  'Hedy Lamarr',
+  'Tim Berners-Lee',
+  'Barbara Liskov',
+];
+const CAMPAIGN_NAMES = [
+  'Renewals',
+  'Winback',
+  'Survey',
+  'Appointment reminders',
+  'Upsell',
+  'Collections',
+  'Onboarding',
+  'Feedback',
+];
+
+/**
+ * Realistic call-centre traffic for the demo, tests and benchmarks: call lifecycles
+ * (initiated -> queued -> ringing -> in-progress -> completed / failed / busy / no-answer /
+ * canceled) with realistic timings and outcome mix, and campaigns whose counters move.
+ * tick(now) is deterministic for a given seed and clock; start() runs it on a timer.
+ */
+export class TrafficSimulator {
+  private readonly random: () => number;
+  private readonly now: () => number;
+  private readonly calls = new Map<string, LiveCall>();
+  private readonly campaigns = new Map<string, LiveCampaign>();
+  private lastTick: number | null = null;
+  private carry = 0;
+  private counter = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private writing: Promise<void> | null = null;
+  private readonly stats = { callsCreated: 0, updates: 0, writeErrors: 0 };
+
+  constructor(private readonly options: SimulatorOptions) {
+    const rate = options.callsPerSecond ?? 1;
+    if (!Number.isFinite(rate) || rate < 0) {
+      throw new RangeError(`callsPerSecond must be a number >= 0, got ${rate}`);
+    }
+    this.random = seededRandom(options.seed ?? Date.now());
+    this.now = options.now ?? Date.now;
+  }
+
+  counters(): { callsCreated: number; updates: number; writeErrors: number; activeCalls: number } {
+    return { ...this.stats, activeCalls: this.calls.size };
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.writing) return; // the next tick catches up: it works from the clock
+      this.writing = this.tick(this.now())
+        .catch((error: unknown) => {
+          this.stats.writeErrors += 1;
+          this.options.logger.warn('simulator write failed', { error: (error as Error).message });
+        })
+        .finally(() => {
+          this.writing = null;
+        });
+    }, this.options.tickMs ?? 200);
+  }
+
+  /** Stops the timer and waits for the write in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.writing;
+  }
+
+  /** Advances the simulation to `now` and writes what changed. */
+  async tick(now: number): Promise<void> {
+    const ops = this.advance(now);
+    if (ops.length > 0) await this.options.store.write(ops);
+  }
+
+  /** The pure part of tick(): the operations that bring the store to `now`. */
+  advance(now: number): StoreOp[] {
+    const ops: StoreOp[] = [];
+    const campaignInc = new Map<string, Record<string, number>>();
+    const inc = (campaignId: string, field: string, by = 1) => {
+      if (!this.campaigns.has(campaignId)) return; // inbound: no campaign to count in
+      const fields = campaignInc.get(campaignId) ?? {};
+      fields[field] = (fields[field] ?? 0) + by;
+      campaignInc.set(campaignId, fields);
+    };
+    const scale = this.options.timeScale ?? 1;
+    const elapsed = this.lastTick === null ? 0 : Math.min(5_000, Math.max(0, now - this.lastTick));
+    this.lastTick = now;
+    this.ensureCampaigns(now, ops);
+
+    this.carry += ((this.options.callsPerSecond ?? 1) * elapsed) / 1000;
+    while (this.carry >= 1) {
+      this.carry -= 1;
+      ops.push(this.newCall(now, scale));
+    }
+
+    for (const call of this.calls.values()) {
+      while (call.nextAt <= now && call.plan.length > 0) {
+        const [status] = call.plan.shift()!;
+        const at = call.nextAt;
+        call.status = status;
+        const set: Record<string, unknown> = { status, updatedAt: new Date(at) };
+        if (status === 'in-progress') {
+          call.answeredAt = at;
+          set.agentId = `agent-${String(1 + Math.floor(this.random() * 24)).padStart(2, '0')}`;
+          inc(call.campaignId, 'inProgressCalls');
+          inc(call.campaignId, 'answeredCalls');
+        }
+        const next = call.plan[0];
+        if (next) {
+          call.nextAt = at + between(this.random, ...next[1]) * 1000 * scale;
+        } else {
+          set.endTime = new Date(at);
+          set.duration = call.answeredAt === null ? 0 : Math.round((at - call.answeredAt) / 1000);
+          this.countOutcome(call, status, inc);
+          this.calls.delete(call.callSid);
+        }
+        ops.push({ kind: 'updateCall', callSid: call.callSid, set });
+        this.stats.updates += 1;
+      }
+    }
+
+    for (const [campaignId, fields] of campaignInc) {
+      const live = this.campaigns.get(campaignId);
+      const set: Partial<SimCampaign> = { updatedAt: new Date(now) };
+      if (live && live.dialed >= live.campaign.totalCalls && live.open === 0) {
+        set.status = 'completed';
+        set.completedAt = new Date(now);
+        this.campaigns.delete(campaignId);
+      }
+      ops.push({ kind: 'updateCampaign', campaignId, inc: fields, set });
+    }
+    return ops;
+  }
+
+  private countOutcome(
+    call: LiveCall,
+    status: string,
+    inc: (campaignId: string, field: string, by?: number) => void,
+  ): void {
+    if (call.answeredAt !== null) inc(call.campaignId, 'inProgressCalls', -1);
+    if (status === 'completed') inc(call.campaignId, 'completedCalls');
+    else if (status === 'failed') inc(call.campaignId, 'failedCalls');
+    else if (status === 'busy') inc(call.campaignId, 'busyCalls');
+    else if (status === 'no-answer') inc(call.campaignId, 'noAnswerCalls');
+    else inc(call.campaignId, 'canceledCalls');
+    const live = this.campaigns.get(call.campaignId);
+    if (live) live.open -= 1;
+  }
+
+  private ensureCampaigns(now: number, ops: StoreOp[]): void {
+    const dialing = () =>
+      [...this.campaigns.values()].filter((c) => c.dialed < c.campaign.totalCalls).length;
+    // New campaigns start as others finish dialing (their last calls may still be running).
+    while (dialing() < (this.options.campaigns ?? 4)) {
+      this.counter += 1;
+      const campaignId = `CMP-${String(this.counter).padStart(4, '0')}-${Math.floor(this.random() * 1e6).toString(36)}`;
+      const campaign: SimCampaign = {
+        campaignId,
+        name: `${pick(this.random, CAMPAIGN_NAMES)} #${this.counter}`,
+        status: 'running',
+        totalCalls: 100 + Math.floor(this.random() * 500),
+        completedCalls: 0,
+        failedCalls: 0,
+        inProgressCalls: 0,
+        answeredCalls: 0,
+        noAnswerCalls: 0,
+        busyCalls: 0,
+        canceledCalls: 0,
+        startedAt: new Date(now),
+        completedAt: null,
+        updatedAt: new Date(now),
+      };
+      this.campaigns.set(campaignId, { campaign, dialed: 0, open: 0 });
+      ops.push({ kind: 'insertCampaign', campaign });
+    }
+  }
+
+  private newCall(now: number, scale: number): StoreOp {
+    const dialing = [...this.campaigns.values()].filter((c) => c.dialed < c.campaign.totalCalls);
+    const live = dialing.length > 0 ? pick(this.random, dialing) : undefined;
+    const campaignId = live?.campaign.campaignId ?? 'inbound';
+    if (live) {
+      live.dialed += 1;
+      live.open += 1;
+    }
+    const outcome = weighted(this.random, OUTCOMES);
+    const plan = planFor(outcome, this.random);
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16)).join(
+      '',
+    );
+    const callSid = `CA${hex}`;
+    this.calls.set(callSid, {
+      callSid,
+      campaignId,
+      status: 'initiated',
+      plan,
+      nextAt: now + between(this.random, ...plan[0]![1]) * 1000 * scale,
+      startedAt: now,
+      answeredAt: null,
+    });
+    this.stats.callsCreated += 1;
+    const digits = () => String(Math.floor(this.random() * 1e7)).padStart(7, '0');
+    return {
+      kind: 'insertCall',
+      call: {
+        callSid,
+        status: 'initiated',
+        to: `+1555${digits()}`,
+        from: `+1800${digits()}`,
+        contactName: pick(this.random, NAMES),
+        campaignId,
+        agentId: null,
+        startTime: new Date(now),
+        endTime: null,
+        duration: null,
+        updatedAt: new Date(now),
+      },
+    };
+  }
+}
