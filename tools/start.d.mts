@@ -11,6 +11,7 @@ export interface StartFacts {
   electronProblem: string;
   platform: NodeJS.Platform;
   hasDisplay: boolean;
+  isRoot: boolean;
 }
 
 export type StartPlan = { build: boolean; buildReason: string } & (

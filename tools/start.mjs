@@ -30,6 +30,7 @@ export const BUILD_INPUTS = ['src', 'electron.vite.config.ts', 'vite.cli.config.
  * @property {string} electronProblem why there is none (when electronPath is null)
  * @property {NodeJS.Platform} platform
  * @property {boolean} hasDisplay on Linux: DISPLAY or WAYLAND_DISPLAY is set
+ * @property {boolean} isRoot running as root (Electron refuses its sandbox there on Linux)
  *
  * @typedef {{ build: boolean, buildReason: string } & (
  *   | { kind: 'launch', command: string, args: string[] }
@@ -64,7 +65,9 @@ export function decideStart(facts) {
       ),
     };
   }
-  return { build, buildReason, kind: 'launch', command: facts.electronPath, args: ['.'] };
+  // Chromium will not run its sandbox as root on Linux and exits; containers often run as root.
+  const args = facts.platform === 'linux' && facts.isRoot ? ['.', '--no-sandbox'] : ['.'];
+  return { build, buildReason, kind: 'launch', command: facts.electronPath, args };
 }
 
 /** @param {string} problem */
@@ -171,6 +174,7 @@ export async function start(root, env) {
     electronProblem: electron.problem,
     platform: process.platform,
     hasDisplay: Boolean(env.DISPLAY || env.WAYLAND_DISPLAY),
+    isRoot: process.getuid?.() === 0,
   });
   // Build even when Electron cannot run: the web dashboard command serves the same build.
   if (plan.build) {

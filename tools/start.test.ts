@@ -21,6 +21,7 @@ const ready: StartFacts = {
   electronProblem: '',
   platform: 'linux',
   hasDisplay: true,
+  isRoot: false,
 };
 
 describe('decideStart', () => {
@@ -65,6 +66,13 @@ describe('decideStart', () => {
     const plan = decideStart({ ...ready, hasDisplay: false });
     expect(plan.kind).toBe('web-dashboard');
     if (plan.kind === 'web-dashboard') expect(plan.message).toContain('no display');
+  });
+
+  it('turns the Chromium sandbox off only for root on Linux, where Electron refuses to start with it', () => {
+    const asRoot = decideStart({ ...ready, isRoot: true });
+    expect(asRoot.kind === 'launch' && asRoot.args).toEqual(['.', '--no-sandbox']);
+    const macRoot = decideStart({ ...ready, platform: 'darwin', isRoot: true });
+    expect(macRoot.kind === 'launch' && macRoot.args).toEqual(['.']);
   });
 
   it('launches on Windows and macOS without looking for DISPLAY', () => {
