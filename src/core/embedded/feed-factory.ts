@@ -21,6 +21,8 @@ export interface WatcherConfig {
   callsCollection: string;
   campaignsCollection: string;
   logger: Logger;
+  /** Keep resume tokens across runs (embedded); the demo's emulator is new every run. */
+  persistResumeTokens: boolean;
 }
 
 export interface DemoDatabase {
@@ -73,6 +75,7 @@ export async function createFeedForSettings(
         callsCollection: e.callsCollection,
         campaignsCollection: e.campaignsCollection,
         logger: logger.child('watcher'),
+        persistResumeTokens: true,
       };
       const target = describeMongoTarget(e.mongoUri, e.database);
       const feed = createEmbeddedFeed({
@@ -99,6 +102,7 @@ export async function createFeedForSettings(
         callsCollection: 'calls',
         campaignsCollection: 'campaigns',
         logger: logger.child('watcher'),
+        persistResumeTokens: false,
       };
       const target = `demo emulator ${describeMongoTarget(demo.uri, demo.database)}`;
       const feed = createEmbeddedFeed({

@@ -1,0 +1,72 @@
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../shared/alerts-types';
+import { silentLogger } from '../../shared/log';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { createFakeFeed } from '../feed/fake-feed';
+import { systemClock } from '../monitor/clock';
+import { createMonitorCore, type MonitorCore } from '../monitor/monitor-core';
+import { createAlertsPort } from '../monitor/shared-alerts';
+import { createDefaultFeedDeps } from './default-feed-deps';
+import { createFeedForSettings } from './feed-factory';
+import { waitFor } from './wait-for';
+
+// Demo mode in Node, all real: emulator + traffic simulator -> Watcher -> Hub -> core ->
+// alert engine. A call written into the demo database reaches the core and raises an alert.
+
+describe('demo feed (emulator + simulator)', () => {
+  let core: MonitorCore | undefined;
+  let client: MongoClient | undefined;
+  afterAll(async () => {
+    await client?.close();
+    await core?.dispose();
+  });
+
+  it('shows simulated traffic, and a failed call written to MongoDB raises call-failed', async () => {
+    const deps = createDefaultFeedDeps({
+      logger: silentLogger,
+      stateDir: null,
+      createRemoteFeed: () => createFakeFeed(),
+      demo: { callsPerSecond: 2, timeScale: 0.05, seed: 7 },
+    });
+    const created = await createFeedForSettings(DEFAULT_SETTINGS, deps);
+    expect(created.mode).toBe('demo');
+    const notifications = {
+      ...DEFAULT_SETTINGS.notifications,
+      kinds: { ...DEFAULT_SETTINGS.notifications.kinds, 'call-failed': true },
+    };
+    const c = createMonitorCore({
+      ...created,
+      alerts: createAlertsPort(DEFAULT_SETTINGS.alerts),
+      clock: systemClock(),
+      logger: silentLogger,
+      notifications,
+      batchMs: 20,
+    });
+    core = c;
+    const raised: Alert[] = [];
+    c.onDidRaiseAlert((a) => raised.push(a));
+    const changed = (check: () => void) => c.onDidChange(check);
+    await waitFor(changed, () => c.getSnapshot().connection.status === 'live', 'live');
+    await waitFor(changed, () => c.getSnapshot().calls.length > 0, 'simulated calls');
+
+    client = new MongoClient(created.database!.uri);
+    const calls = client.db(created.database!.name).collection('calls');
+    await calls.insertOne({ callSid: 'harness-1', status: 'ringing', contactName: 'Grace' });
+    await waitFor(
+      changed,
+      () => c.getSnapshot().calls.find((e) => e.call.callSid === 'harness-1'),
+      'the written call',
+    );
+    await calls.updateOne({ callSid: 'harness-1' }, { $set: { status: 'failed' } });
+    const alert = await waitFor(
+      changed,
+      () => raised.find((a) => a.id.includes('harness-1')),
+      'the alert',
+    );
+    expect(alert.kind).toBe('call-failed');
+    expect(alert.target).toEqual({ type: 'call', callSid: 'harness-1' });
+    await c.dispose();
+    core = undefined;
+  });
+});
