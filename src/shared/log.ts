@@ -27,7 +27,9 @@ export interface Logger {
 }
 
 const SECRET_KEY = /token|password|passwd|secret|authorization|cookie|apikey|api_key/i;
-const URI_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]+:)([^@/?#\s]+)(@)/gi;
+// The password runs to the LAST '@' of the authority, so an unencoded '@' inside it (users
+// paste such strings) is redacted whole; a URI may have no user name (`redis://:pw@host`).
+const URI_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^/?#\s]+)(@)/gi;
 
 /** Replaces passwords in URIs (`mongodb://user:pw@host` -> `mongodb://user:***@host`). */
 export function redactText(text: string): string {
@@ -36,14 +38,27 @@ export function redactText(text: string): string {
 
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (value == null || typeof value !== 'object' || depth > 6) return value;
+  // Records must survive JSON.stringify in any sink.
+  if (typeof value === 'bigint') return value.toString();
+  if (value == null || typeof value !== 'object') return value;
+  // Deeper than this is cut, not passed through: a raw nested object could hold a secret.
+  if (depth > 6) return '[nested too deep]';
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message) };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && v != null && v !== '' ? '***' : redact(v, depth + 1);
+    const safe = SECRET_KEY.test(key) && v != null && v !== '' ? '***' : redact(v, depth + 1);
+    // defineProperty, not assignment: a logged payload may hold a `__proto__` key.
+    Object.defineProperty(out, key, {
+      value: safe,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -77,6 +92,13 @@ export const silentLogger: Logger = createLogger({ sink: () => {}, level: 'error
 /** Formats a record as one human-readable line (the CLI's default). */
 export function formatLogLine(record: LogRecord): string {
   const { time, level, scope, msg, ...fields } = record;
-  const rest = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+  let rest = '';
+  if (Object.keys(fields).length > 0) {
+    try {
+      rest = ` ${JSON.stringify(fields)}`;
+    } catch {
+      rest = ' [fields not printable]';
+    }
+  }
   return `${time} ${level.toUpperCase().padEnd(5)} [${scope}] ${msg}${rest}`;
 }
