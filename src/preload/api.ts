@@ -1,5 +1,6 @@
 import type { AlertTarget } from '../shared/alerts-types';
-import { IPC_CHANNELS, type CallboardApi, type IpcResult } from '../shared/ipc';
+import { IPC_CHANNELS } from '../shared/ipc-channels';
+import type { CallboardApi, IpcResult } from '../shared/ipc';
 import type { MonitorDelta } from '../shared/monitor';
 
 /**

@@ -56,21 +56,8 @@ export interface CallboardApi {
   openExternal(url: string): Promise<IpcResult<null>>;
 }
 
-/** Channel names, `domain:verb`. Only src/main and src/preload use them. */
-export const IPC_CHANNELS = {
-  getSnapshot: 'monitor:get-snapshot',
-  didChange: 'monitor:did-change',
-  didRequestReveal: 'monitor:did-request-reveal',
-  acknowledgeAlert: 'alerts:acknowledge',
-  acknowledgeAllAlerts: 'alerts:acknowledge-all',
-  snoozeAlert: 'alerts:snooze',
-  pauseAlerts: 'alerts:pause',
-  getSettings: 'settings:get',
-  saveSettings: 'settings:save',
-  testConnection: 'settings:test-connection',
-  retryConnection: 'connection:retry',
-  openExternal: 'shell:open-external',
-} as const;
+// Channel names live in ./ipc-channels (no zod), so the sandboxed preload can bundle them.
+export { IPC_CHANNELS } from './ipc-channels';
 
 /** Argument schemas for the invoke channels, checked by main's handle() wrapper. */
 const alertId = z.string().min(1).max(512);
