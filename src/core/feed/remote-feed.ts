@@ -1,0 +1,284 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { fromServerEvent } from '../../shared/feed/from-protocol';
+import type { FeedMessage } from '../../shared/feed/types';
+import { silentLogger, type Logger } from '../../shared/log';
+import {
+  STREAMS,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SinceCursor,
+  type StreamName,
+  type SubscribeAck,
+  type SubscribeOptions,
+} from '../../shared/protocol/events';
+import { backoffDelay } from './backoff';
+import { describeConnectError, displayTarget } from './connection-errors';
+import type { Feed, FeedStatus, Unsubscribe } from './feed';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface RemoteFeedOptions {
+  /** The server, e.g. `http://127.0.0.1:7070`. */
+  url: string;
+  /** Sent as `auth.token` in the handshake. */
+  token?: string;
+  /** Streams to follow; default both. */
+  streams?: readonly StreamName[];
+  logger?: Logger;
+  now?: () => number;
+  /** How long to wait for a v2 subscribe ack before treating the server as seed-only. */
+  ackTimeoutMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  random?: () => number;
+  /** Default ['websocket']: its failures name their cause (polling's do not). */
+  transports?: ('websocket' | 'polling' | 'webtransport')[];
+  /** How the socket is made (tests). Default socket.io-client's `io`. */
+  connect?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => ClientSocket;
+}
+
+/** Every server event the feed listens to (seed + v2). */
+const SERVER_EVENTS = [
+  'active_calls',
+  'active_campaigns',
+  'call_update',
+  'campaign_update',
+  'calls_batch_update',
+  'campaigns_batch_update',
+  'call_removed',
+  'campaign_removed',
+  'resync',
+  'error',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
+
+/**
+ * The Feed over Socket.IO to a Callboard server (v2) or any seed-protocol server. Runs in
+ * Node and in the browser (socket.io-client only). docs/protocol.md, "Client behaviour":
+ * subscribes with `{ v: 2, since?, batch: true }` and an ack; no ack within ackTimeoutMs means
+ * a seed server (which ignores the options and sends its snapshot anyway). Reconnects forever
+ * with backoff and jitter, sending `since` so a v2 server replays what was missed.
+ */
+export function createRemoteFeed(options: RemoteFeedOptions): Feed {
+  const log = (options.logger ?? silentLogger).child('remote-feed');
+  const now = options.now ?? (() => Date.now());
+  const target = displayTarget(options.url);
+  const streams = options.streams ?? STREAMS;
+  const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const messages = new Set<(m: FeedMessage) => void>();
+  const statuses = new Set<(s: FeedStatus) => void>();
+  const problems = new Set<(p: string) => void>();
+  const cursors = new Map<StreamName, SinceCursor>();
+  const synced = new Set<StreamName>();
+  let protocol: 1 | 2 | undefined;
+  let socket: ClientSocket | null = null;
+  let everConnected = false;
+  /** Bumped on every connect and disconnect: late acks of an old connection are ignored. */
+  let generation = 0;
+  let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  let current: FeedStatus = { status: 'connecting', mode: 'remote', target };
+
+  const emitTo = <T>(set: Set<(v: T) => void>, value: T) => {
+    for (const listener of [...set]) {
+      try {
+        listener(value);
+      } catch (error) {
+        log.error('a feed listener threw', { error });
+      }
+    }
+  };
+  const setStatus = (next: Omit<FeedStatus, 'mode' | 'target' | 'protocol'>) => {
+    current = {
+      ...next,
+      mode: 'remote',
+      target,
+      ...(protocol !== undefined ? { protocol } : {}),
+    };
+    emitTo(statuses, current);
+  };
+  const problem = (text: string) => emitTo(problems, text);
+
+  const updateLive = () => {
+    if (streams.every((s) => synced.has(s))) setStatus({ status: 'live' });
+  };
+
+  const track = (message: FeedMessage) => {
+    if (message.kind === 'tick') return;
+    const stream = message.stream;
+    if (message.kind === 'snapshot') {
+      if (message.epoch !== undefined && message.seq !== undefined) {
+        cursors.set(stream, { epoch: message.epoch, seq: message.seq });
+      } else {
+        cursors.delete(stream);
+      }
+      synced.add(stream);
+    } else if (message.epoch !== undefined && message.seq !== undefined) {
+      const cursor = cursors.get(stream);
+      if (cursor && cursor.epoch === message.epoch && message.seq > cursor.seq) {
+        cursors.set(stream, { epoch: message.epoch, seq: message.seq });
+      }
+    }
+  };
+
+  const onServerEvent = (event: (typeof SERVER_EVENTS)[number], payload: unknown) => {
+    const result = fromServerEvent(event, payload, now());
+    for (const p of result.problems) problem(p);
+    if (result.serverError) {
+      problem(`server error (${result.serverError.type}): ${result.serverError.message}`);
+    }
+    if (result.resync) {
+      synced.delete(result.resync.stream);
+      cursors.delete(result.resync.stream);
+      setStatus({ status: 'resyncing' });
+    }
+    const message = result.message;
+    if (!message) return;
+    if (message.kind !== 'tick' && message.epoch !== undefined && protocol === undefined) {
+      protocol = 2;
+    }
+    track(message);
+    emitTo(messages, message);
+    if (message.kind === 'snapshot' && current.status !== 'live') updateLive();
+  };
+
+  const subscribe = (stream: StreamName, withSince: boolean) => {
+    const s = socket;
+    if (!s) return;
+    synced.delete(stream);
+    const event = stream === 'calls' ? 'subscribe:calls' : 'subscribe:campaigns';
+    if (protocol === 1) {
+      s.emit(event);
+      return;
+    }
+    const since = withSince ? cursors.get(stream) : undefined;
+    const request: SubscribeOptions = { v: 2, batch: true, ...(since ? { since } : {}) };
+    const gen = generation;
+    const onAck = (ack: SubscribeAck | null) => {
+      if (s !== socket || stopped || gen !== generation) return;
+      if (ack === null) {
+        // A seed server ignores the options and the callback, and has sent its snapshot.
+        if (protocol === undefined) {
+          protocol = 1;
+          log.info('the server speaks the seed protocol (no v2 ack)', { target });
+          setStatus({ ...current });
+        }
+        return;
+      }
+      if (!ack.ok) {
+        problem(`the server refused to subscribe to ${stream}: ${ack.error ?? 'no reason given'}`);
+        return;
+      }
+      protocol = 2;
+      if (ack.mode === 'replay') {
+        synced.add(stream);
+        updateLive();
+      }
+    };
+    s.timeout(ackTimeoutMs)
+      .emitWithAck(event, request)
+      .then(
+        (ack) => onAck(ack),
+        () => onAck(null),
+      );
+  };
+
+  const scheduleRetry = (error: string, failed: boolean) => {
+    if (stopped) return;
+    attempt += 1;
+    const delay = backoffDelay(attempt, options.backoff, options.random);
+    const nextRetryAt = now() + delay;
+    setStatus({ status: failed ? 'failed' : 'reconnecting', attempt, nextRetryAt, error });
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!stopped && socket && !socket.connected) socket.connect();
+    }, delay);
+  };
+
+  const open = () => {
+    const connect = options.connect ?? (io as unknown as NonNullable<RemoteFeedOptions['connect']>);
+    const s = connect(options.url, {
+      transports: options.transports ?? ['websocket'],
+      reconnection: false, // this feed reconnects itself, so it knows attempt and next retry
+      forceNew: true,
+      autoConnect: false,
+      auth: options.token !== undefined ? { token: options.token } : {},
+    });
+    socket = s;
+    s.on('connect', () => {
+      generation += 1;
+      everConnected = true;
+      attempt = 0;
+      log.info('connected', { target });
+      setStatus({ status: 'connecting' });
+      for (const stream of streams) subscribe(stream, true);
+    });
+    s.on('connect_error', (error) => {
+      const { message, unauthorized } = describeConnectError(error, target);
+      log.warn('connection failed', { target, error: message });
+      scheduleRetry(message, unauthorized || !everConnected);
+    });
+    s.on('disconnect', (reason) => {
+      generation += 1;
+      if (stopped) return;
+      synced.clear();
+      log.warn('disconnected', { target, reason });
+      scheduleRetry(`disconnected from ${target}: ${reason}`, false);
+    });
+    for (const event of SERVER_EVENTS) {
+      (s.on as (e: string, l: (p: unknown) => void) => void)(event, (payload) =>
+        onServerEvent(event, payload),
+      );
+    }
+    s.connect();
+  };
+
+  const sub = <T>(set: Set<T>, listener: T): Unsubscribe => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
+
+  return {
+    start() {
+      if (socket || stopped) return;
+      setStatus({ status: 'connecting' });
+      open();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const s = socket;
+      socket = null;
+      if (s) {
+        s.removeAllListeners();
+        s.disconnect();
+        // forceNew: the manager is this socket's own; close its engine too.
+        s.io.engine?.close();
+      }
+      setStatus({ status: 'stopped' });
+    },
+    resync(stream, reason) {
+      if (stopped || !socket?.connected) return;
+      log.info('resync asked', { stream, reason });
+      cursors.delete(stream);
+      setStatus({ status: 'resyncing' });
+      if (protocol === 1) {
+        synced.delete(stream);
+        socket.emit(stream === 'calls' ? 'get:active_calls' : 'get:active_campaigns');
+      } else {
+        subscribe(stream, false);
+      }
+    },
+    retryNow() {
+      if (stopped || !socket || socket.connected) return;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      socket.connect();
+    },
+    onMessage: (listener) => sub(messages, listener),
+    onStatus: (listener) => sub(statuses, listener),
+    onProblem: (listener) => sub(problems, listener),
+  };
+}
