@@ -1,3 +1,4 @@
 export * from './rules';
 export * from './engine';
 export * from './actions';
+export * from './notify-filter';

@@ -281,3 +281,70 @@ describe('reducer properties', () => {
     });
   });
 });
+
+describe('reducer invariants under any message order', () => {
+  const anyCall = fc.record({
+    key: fc.constantFrom('c0', 'c1', 'c2', '__proto__'),
+    status: fc.constantFrom(...CALL_STATUSES),
+    second: fc.nat(60),
+  });
+  const anyMessage: fc.Arbitrary<FeedMessage> = fc.oneof(
+    fc.record({
+      kind: fc.constant('batch' as const),
+      stream: fc.constant('calls' as const),
+      calls: fc.array(anyCall, { maxLength: 3 }).map((cs) =>
+        cs.map((c) =>
+          call(c.key, c.status, {
+            updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, c.second)).toISOString(),
+          }),
+        ),
+      ),
+      removed: fc.array(
+        fc.record({
+          callSid: fc.constantFrom('c0', 'c1', '__proto__'),
+          reason: fc.constantFrom('terminal' as const, 'deleted' as const),
+        }),
+        { maxLength: 2 },
+      ),
+      epoch: fc.option(fc.constantFrom('e1', 'e2'), { nil: undefined }),
+      fromSeq: fc.option(fc.nat(8), { nil: undefined }),
+      seq: fc.option(fc.nat(8), { nil: undefined }),
+      at: fc.nat(100_000),
+    }),
+    fc.record({
+      kind: fc.constant('snapshot' as const),
+      stream: fc.constant('calls' as const),
+      calls: fc.array(anyCall, { maxLength: 4 }).map((cs) => cs.map((c) => call(c.key, c.status))),
+      epoch: fc.option(fc.constantFrom('e1', 'e2'), { nil: undefined }),
+      seq: fc.option(fc.nat(8), { nil: undefined }),
+      at: fc.nat(100_000),
+    }),
+    fc.record({ kind: fc.constant('tick' as const), now: fc.nat(200_000) }),
+  );
+
+  it('keys match documents, ended calls are terminal or removed-as-terminal, no-ops keep identity', () => {
+    fc.assert(
+      fc.property(fc.array(anyMessage, { maxLength: 25 }), (messages) => {
+        let state = initialFeedState();
+        for (const message of messages) {
+          const t = applyFeedMessage(state, message, { terminalLingerMs: 1_000 });
+          const touched = [...t.changes.callsUpserted, ...t.changes.callsRemoved];
+          if (t.state === state) expect(touched).toEqual([]);
+          for (const key of t.changes.callsRemoved) {
+            expect(Object.prototype.hasOwnProperty.call(t.state.calls, key)).toBe(false);
+          }
+          for (const key of t.changes.callsUpserted) {
+            expect(t.state.calls[key]).not.toBe(state.calls[key]);
+          }
+          state = t.state;
+          for (const [key, entry] of Object.entries(state.calls)) {
+            expect(entry.call.callSid).toBe(key);
+            if (isTerminalStatus(entry.call.status)) expect(entry.endedAt).toBeDefined();
+          }
+          if (state.cursors.calls.seq !== null) expect(state.cursors.calls.epoch).not.toBeNull();
+        }
+      }),
+      RUNS,
+    );
+  });
+});

@@ -3,3 +3,4 @@ export * from './call-kpis';
 export * from './outcome-window';
 export * from './campaign-history';
 export * from './campaign-kpis';
+export * from './summary';

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './reducer';
+export * from './from-protocol';
+export { sameDocument } from './same-document';
