@@ -1,0 +1,138 @@
+import type { CallboardApi, IpcResult, SettingsView } from '../../shared/ipc';
+import { silentLogger, type Logger } from '../../shared/log';
+import { isSafeExternalUrl } from '../../shared/urls';
+import { createRemoteFeed } from '../feed/remote-feed';
+import type { Feed } from '../feed/feed';
+import { systemClock, type MonitorClock } from '../monitor/clock';
+import { createMonitorCore, type MonitorCore } from '../monitor/monitor-core';
+import { createAlertsPort } from '../monitor/shared-alerts';
+import {
+  checkWebSave,
+  loadWebSettings,
+  saveWebSettings,
+  WEB_DASHBOARD_RESTRICTIONS,
+  type StorageLike,
+} from './web-settings';
+
+/**
+ * The web dashboard's CallboardApi: the monitor core runs in the page over a RemoteFeed to
+ * the server that served it, so the renderer works unchanged (the same contract as the
+ * desktop preload). Settings are limited (./web-settings.ts) and say so.
+ */
+export interface WebApiOptions {
+  /** The server, normally the page's own origin. */
+  url: string;
+  token?: string;
+  storage?: StorageLike | null;
+  logger?: Logger;
+  clock?: MonitorClock;
+  /** Tests: a feed other than socket.io to `url`. */
+  feed?: Feed;
+  openWindow?: (url: string) => void;
+}
+
+export interface WebCallboardApi extends CallboardApi {
+  readonly core: MonitorCore;
+  dispose(): Promise<void>;
+}
+
+const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
+
+export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
+  const storage =
+    options.storage !== undefined
+      ? options.storage
+      : typeof localStorage !== 'undefined'
+        ? localStorage
+        : null;
+  const logger = options.logger ?? silentLogger;
+  const loaded = loadWebSettings(storage, options.url);
+  let settings = loaded.settings;
+  let problem = loaded.problem;
+  const feed =
+    options.feed ??
+    createRemoteFeed({
+      url: options.url,
+      ...(options.token ? { token: options.token } : {}),
+      logger,
+    });
+  const core = createMonitorCore({
+    feed,
+    mode: 'remote',
+    target: options.url,
+    alerts: createAlertsPort(settings.alerts),
+    clock: options.clock ?? systemClock(),
+    logger,
+    notifications: settings.notifications,
+  });
+  const view = (): SettingsView => ({
+    settings,
+    secretsSet: { remoteToken: Boolean(options.token), mongoUri: false },
+    file: 'this browser (localStorage)',
+    loadProblem: problem ? `${problem}. ${WEB_DASHBOARD_RESTRICTIONS}` : WEB_DASHBOARD_RESTRICTIONS,
+    secretsEncrypted: false,
+  });
+  const notFound = (id: string): IpcResult<null> => ({
+    ok: false,
+    code: 'not-found',
+    message: `no alert ${JSON.stringify(id.slice(0, 200))}`,
+  });
+  const minutesOk = (m: unknown): m is number =>
+    typeof m === 'number' && Number.isInteger(m) && m >= 1 && m <= 1440;
+  const badMinutes: IpcResult<null> = {
+    ok: false,
+    code: 'bad-request',
+    message: 'minutes must be a whole number from 1 to 1440',
+  };
+
+  return {
+    core,
+    getSnapshot: async () => ok(core.getSnapshot()),
+    onDidChange: (listener) => core.onDidChange(listener),
+    // No OS notifications in a browser tab, so nothing asks to reveal.
+    onDidRequestReveal: () => () => {},
+    acknowledgeAlert: async (id) => (core.acknowledgeAlert(id) ? ok(null) : notFound(id)),
+    acknowledgeAllAlerts: async () => (core.acknowledgeAllAlerts(), ok(null)),
+    snoozeAlert: async (id, minutes) =>
+      !minutesOk(minutes) ? badMinutes : core.snoozeAlert(id, minutes) ? ok(null) : notFound(id),
+    pauseAlerts: async (minutes) =>
+      !minutesOk(minutes) ? badMinutes : (core.pauseAlerts(minutes), ok(null)),
+    getSettings: async () => ok(view()),
+    saveSettings: async (input) => {
+      const checked = checkWebSave(input, settings);
+      if (!checked.ok) return { ok: false, code: 'bad-request', message: checked.message };
+      settings = checked.settings;
+      problem = saveWebSettings(storage, settings) ?? undefined;
+      core.setThresholds(settings.alerts);
+      core.setNotifications(settings.notifications);
+      return ok(view());
+    },
+    testConnection: async () => {
+      const c = core.getSnapshot().connection;
+      const live = c.status === 'live';
+      return ok({
+        ok: live,
+        summary: live
+          ? `Callboard server at ${c.target}, ${c.protocol === 2 ? 'protocol v2' : 'seed protocol'}`
+          : `Callboard server at ${c.target}: ${c.status}`,
+        ...(live ? {} : { error: c.error ?? `the connection is ${c.status}` }),
+        durationMs: 0,
+      });
+    },
+    retryConnection: async () => (core.retryConnection(), ok(null)),
+    openExternal: async (url) => {
+      const safe = isSafeExternalUrl(url);
+      if (!safe)
+        return {
+          ok: false,
+          code: 'bad-request',
+          message: 'only http(s) links without credentials open',
+        };
+      (options.openWindow ?? ((u) => void globalThis.open?.(u, '_blank', 'noopener,noreferrer')))(
+        safe.toString(),
+      );
+      return ok(null);
+    },
+    dispose: () => core.dispose(),
+  };
+}
