@@ -3,6 +3,9 @@ import { createBaselineClient } from './baseline-client';
 import { startCeilingServer } from './ceiling-server';
 import { createCeilingClient } from './ceiling-client';
 import { createChangeStreamClient } from './change-stream-client';
+import { createCallboardClient } from './callboard-client';
+import { startHubDirectServer } from './callboard-server';
+import { createLightSocketClient } from './light-client';
 import type { BenchServer, ClientFactory, ServerConfig } from './types';
 
 /**
@@ -21,10 +24,22 @@ export const SERVERS: Partial<
 > = {
   baseline: startBaselineServer,
   ceiling: startCeilingServer,
+  'hub-direct': startHubDirectServer,
 };
 
 export const CLIENTS: Partial<Record<ContenderName, ClientFactory>> = {
   baseline: createBaselineClient,
+  ceiling: createCeilingClient,
+  emulator: createChangeStreamClient,
+  callboard: createCallboardClient,
+  'hub-direct': createCallboardClient,
+};
+
+/** Light clients: same connection and payloads, key -> benchSeq state (see light-client.ts). */
+export const LIGHT_CLIENTS: Partial<Record<ContenderName, ClientFactory>> = {
+  baseline: createLightSocketClient(false),
+  callboard: createLightSocketClient(true),
+  'hub-direct': createLightSocketClient(true),
   ceiling: createCeilingClient,
   emulator: createChangeStreamClient,
 };

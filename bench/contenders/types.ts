@@ -1,4 +1,6 @@
 import type { ArrivalTracker } from '../lib/arrivals';
+import type { TraceOptions } from '../lib/trace';
+import type { PlayResult } from '../lib/writer';
 
 /** What every contender's client gives the harness. */
 export interface BenchClient {
@@ -27,11 +29,15 @@ export interface BenchServer {
   /** Open client connections and change streams, for the soak's flatness check. */
   counts(): { connections: number; changeStreams: number };
   close(): Promise<void>;
+  /** Hub-direct only: plays the trace inside the server process (no database). */
+  play?(rate: number): Promise<PlayResult>;
 }
 
 export interface ServerConfig {
   mongoUri: string;
   dbName: string;
+  /** The run's trace, for servers that generate it themselves (hub-direct). */
+  trace?: TraceOptions;
 }
 
 export const ACTIVE_CALL_STATUSES = ['initiated', 'queued', 'ringing', 'in-progress'];

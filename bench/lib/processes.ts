@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RpcClient, type Port } from './rpc';
 import type { ClientWorkerData } from '../processes/client-worker';
+import type { TraceOptions } from './trace';
 
 /** Built entry points live next to out/bench/index.js. */
 const HERE = __dirname;
@@ -89,14 +90,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(config: {
-  contender: string;
-  mongoUri: string;
-  dbName: string;
-}): Promise<ServerProcess> {
+export async function startServerProcess(
+  config: { contender: string; mongoUri: string; dbName: string },
+  trace?: TraceOptions,
+): Promise<ServerProcess> {
   const child = fork(join(HERE, 'server-process.js'), [JSON.stringify(config)], {
     execArgv: ['--expose-gc'],
     stdio: 'inherit',
+    // Structured clone, so typed arrays (send times) cross intact.
+    serialization: 'advanced',
   });
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(`code ${code} signal ${signal}`)),
@@ -105,7 +107,7 @@ export async function startServerProcess(config: {
   const rpc = new RpcClient(port, `${config.contender} server`);
   void exited.then((why) => rpc.failAll(`process exited (${why})`));
   await waitForHello(port.onMessage, `${config.contender} server`, exited);
-  const { url } = await rpc.call<{ url: string }>('start', undefined, 60_000);
+  const { url } = await rpc.call<{ url: string }>('start', { trace }, 60_000);
   return {
     url,
     rpc,

@@ -11,7 +11,7 @@ import {
 } from './processes';
 import { summarize, type LatencySummary } from './stats';
 import { expectedFinalState, generateTrace, type TraceOptions } from './trace';
-import { clock, playTrace, readFinalState, seedDatabase } from './writer';
+import { clock, playTrace, readFinalState, seedDatabase, type PlayResult } from './writer';
 
 export interface RunParams {
   contender: ContenderName;
@@ -26,6 +26,8 @@ export interface RunParams {
   drainMs: number;
   /** Worker threads that hold the clients. */
   workers: number;
+  /** Clients that run the full client path (the rest are light; see contenders/light-client.ts). */
+  fullClients: number;
 }
 
 export interface RunResult {
@@ -36,6 +38,9 @@ export interface RunResult {
   achievedRate: number;
   writerMaxLagMs: number;
   latency: LatencySummary;
+  /** Latency seen by the full clients alone (the real client path, its CPU included). */
+  fullLatency: LatencySummary;
+  fullClients: number;
   /** Writes that some client never held (summed over clients). */
   missingWrites: number;
   /** Clients whose final state differs from the database's. */
@@ -80,18 +85,18 @@ export async function runOnce(
   const trace = generateTrace(traceOptions);
   const dbName = `bench_${process.pid}_${++dbCounter}`;
   const db = mongo.db(dbName);
-  await seedDatabase(db, trace);
+  const hubDirect = params.contender === 'hub-direct';
+  if (!hubDirect) await seedDatabase(db, trace);
   let server: ServerProcess | null = null;
   const workers: ClientWorker[] = [];
   try {
     let url = `${emulatorUri}#${dbName}`;
     let heapEmpty = 0;
     if (SERVERS[params.contender]) {
-      server = await startServerProcess({
-        contender: params.contender,
-        mongoUri: emulatorUri,
-        dbName,
-      });
+      server = await startServerProcess(
+        { contender: params.contender, mongoUri: emulatorUri, dbName },
+        traceOptions,
+      );
       url = server.url;
       heapEmpty = heapOf(await server.stats());
     }
@@ -105,6 +110,11 @@ export async function runOnce(
           contender: params.contender,
           url,
           count,
+          fullCount: Math.min(
+            count,
+            Math.floor(params.fullClients / workerCount) +
+              (w < params.fullClients % workerCount ? 1 : 0),
+          ),
           trace: traceOptions,
           origin,
         }),
@@ -115,7 +125,10 @@ export async function runOnce(
     await Promise.all(workers.map((w) => w.rpc.call('resetTraffic')));
     await server?.rpc.call('markCpu');
 
-    const play = await playTrace(db, trace, { rate: params.rate });
+    const play =
+      hubDirect && server
+        ? await server.rpc.call<PlayResult>('play', { rate: params.rate }, 600_000)
+        : await playTrace(db, trace, { rate: params.rate });
     const cpuStats = server ? await server.stats() : null;
     const drainStart = clock();
     for (;;) {
@@ -127,8 +140,10 @@ export async function runOnce(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const drainMs = clock() - drainStart;
-    const databaseState = await readFinalState(db);
-    const databaseMatchesTrace = compareStates(expectedFinalState(trace), databaseState).equal;
+    // Hub-direct has no database: the trace's own final state is the reference.
+    const traceState = expectedFinalState(trace);
+    const databaseState = hubDirect ? traceState : await readFinalState(db);
+    const databaseMatchesTrace = compareStates(traceState, databaseState).equal;
     const afterStats = server ? await server.stats() : null;
     const expected = [...databaseState.entries()];
     const collected = await Promise.all(
@@ -137,6 +152,7 @@ export async function runOnce(
       ),
     );
     const latencies = concat(collected.map((c) => c.latencies));
+    const fullLatencies = concat(collected.map((c) => c.fullLatencies));
     const sum = (pick: (c: CollectResult) => number) => collected.reduce((n, c) => n + pick(c), 0);
     const ops = trace.ops.length;
     const windowS = (play.finishedAt - play.startedAt + Math.max(0, drainMs)) / 1000;
@@ -151,6 +167,8 @@ export async function runOnce(
       achievedRate: play.achievedRate,
       writerMaxLagMs: play.maxLagMs,
       latency,
+      fullLatency: summarize(fullLatencies),
+      fullClients: Math.min(params.fullClients, params.clients),
       missingWrites,
       clientsDiffering,
       diff: {
@@ -184,7 +202,7 @@ export async function runOnce(
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await server?.stop();
-    await db.dropDatabase().catch(() => undefined);
+    if (!hubDirect) await db.dropDatabase().catch(() => undefined);
   }
 }
 

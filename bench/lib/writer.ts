@@ -56,11 +56,29 @@ export interface PlayResult {
  * database is slow, the next bulk carries every op that fell due meanwhile (and the lag shows).
  */
 export async function playTrace(db: Db, trace: Trace, options: PlayOptions): Promise<PlayResult> {
-  const ops = trace.ops;
-  const writtenAt = new Float64Array(ops.length + 1);
-  const maxBatch = options.maxBatch ?? 500;
   const calls = db.collection('calls');
   const campaigns = db.collection('campaigns');
+  return playSchedule(trace.ops, options, async (batch, stamp) => {
+    const callOps: AnyBulkWriteOperation[] = [];
+    const campaignOps: AnyBulkWriteOperation[] = [];
+    for (const op of batch) {
+      (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
+    }
+    await Promise.all([
+      callOps.length > 0 ? calls.bulkWrite(callOps, { ordered: true }) : null,
+      campaignOps.length > 0 ? campaigns.bulkWrite(campaignOps, { ordered: true }) : null,
+    ]);
+  });
+}
+
+/** The schedule behind playTrace, for any sink (the hub-direct mode feeds the Hub with it). */
+export async function playSchedule(
+  ops: readonly TraceOp[],
+  options: PlayOptions,
+  send: (batch: readonly TraceOp[], stamp: number) => Promise<void> | void,
+): Promise<PlayResult> {
+  const writtenAt = new Float64Array(ops.length + 1);
+  const maxBatch = options.maxBatch ?? 500;
   const interval = 1000 / options.rate;
   const startedAt = clock();
   let next = 0;
@@ -76,16 +94,8 @@ export async function playTrace(db: Db, trace: Trace, options: PlayOptions): Pro
     maxLagMs = Math.max(maxLagMs, now - (startedAt + next * interval));
     const batch = ops.slice(next, due);
     const stamp = clock();
-    const callOps: AnyBulkWriteOperation[] = [];
-    const campaignOps: AnyBulkWriteOperation[] = [];
-    for (const op of batch) {
-      writtenAt[op.seq] = stamp;
-      (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
-    }
-    await Promise.all([
-      callOps.length > 0 ? calls.bulkWrite(callOps, { ordered: true }) : null,
-      campaignOps.length > 0 ? campaigns.bulkWrite(campaignOps, { ordered: true }) : null,
-    ]);
+    for (const op of batch) writtenAt[op.seq] = stamp;
+    await send(batch, stamp);
     next = due;
   }
   const finishedAt = clock();

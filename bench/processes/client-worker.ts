@@ -3,7 +3,7 @@ import { ArrivalTracker, compareStates } from '../lib/arrivals';
 import { serveRpc, TransferList, type Port } from '../lib/rpc';
 import { generateTrace, seqsByKey, type TraceOptions } from '../lib/trace';
 import { clock } from '../lib/writer';
-import { CLIENTS, isContender } from '../contenders/registry';
+import { CLIENTS, isContender, LIGHT_CLIENTS } from '../contenders/registry';
 import type { BenchClient } from '../contenders/types';
 
 /**
@@ -14,6 +14,8 @@ export interface ClientWorkerData {
   contender: string;
   url: string;
   count: number;
+  /** How many of `count` run the contender's full client path; the rest are light. */
+  fullCount: number;
   trace: TraceOptions;
   /** Absolute ms that arrival times are measured from. */
   origin: number;
@@ -22,6 +24,8 @@ export interface ClientWorkerData {
 export interface CollectResult {
   /** Write-to-state latency (ms) of every write, in every client of this worker. */
   latencies: Float64Array;
+  /** The same, for the full clients only. */
+  fullLatencies: Float64Array;
   missingWrites: number;
   clients: number;
   equalClients: number;
@@ -46,11 +50,12 @@ const port: Port = {
 
 if (!isContender(data.contender)) throw new Error(`unknown contender ${data.contender}`);
 const factory = CLIENTS[data.contender];
-if (!factory) throw new Error(`contender ${data.contender} has no client`);
+const lightFactory = LIGHT_CLIENTS[data.contender];
+if (!factory || !lightFactory) throw new Error(`contender ${data.contender} has no client`);
 const trace = generateTrace(data.trace);
 const byKey = seqsByKey(trace);
 const totalOps = trace.ops.length;
-const entries: { client: BenchClient; tracker: ArrivalTracker }[] = [];
+const entries: { client: BenchClient; tracker: ArrivalTracker; full: boolean }[] = [];
 const problems: string[] = [];
 const onProblem = (problem: string) => {
   if (problems.length < 20) problems.push(problem);
@@ -63,8 +68,14 @@ serveRpc(port, {
       const batch: Promise<void>[] = [];
       for (let j = i; j < Math.min(data.count, i + concurrency); j++) {
         const tracker = new ArrivalTracker(byKey, totalOps, data.origin);
-        const client = factory({ url: data.url, tracker, now: clock, onProblem });
-        entries.push({ client, tracker });
+        const full = j < data.fullCount;
+        const client = (full ? factory : lightFactory)({
+          url: data.url,
+          tracker,
+          now: clock,
+          onProblem,
+        });
+        entries.push({ client, tracker, full });
         batch.push(client.ready);
       }
       await Promise.all(batch);
@@ -94,7 +105,7 @@ serveRpc(port, {
     };
     const relative = writtenAt.map((t) => t - data.origin);
     const expectedMap = new Map(expected);
-    const result: Omit<CollectResult, 'latencies'> = {
+    const result: Omit<CollectResult, 'latencies' | 'fullLatencies'> = {
       missingWrites: 0,
       clients: entries.length,
       equalClients: 0,
@@ -106,9 +117,11 @@ serveRpc(port, {
       problems,
     };
     const all: number[] = [];
-    for (const { client, tracker } of entries) {
+    const fullOnly: number[] = [];
+    for (const { client, tracker, full } of entries) {
       const { values, missing } = tracker.latencies(relative);
       for (const v of values) all.push(v);
+      if (full) for (const v of values) fullOnly.push(v);
       result.missingWrites += missing;
       const diff = compareStates(expectedMap, client.finalState());
       if (diff.equal) result.equalClients++;
@@ -119,7 +132,11 @@ serveRpc(port, {
       result.bytes += client.traffic.bytes;
     }
     const latencies = Float64Array.from(all);
-    return new TransferList({ ...result, latencies }, [latencies.buffer]);
+    const fullLatencies = Float64Array.from(fullOnly);
+    return new TransferList({ ...result, latencies, fullLatencies }, [
+      latencies.buffer,
+      fullLatencies.buffer,
+    ]);
   },
   close: async () => {
     await Promise.all(entries.map(({ client }) => client.close().catch(() => undefined)));

@@ -23,9 +23,14 @@ async function main(): Promise<void> {
   let cpuMark = process.cpuUsage();
   let timeMark = performance.now();
   serveRpc(port, {
-    start: async () => {
-      server = await start(config);
+    start: async (params) => {
+      server = await start({ ...config, ...(params as Partial<ServerConfig>) });
       return { url: server.url };
+    },
+    play: async (params) => {
+      if (!server?.play)
+        throw new Error(`contender ${config.contender} cannot play the trace itself`);
+      return server.play((params as { rate: number }).rate);
     },
     /** Memory after a full GC, CPU share since the last markCpu, open connections/streams. */
     stats: () => {

@@ -35,12 +35,14 @@ export async function run(
     campaigns: BASE.campaigns,
     workers: BASE.workers,
     drainMs: 5_000,
+    fullClients: 10,
     ...params,
   };
   const result = await runOnce(ctx.mongo, ctx.emulatorUri, full);
   ctx.log(
     `  ${full.contender.padEnd(10)} ${String(full.rate).padStart(5)}/s ${String(full.clients).padStart(5)} clients: ` +
-      `p50 ${fmt(result.latency.p50)} p99 ${fmt(result.latency.p99)} max ${fmt(result.latency.max)} ms, ` +
+      `p50 ${fmt(result.latency.p50)} p99 ${fmt(result.latency.p99)} max ${fmt(result.latency.max)} ms ` +
+      `(full clients p50 ${fmt(result.fullLatency.p50)} p99 ${fmt(result.fullLatency.p99)}), ` +
       `achieved ${result.achievedRate.toFixed(0)}/s, missing ${result.missingWrites}, differing ${result.clientsDiffering}` +
       (result.server ? `, server cpu ${result.server.cpuPercent.toFixed(0)}%` : '') +
       (result.ok ? '' : '  [over limit]') +
