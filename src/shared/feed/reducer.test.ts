@@ -68,6 +68,43 @@ describe('snapshot', () => {
     expect(next.changes.ignored).toMatch(/stale snapshot/);
   });
 
+  it('a seed snapshot racing with updates does not revive an ended call or roll one back', () => {
+    const { state } = applyAll([
+      callsBatch(
+        [call('a', 'ringing'), call('b', 'ringing', { updatedAt: '2026-01-01T10:00:05Z' })],
+        1,
+      ),
+      callsBatch([call('a', 'completed')], 2),
+      callsBatch([call('b', 'in-progress', { updatedAt: '2026-01-01T10:00:09Z' })], 3),
+    ]);
+    const raced = applyFeedMessage(
+      state,
+      callsSnapshot(
+        [call('a', 'ringing'), call('b', 'ringing', { updatedAt: '2026-01-01T10:00:05Z' })],
+        4,
+      ),
+    );
+    expect(raced.state.calls.a).toBe(state.calls.a);
+    expect(raced.state.calls.b).toBe(state.calls.b);
+    expect(raced.state.cursors.calls.synced).toBe(true);
+    // The ended call still leaves after its linger.
+    expect(
+      applyFeedMessage(raced.state, { kind: 'tick', now: 5_002 }).state.calls.a,
+    ).toBeUndefined();
+  });
+
+  it('a v2 snapshot is trusted over what is held', () => {
+    const { state } = applyAll([
+      callsSnapshot([call('a', 'ringing')], 1, { epoch: 'e', seq: 1 }),
+      callsBatch([call('a', 'completed')], 2, { epoch: 'e', seq: 2 }),
+    ]);
+    const next = applyFeedMessage(
+      state,
+      callsSnapshot([call('a', 'ringing')], 3, { epoch: 'f', seq: 1 }),
+    );
+    expect(next.state.calls.a!.endedAt).toBeUndefined();
+  });
+
   it('returns the same state when re-applied', () => {
     const message = callsSnapshot([call('a', 'ringing', { to: '+1' })], 1, { epoch: 'e', seq: 1 });
     const { state } = applyAll([message]);

@@ -24,7 +24,8 @@ import {
  * - v2 (epoch + seq): a batch from another epoch or after a hole is ignored and the stream is
  *   marked `resyncNeeded`; a batch at or below the cursor is a duplicate and ignored;
  * - seed (no seq): messages apply in order; an update older (`updatedAt`) than the held
- *   version is ignored.
+ *   version is ignored, by updates and snapshots alike (a seed snapshot may race with updates),
+ *   and a seed snapshot does not revive a call held as ended.
  * Records are null-prototype objects, so a key such as `__proto__` is only ever a key.
  */
 
@@ -110,6 +111,26 @@ function updatedAtMs(doc: { updatedAt?: string | null }): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
+/** Both carry updatedAt and the incoming one is older. */
+function isOlderVersion(
+  held: { updatedAt?: string | null },
+  incoming: { updatedAt?: string | null },
+) {
+  const heldAt = updatedAtMs(held);
+  const incomingAt = updatedAtMs(incoming);
+  return heldAt !== null && incomingAt !== null && incomingAt < heldAt;
+}
+
+/** Seed rules for an incoming active version: older than held, or reviving an ended call. */
+function isStaleVersion<D extends { updatedAt?: string | null }, E extends AnyEntry>(
+  rules: EntityRules<D, E>,
+  held: E,
+  doc: D,
+): boolean {
+  if (isOlderVersion(rules.doc(held), doc)) return true;
+  return rules.finalOnceEnded && held.endedAt !== undefined && !rules.isEnded(doc);
+}
+
 /** Copy-on-write view of one record; remembers which keys it touched. */
 class Draft<E> {
   private copy: Record<string, E> | null = null;
@@ -150,11 +171,7 @@ function upsert<D extends { updatedAt?: string | null }, E extends AnyEntry>(
   if (held) {
     const heldDoc = rules.doc(held);
     if (sameDocument(heldDoc, doc)) return 'same';
-    if (checkUpdatedAt) {
-      const heldAt = updatedAtMs(heldDoc);
-      const incomingAt = updatedAtMs(doc);
-      if (heldAt !== null && incomingAt !== null && incomingAt < heldAt) return 'stale';
-    }
+    if (checkUpdatedAt && isOlderVersion(heldDoc, doc)) return 'stale';
     if (rules.finalOnceEnded && held.endedAt !== undefined && !ended) return 'stale';
     draft.set(key, rules.make(doc, at, ended ? (held.endedAt ?? at) : undefined, held));
     return 'applied';
@@ -275,10 +292,18 @@ function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEnt
     return { state, changes: noChanges(`stale snapshot: seq ${message.seq} < held ${cursor.seq}`) };
   }
   const next = emptyRecord<E>();
+  const seed = message.seq === undefined;
   for (const doc of docs) {
     if (rules.isEnded(doc)) continue;
     const key = rules.key(doc);
     const held = has(before, key) ? before[key] : undefined;
+    // A seed server answers get:active_* from a query that can race with the updates it
+    // emits: a snapshot's version older than the one held (or a call already seen ending)
+    // would bring a finished call back forever. v2 snapshots are ordered by seq: trusted.
+    if (seed && held && isStaleVersion(rules, held, doc)) {
+      next[key] = held;
+      continue;
+    }
     next[key] =
       held && held.endedAt === undefined && sameDocument(rules.doc(held), doc)
         ? held
