@@ -2,7 +2,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import type { CommandContext, CommandHandler } from './context';
-import { CommandError, badValue, expectType, toCommandError } from './errors';
+import { CommandError, badValue, bsonTypeName, expectType, toCommandError } from './errors';
 import type { Collection } from './store';
 import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
 import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
@@ -43,7 +43,10 @@ function idKeyOf(filter: Document): string | undefined {
 
 export function matcher(filter: unknown, field = 'filter'): Matcher {
   if (filter !== undefined && !isPlainObject(filter)) {
-    throw new CommandError(14, `BSON field '${field}' is the wrong type, expected type 'object'`);
+    throw new CommandError(
+      14,
+      `BSON field '${field}' is the wrong type '${bsonTypeName(filter)}', expected type 'object'`,
+    );
   }
   try {
     const doc = (filter ?? {}) as Document;

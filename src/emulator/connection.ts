@@ -149,7 +149,7 @@ export class Connection {
     const fail =
       name === 'configureFailPoint'
         ? undefined
-        : this.ctx.failPoints.check(name, this.info.appName);
+        : this.ctx.failPoints.check(name, this.info.appName, command.txnNumber !== undefined);
     if (fail) {
       this.ctx.logger.debug('failCommand fail point triggered', {
         command: name,
@@ -161,6 +161,15 @@ export class Connection {
         return null;
       }
       if (fail.error) return { ...fail.error.toReply(), ...clusterTimeFields(this.ctx) };
+    }
+    if (command.startTransaction === true || command.autocommit === false) {
+      return {
+        ...new CommandError(
+          263,
+          'Transactions are not supported by the Callboard MongoDB emulator (see docs/emulator.md)',
+        ).toReply(),
+        ...clusterTimeFields(this.ctx),
+      };
     }
     const handler = this.commands[name];
     let reply: Document;

@@ -26,16 +26,29 @@ export type Cursor =
   | { kind: 'docs'; id: bigint; ns: string; docs: Document[]; offset: number }
   | { kind: 'stream'; id: bigint; ns: string; stream: ChangeStreamCursor; awaitAbort?: () => void };
 
+/** Like mongod's cursorTimeoutMillis: cursors nobody used for this long are dropped. */
+export const CURSOR_IDLE_MS = 10 * 60 * 1000;
+
 export class CursorRegistry {
   private readonly cursors = new Map<bigint, Cursor>();
+  private readonly lastUsed = new Map<bigint, number>();
   private nextId = 1n;
 
+  constructor(private readonly idleMs = CURSOR_IDLE_MS) {}
+
+  /** A new cursor id; also drops idle cursors (clients that vanished without killCursors). */
   allocateId(): bigint {
+    const cutoff = Date.now() - this.idleMs;
+    for (const [id, used] of this.lastUsed) {
+      const cursor = this.cursors.get(id);
+      if (used < cutoff && !(cursor?.kind === 'stream' && cursor.awaitAbort)) this.kill(id);
+    }
     return this.nextId++;
   }
 
   add(cursor: Cursor): void {
     this.cursors.set(cursor.id, cursor);
+    this.lastUsed.set(cursor.id, Date.now());
   }
 
   get(id: bigint, ns: string): Cursor {
@@ -47,6 +60,7 @@ export class CursorRegistry {
         `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
       );
     }
+    this.lastUsed.set(id, Date.now());
     return cursor;
   }
 
@@ -58,6 +72,7 @@ export class CursorRegistry {
     const cursor = this.cursors.get(id);
     if (!cursor) return false;
     this.cursors.delete(id);
+    this.lastUsed.delete(id);
     if (cursor.kind === 'stream') cursor.awaitAbort?.();
     return true;
   }

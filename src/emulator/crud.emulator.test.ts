@@ -236,4 +236,20 @@ describe('command errors', () => {
     expect(hello.logicalSessionTimeoutMinutes).toBeGreaterThan(0);
     expect((await db.admin().buildInfo()).version).toMatch(/^\d+\.\d+/);
   });
+
+  it('transactions are refused with a clear error (emulator only)', async (ctx) => {
+    if (!target.usingEmulator) ctx.skip('a real replica set supports transactions');
+    const session = target.client.startSession();
+    try {
+      const error = await session
+        .withTransaction(async () => {
+          await fresh().insertOne({ a: 1 }, { session });
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 263 });
+      expect((error as Error).message).toMatch(/Transactions are not supported/);
+    } finally {
+      await session.endSession();
+    }
+  });
 });

@@ -24,6 +24,7 @@ export const CODE_NAMES: Record<number, string> = {
   91: 'ShutdownInProgress',
   189: 'PrimarySteppedDown',
   260: 'InvalidResumeToken',
+  263: 'OperationNotSupportedInTransaction',
   280: 'ChangeStreamFatalError',
   286: 'ChangeStreamHistoryLost',
   10107: 'NotWritablePrimary',

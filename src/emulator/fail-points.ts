@@ -7,6 +7,20 @@ import type { Document } from 'bson';
 import { CommandError, badValue } from './errors';
 import { isPlainObject } from './values';
 
+/** Codes a server treats as transient (retryable writes, resumable change streams). */
+const RETRYABLE_CODES = new Set([
+  6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133,
+]);
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
+
+/** The labels a server adds itself when the fail point does not name any. */
+function defaultLabels(commandName: string, code: number, retryableWrite: boolean): string[] {
+  if (!RETRYABLE_CODES.has(code)) return [];
+  if (commandName === 'getMore') return ['ResumableChangeStreamError'];
+  if (WRITE_COMMANDS.has(commandName) && retryableWrite) return ['RetryableWriteError'];
+  return [];
+}
+
 export interface FailAction {
   closeConnection: boolean;
   blockTimeMS: number;
@@ -51,7 +65,11 @@ export class FailPoints {
   }
 
   /** What to do instead of (or before) running `commandName`, consuming one activation. */
-  check(commandName: string, appName: string | undefined): FailAction | undefined {
+  check(
+    commandName: string,
+    appName: string | undefined,
+    retryableWrite = false,
+  ): FailAction | undefined {
     const config = this.failCommand;
     if (!config || !config.commands.has(commandName)) return undefined;
     const data = config.data;
@@ -71,7 +89,9 @@ export class FailPoints {
       blockTimeMS: data.blockConnection === true ? Number(data.blockTimeMS ?? 0) : 0,
     };
     if (typeof data.errorCode === 'number') {
-      const labels = Array.isArray(data.errorLabels) ? data.errorLabels.map(String) : [];
+      const labels = Array.isArray(data.errorLabels)
+        ? data.errorLabels.map(String)
+        : defaultLabels(commandName, data.errorCode, retryableWrite);
       action.error = new CommandError(
         data.errorCode,
         `Failing command ${commandName} due to failCommand failpoint`,
