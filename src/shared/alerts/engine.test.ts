@@ -337,6 +337,21 @@ describe('acknowledge, snooze, pause, history', () => {
     expect(h.engine.alerts[0]!.id).toBe('call-failed:call:e');
   });
 
+  it('never drops a holding duration alert to stay in bounds (it would be notified again)', () => {
+    const h = harness({ historyLimit: 3 });
+    failedAt(h, 'f', T0 - S);
+    const waiting = ['a', 'b', 'c', 'd', 'e'].map((sid) =>
+      call(sid, 'queued', { startTime: iso(T0 - 120 * S) }),
+    );
+    expect(h.at(T0, [callsBatch(waiting, T0)])).toHaveLength(5);
+    const acked = acknowledgeAlert(h.engine, 'call-waiting:call:a', T0);
+    if (acked.ok) h.engine = acked.state;
+    expect(h.engine.alerts.map((a) => a.kind)).toEqual(Array(5).fill('call-waiting'));
+    expect(h.at(T0 + S)).toEqual([]);
+    expect(h.at(T0 + 2 * S)).toEqual([]);
+    expect(h.engine.alerts).toHaveLength(5);
+  });
+
   it('returns the same state when nothing changed', () => {
     const h = harness();
     h.at(T0, [callsBatch([call('a', 'ringing', { startTime: iso(T0) })], T0)]);

@@ -153,21 +153,33 @@ export function evaluateAlerts(
   return { state: { alerts, pausedUntil, resolvedAt }, notify, changed: true };
 }
 
-/** Newest first; beyond the limit, resolved or acknowledged alerts go before open ones. */
+/**
+ * Newest first. Beyond the limit, the oldest closed alerts (resolved, or acknowledged events)
+ * go first, then the oldest open events. A duration alert whose condition still holds is
+ * never dropped, acknowledged or not: it would be raised (and notified) again at the next
+ * evaluation. Those are bounded by the calls and campaigns held, so the list can exceed the
+ * limit only by conditions holding right now.
+ */
 export function boundHistory(alerts: Alert[], limit: number): Alert[] {
   const sorted = alerts.sort((a, b) => b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1));
   if (sorted.length <= limit) return sorted;
-  const closed = (a: Alert) => a.resolvedAt !== undefined || a.acknowledgedAt !== undefined;
+  const event = (a: Alert) => EVENT_KINDS.has(a.kind);
+  const passes = [
+    (a: Alert) => a.resolvedAt !== undefined || (event(a) && a.acknowledgedAt !== undefined),
+    (a: Alert) => event(a),
+  ];
   let excess = sorted.length - limit;
   const drop = new Set<Alert>();
-  for (let i = sorted.length - 1; i >= 0 && excess > 0; i--) {
-    if (closed(sorted[i]!)) {
-      drop.add(sorted[i]!);
-      excess--;
+  for (const droppable of passes) {
+    for (let i = sorted.length - 1; i >= 0 && excess > 0; i--) {
+      const alert = sorted[i]!;
+      if (!drop.has(alert) && droppable(alert)) {
+        drop.add(alert);
+        excess--;
+      }
     }
   }
-  const kept = sorted.filter((a) => !drop.has(a));
-  return kept.slice(0, limit);
+  return sorted.filter((a) => !drop.has(a));
 }
 
 /** Open: not resolved, not acknowledged, not snoozed at `now` (what makes the tray "alerting"). */
