@@ -1,42 +1,42 @@
 import { io } from 'socket.io-client';
-import { fromServerEvent } from '../../src/shared/feed/from-protocol';
+import { createRemoteFeed } from '../../src/core/feed/remote-feed';
 import { applyFeedMessage, initialFeedState } from '../../src/shared/feed/reducer';
 import type { FeedState } from '../../src/shared/feed/types';
-import type { ServerToClientEvents } from '../../src/shared/protocol/events';
+import { STREAMS } from '../../src/shared/protocol/events';
 import { isTerminalCallStatus } from '../lib/trace';
 import { countTraffic, type ClientFactory } from './types';
 
 /**
- * Callboard's client path: a v2 subscription (batched), every server event through the shared
- * `fromServerEvent` (schema checks, per-document parsing) and the shared reducer, as the
- * monitor core does. The state that "holds" a write is the reducer's FeedState.
+ * Callboard's client path: the real RemoteFeed (v2 subscription with ack, batched, every event
+ * checked by the shared `fromServerEvent`) and the shared reducer, applied per message as the
+ * monitor core applies them. The state that "holds" a write is the reducer's FeedState.
  */
 export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProblem }) => {
   const traffic = { messages: 0, bytes: 0 };
   let state: FeedState = initialFeedState();
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-
-  socket.on('connect', () => {
-    const transport = socket.io.engine.transport as unknown as {
-      ws?: Parameters<typeof countTraffic>[0];
-    };
-    if (transport.ws) countTraffic(transport.ws, traffic);
-    socket.emit('subscribe:calls', { v: 2, batch: true });
-    socket.emit('subscribe:campaigns', { v: 2, batch: true });
+  const feed = createRemoteFeed({
+    url,
+    now,
+    connect: (target, options) => {
+      // One connection per client, as on separate machines (the default would share one).
+      const socket = io(target, { ...options, forceNew: true });
+      socket.on('connect', () => {
+        const transport = socket.io.engine.transport as unknown as {
+          ws?: Parameters<typeof countTraffic>[0];
+        };
+        if (transport.ws) countTraffic(transport.ws, traffic);
+      });
+      return socket;
+    },
   });
-  socket.on('connect_error', (error) => onProblem(`callboard client: ${error.message}`));
-  socket.onAny((event: keyof ServerToClientEvents, payload: unknown) => {
-    const at = now();
-    const result = fromServerEvent(event, payload, at);
-    for (const problem of result.problems) onProblem(problem);
-    if (result.resync) onProblem(`resync: ${result.resync.reason}`);
-    if (!result.message) return;
-    const transition = applyFeedMessage(state, result.message);
+  feed.onProblem((problem) => onProblem(`callboard feed: ${problem}`));
+  feed.onMessage((message) => {
+    const transition = applyFeedMessage(state, message);
     state = transition.state;
     const { changes } = transition;
-    if (changes.ignored) onProblem(`ignored: ${changes.ignored}`);
+    const at = now();
     // A snapshot (first load or a resync) replaces the stream: everything in it is held.
     const calls = changes.reset.includes('calls')
       ? Object.keys(state.calls)
@@ -55,8 +55,16 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
       const campaign = state.campaigns[key]?.campaign;
       if (campaign) tracker.observe(key, Number(campaign.benchSeq), at);
     }
+    for (const stream of STREAMS) {
+      const reason = state.resyncNeeded[stream];
+      if (reason) {
+        onProblem(`resync ${stream}: ${reason}`);
+        feed.resync(stream, reason);
+      }
+    }
     if (state.cursors.calls.synced && state.cursors.campaigns.synced) resolveReady();
   });
+  feed.start();
 
   return {
     ready,
@@ -71,8 +79,6 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
       }
       return held;
     },
-    close: async () => {
-      socket.disconnect();
-    },
+    close: () => feed.stop(),
   };
 };

@@ -1,6 +1,10 @@
-import { createRealtimeServer, type RealtimeServer } from '../../src/server/realtime-server';
-import type { Hub } from '../../src/server/hub';
-import type { JsonDocument } from '../../src/server/json-safe';
+import {
+  createRealtimeServer,
+  Watcher,
+  type Hub,
+  type JsonDocument,
+  type RealtimeServer,
+} from '../../src/server';
 import { silentLogger } from '../../src/shared/log';
 import { generateTrace, type TraceOptions } from '../lib/trace';
 import { playSchedule, type PlayResult } from '../lib/writer';
@@ -12,6 +16,18 @@ function counts(server: RealtimeServer): { connections: number; changeStreams: n
     ? Object.values(health.mongo.streams).filter((s) => s === 'open').length
     : 0;
   return { connections: health.clients, changeStreams: streams };
+}
+
+/** The real server: Watcher (change streams) -> Hub -> Socket.IO gateway, default options. */
+export async function startCallboardServer(config: ServerConfig): Promise<BenchServer> {
+  const server = createRealtimeServer({
+    logger: silentLogger,
+    port: 0,
+    source: (hub) =>
+      new Watcher({ hub, uri: config.mongoUri, dbName: config.dbName, logger: silentLogger }),
+  });
+  const { url } = await server.start();
+  return { url, counts: () => counts(server), close: () => server.stop() };
 }
 
 /**

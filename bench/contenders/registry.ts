@@ -4,7 +4,7 @@ import { startCeilingServer } from './ceiling-server';
 import { createCeilingClient } from './ceiling-client';
 import { createChangeStreamClient } from './change-stream-client';
 import { createCallboardClient } from './callboard-client';
-import { startHubDirectServer } from './callboard-server';
+import { startCallboardServer, startHubDirectServer } from './callboard-server';
 import { createLightSocketClient } from './light-client';
 import type { BenchServer, ClientFactory, ServerConfig } from './types';
 
@@ -24,6 +24,7 @@ export const SERVERS: Partial<
 > = {
   baseline: startBaselineServer,
   ceiling: startCeilingServer,
+  callboard: startCallboardServer,
   'hub-direct': startHubDirectServer,
 };
 
