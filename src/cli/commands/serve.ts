@@ -1,11 +1,203 @@
-import { CliError, type CliCommand } from '../command';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import {
+  createRealtimeServer,
+  fileTokenStore,
+  memoryTokenStore,
+  mongoCallStore,
+  ServerError,
+  TrafficSimulator,
+  Watcher,
+  type RealtimeServer,
+} from '../../server';
+import { normalizeOrigin } from '../../server/security';
+import { createLogger, formatLogLine, type LogLevel } from '../../shared/log';
+import {
+  CliError,
+  UsageError,
+  flagOrEnv,
+  parseFlags,
+  parsePort,
+  type CliCommand,
+  type CliIo,
+} from '../command';
 
-// Placeholder until its issue lands; owned by the serve work.
+const USAGE = `Usage: callboard serve [--mongo URI] [--db NAME] [--host 127.0.0.1] [--port 7070]
+                       [--token T] [--origin URL]... [--state-dir DIR] [--demo]
+
+Runs the realtime server headless: MongoDB change streams -> hub -> Socket.IO (the seed
+protocol and v2, docs/protocol.md), /healthz, /metrics, and the web dashboard at /.
+Stops cleanly on Ctrl-C.
+
+Options (each also settable by the environment variable shown):
+  --mongo URI          MongoDB replica set URI                      CALLBOARD_MONGO_URI
+  --db NAME            database holding calls and campaigns          CALLBOARD_DB (callboard)
+  --host H             address to listen on                          CALLBOARD_HOST (127.0.0.1)
+  --port N             port (0 picks a free one)                     CALLBOARD_PORT (7070)
+  --token T            clients must send it as auth.token            CALLBOARD_TOKEN
+  --origin URL         a browser origin allowed to connect (repeat)  CALLBOARD_ORIGINS (comma-separated)
+  --state-dir DIR      where the resume token is kept                CALLBOARD_STATE_DIR
+                       (default ~/.local/state/callboard; never in your database)
+  --demo               run the bundled MongoDB emulator and a traffic simulator
+  --demo-rate N        demo: new calls per second (default 2)        CALLBOARD_DEMO_RATE
+  --insecure-no-auth   allow a non-loopback --host without --token (everyone who can reach
+                       it sees every call)
+  --log-level L        debug, info, warn, error (default info)       CALLBOARD_LOG_LEVEL
+
+Without --token the server accepts clients with no token, as seed servers do, but only
+while bound to a loopback address.`;
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100_000) {
+    throw new UsageError(
+      `--demo-rate must be a number of calls per second from 0 to 100000, got "${value}"`,
+    );
+  }
+  return n;
+}
+
+function parseOrigins(values: string[]): string[] {
+  return values.map((value) => {
+    if (value === '*') return value;
+    const origin = normalizeOrigin(value);
+    if (!origin)
+      throw new UsageError(
+        `--origin must be an http(s) origin like https://dash.example.com, got "${value}"`,
+      );
+    return origin;
+  });
+}
+
+function waitForStop(io: CliIo): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const off = io.onStopSignal(() => {
+      off();
+      resolve();
+    });
+  });
+}
+
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: '(serve: not built yet)',
-  usage: 'Usage: callboard serve',
-  async run() {
-    throw new CliError('serve is not available in this build yet');
+  summary: 'run the realtime server headless (Socket.IO, /healthz, /metrics, web dashboard)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      mongo: { type: 'string' },
+      db: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      token: { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'state-dir': { type: 'string' },
+      'static-dir': { type: 'string' },
+      demo: { type: 'boolean' },
+      'demo-rate': { type: 'string' },
+      'insecure-no-auth': { type: 'boolean' },
+      'log-level': { type: 'string' },
+    });
+    const env = io.env;
+    const demo =
+      values.demo ?? ['1', 'true', 'yes'].includes((env.CALLBOARD_DEMO ?? '').toLowerCase());
+    const mongoUri = flagOrEnv(values.mongo, env, 'CALLBOARD_MONGO_URI');
+    if (!demo && mongoUri === undefined) {
+      throw new UsageError(
+        'give --mongo URI (or CALLBOARD_MONGO_URI), or --demo for simulated data',
+      );
+    }
+    if (demo && values.mongo !== undefined) {
+      throw new UsageError('--demo runs its own emulator: leave out --mongo');
+    }
+    const dbName = flagOrEnv(values.db, env, 'CALLBOARD_DB', 'callboard')!;
+    const host = flagOrEnv(values.host, env, 'CALLBOARD_HOST', '127.0.0.1')!;
+    const port = parsePort(flagOrEnv(values.port, env, 'CALLBOARD_PORT', '7070')!, '--port');
+    const token = flagOrEnv(values.token, env, 'CALLBOARD_TOKEN');
+    const origins = parseOrigins(
+      values.origin ??
+        (env.CALLBOARD_ORIGINS ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+    );
+    const rate = parseRate(flagOrEnv(values['demo-rate'], env, 'CALLBOARD_DEMO_RATE', '2')!);
+    const level = (flagOrEnv(values['log-level'], env, 'CALLBOARD_LOG_LEVEL', 'info') ??
+      'info') as LogLevel;
+    if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+      throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+    }
+    const stateDir =
+      flagOrEnv(values['state-dir'], env, 'CALLBOARD_STATE_DIR') ??
+      join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'callboard');
+    const staticDir = values['static-dir'] ?? join(__dirname, '..', 'renderer');
+    const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
+    const logger = createLogger({
+      sink: (r) => io.stderr(`${formatLogLine(r)}\n`),
+      level,
+      scope: 'serve',
+    });
+
+    let emulator: RunningEmulator | null = null;
+    let simulatorClient: MongoClient | null = null;
+    let simulator: TrafficSimulator | null = null;
+    let server: RealtimeServer | null = null;
+    const shutdown = async () => {
+      await simulator?.stop();
+      await server?.stop();
+      await simulatorClient?.close().catch(() => {});
+      await emulator?.stop();
+    };
+    try {
+      let uri = mongoUri!;
+      if (demo) {
+        emulator = await startEmulator({ logger: logger.child('emulator') });
+        uri = emulator.uri;
+        logger.info('demo: emulator started', { uri });
+      }
+      server = createRealtimeServer({
+        logger,
+        host,
+        port,
+        ...(token !== undefined ? { token } : {}),
+        insecureNoAuth: values['insecure-no-auth'] ?? false,
+        allowedOrigins: origins,
+        staticDir,
+        source: (hub) =>
+          new Watcher({
+            hub,
+            uri,
+            dbName,
+            logger: logger.child('watcher'),
+            tokenStore: demo ? memoryTokenStore() : fileTokenStore(stateDir),
+            clientOptions: { serverSelectionTimeoutMS: timeoutMs },
+          }),
+      });
+      const { url } = await server.start();
+      if (demo) {
+        simulatorClient = new MongoClient(uri, { appName: 'callboard-simulator' });
+        await simulatorClient.connect();
+        simulator = new TrafficSimulator({
+          store: mongoCallStore(simulatorClient.db(dbName)),
+          logger: logger.child('simulator'),
+          callsPerSecond: rate,
+          timeScale: 0.25,
+        });
+        simulator.start();
+      }
+      io.stdout(
+        `callboard serve: listening on ${url} (dashboard at ${url}/, health at ${url}/healthz)\n`,
+      );
+    } catch (error) {
+      await shutdown();
+      if (error instanceof ServerError) throw new CliError(error.message);
+      throw error;
+    }
+    await waitForStop(io);
+    logger.info('stopping');
+    await shutdown();
+    io.stdout('callboard serve: stopped\n');
+    return 0;
   },
 };

@@ -1,11 +1,121 @@
-import { CliError, type CliCommand } from '../command';
+import { createRemoteFeed } from '../../core/feed/remote-feed';
+import type { FeedStatus } from '../../core/feed/feed';
+import { applyFeedMessage, initialFeedState } from '../../shared/feed/reducer';
+import type { FeedMessage } from '../../shared/feed/types';
+import { createLogger, formatLogLine } from '../../shared/log';
+import { STREAMS, type StreamName } from '../../shared/protocol/events';
+import { UsageError, flagOrEnv, parseFlags, type CliCommand } from '../command';
+import { describeChanges } from './tail-format';
 
-// Placeholder until its issue lands; owned by the tail work.
+const USAGE = `Usage: callboard tail [--url URL] [--token T] [--json] [--campaigns]
+
+Connects to a Callboard server (or any seed-protocol server) as a client, prints the
+active calls, then one line per update. Exits non-zero with a clear message when the server
+cannot be reached or refuses the token; after that, it reconnects by itself. Ctrl-C stops.
+
+Options:
+  --url URL       server address (default http://127.0.0.1:7070)   CALLBOARD_URL
+  --token T       sent as auth.token                              CALLBOARD_TOKEN
+  --json          one JSON object per line: {"type":"snapshot"|"update"|"removed", ...}
+  --campaigns     also print campaigns
+  --verbose       log connection details to stderr`;
+
 export const tailCommand: CliCommand = {
   name: 'tail',
-  summary: '(tail: not built yet)',
-  usage: 'Usage: callboard tail',
-  async run() {
-    throw new CliError('tail is not available in this build yet');
+  summary: 'print the live calls of a server, line by line (a quick deployment check)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean' },
+      campaigns: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    });
+    const url = flagOrEnv(values.url, io.env, 'CALLBOARD_URL', 'http://127.0.0.1:7070')!;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--url must be an http(s) URL like http://127.0.0.1:7070, got "${url}"`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new UsageError(`--url must start with http:// or https://, got "${url}"`);
+    }
+    const token = flagOrEnv(values.token, io.env, 'CALLBOARD_TOKEN');
+    const json = values.json ?? false;
+    const streams: StreamName[] = values.campaigns ? [...STREAMS] : ['calls'];
+    const logger = createLogger({
+      sink: (r) => io.stderr(`${formatLogLine(r)}\n`),
+      level: values.verbose ? 'debug' : 'error',
+      scope: 'tail',
+    });
+    const feed = createRemoteFeed({
+      url,
+      ...(token !== undefined ? { token } : {}),
+      streams,
+      logger,
+    });
+
+    let state = initialFeedState();
+    const resyncAsked = new Set<StreamName>();
+    const apply = (message: FeedMessage) => {
+      const transition = applyFeedMessage(state, message);
+      state = transition.state;
+      const at = message.kind === 'tick' ? message.now : message.at;
+      for (const line of describeChanges(state, transition.changes, {
+        json,
+        at,
+        streams,
+        fromBatch: message.kind === 'batch',
+      })) {
+        io.stdout(`${line}\n`);
+      }
+      for (const stream of STREAMS) {
+        const reason = state.resyncNeeded[stream];
+        if (!reason) resyncAsked.delete(stream);
+        else if (!resyncAsked.has(stream)) {
+          resyncAsked.add(stream);
+          io.stderr(`callboard tail: ${stream}: ${reason}; asking for a fresh snapshot\n`);
+          feed.resync(stream, reason);
+        }
+      }
+    };
+
+    // Terminal calls linger in the state for a few seconds (the reducer's rule); time moves them out.
+    const ticker = setInterval(() => apply({ kind: 'tick', now: Date.now() }), 1000);
+    let offStop: (() => void) | null = null;
+    const exitCode = await new Promise<number>((resolve) => {
+      let live = false;
+      let last: FeedStatus['status'] | null = null;
+      feed.onMessage(apply);
+      feed.onProblem((problem) =>
+        io.stderr(`callboard tail: bad data from the server: ${problem}\n`),
+      );
+      feed.onStatus((status) => {
+        if (status.status === 'failed' && !live) {
+          io.stderr(`callboard tail: ${status.error ?? 'cannot connect'}\n`);
+          resolve(1);
+          return;
+        }
+        if (status.status === 'live') live = true;
+        if (status.status === last) return;
+        last = status.status;
+        if (status.status === 'reconnecting' || status.status === 'failed') {
+          const retry = status.nextRetryAt
+            ? `; retrying in ${Math.max(0, Math.round((status.nextRetryAt - Date.now()) / 1000))}s`
+            : '';
+          io.stderr(`callboard tail: ${status.error ?? status.status}${retry}\n`);
+        } else if (status.status === 'live' && values.verbose) {
+          io.stderr(`callboard tail: live (protocol ${status.protocol ?? '?'})\n`);
+        }
+      });
+      offStop = io.onStopSignal(() => resolve(0));
+      feed.start();
+    });
+    (offStop as (() => void) | null)?.();
+    clearInterval(ticker);
+    await feed.stop();
+    return exitCode;
   },
 };
