@@ -105,6 +105,17 @@ describe('snapshot', () => {
     expect(next.state.calls.a!.endedAt).toBeUndefined();
   });
 
+  it('takes an older snapshot when a resync is needed anyway', () => {
+    const { state } = applyAll([
+      callsSnapshot([call('a', 'ringing')], 1, { epoch: 'e1', seq: 10 }),
+      callsBatch([call('b', 'ringing')], 2, { epoch: 'e1', fromSeq: 14, seq: 14 }),
+    ]);
+    const next = applyFeedMessage(state, callsSnapshot([], 3, { epoch: 'e1', seq: 9 }));
+    expect(next.state.calls).toEqual({});
+    expect(next.state.resyncNeeded).toEqual({});
+    expect(next.state.cursors.calls.seq).toBe(9);
+  });
+
   it('returns the same state when re-applied', () => {
     const message = callsSnapshot([call('a', 'ringing', { to: '+1' })], 1, { epoch: 'e', seq: 1 });
     const { state } = applyAll([message]);

@@ -287,7 +287,9 @@ function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEnt
     message.epoch !== undefined &&
     cursor.epoch === message.epoch &&
     cursor.seq !== null &&
-    message.seq < cursor.seq
+    message.seq < cursor.seq &&
+    // Once a resync is needed the held state is known to be wrong: any snapshot beats it.
+    state.resyncNeeded[stream] === undefined
   ) {
     return { state, changes: noChanges(`stale snapshot: seq ${message.seq} < held ${cursor.seq}`) };
   }
