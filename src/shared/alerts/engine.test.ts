@@ -237,6 +237,16 @@ describe('feed-down', () => {
     expect(h.alert('feed-down:feed')!.resolvedAt).toBe(T0 + 50 * S);
   });
 
+  it('does not resolve call alerts while the feed is down', () => {
+    const h = harness();
+    h.at(T0, [callsBatch([call('a', 'ringing', { startTime: iso(T0 - 90 * S) })], T0)]);
+    expect(h.alert('call-waiting:call:a')!.resolvedAt).toBeUndefined();
+    h.at(T0 + S, [], { status: 'reconnecting', since: T0 + S });
+    h.at(T0 + 60 * S);
+    expect(h.alert('call-waiting:call:a')!.resolvedAt).toBeUndefined();
+    expect(h.alert('feed-down:feed')).toBeDefined();
+  });
+
   it('freezes call duration rules while the feed is down', () => {
     const h = harness();
     h.at(T0, [callsBatch([call('a', 'ringing', { startTime: iso(T0) })], T0)]);
