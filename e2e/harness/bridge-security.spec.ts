@@ -34,10 +34,8 @@ test('the app page is answered; a subframe and a foreign origin are refused', as
     frame.name = 'sub';
     document.body.appendChild(frame);
   });
-  const sub = await expect
-    .poll(() => page.frame({ name: 'sub' })?.url() ?? '')
-    .toContain('index.html')
-    .then(() => page.frame({ name: 'sub' })!);
+  await expect.poll(() => page.frame({ name: 'sub' })?.url() ?? '').toContain('index.html');
+  const sub = page.frame({ name: 'sub' })!;
   await sub.waitForFunction(() => 'callboard' in window);
   const fromSubframe = await sub.evaluate(() =>
     (window as unknown as { callboard: Api }).callboard.getSnapshot(),
