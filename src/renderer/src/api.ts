@@ -45,8 +45,9 @@ export function dashboardToken(location: Pick<Location, 'hash' | 'search'>): str
  * server that served it. Loaded lazily so the desktop bundle's start-up does not pay for it.
  */
 async function loadWebApi(location: Location): Promise<CallboardApi> {
-  void location;
-  throw new Error('this build has no web dashboard client (src/core/web is not wired yet)');
+  const { createWebCallboardApi } = await import('../../core/web');
+  const token = dashboardToken(location);
+  return createWebCallboardApi({ url: location.origin, ...(token ? { token } : {}) });
 }
 
 /** The desktop app's preload API when present, else the web dashboard's. */

@@ -1,29 +1,34 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveCampaignStatus } from '../../../shared/domain';
-import { campaignMetrics } from '../lib/campaign-metrics';
+import { activeCallsByCampaign, computeCampaignProgress } from '../../../shared/kpi';
 import { formatCount, formatDecimal, formatPercent, formatSpan } from '../lib/format';
 import { failureLevel } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
 import { useThresholds } from './kpi-tiles';
 import { Sparkline } from './sparkline';
 
-const EMPTY: readonly never[] = [];
+const NO_SAMPLES: readonly never[] = [];
 
-export const CampaignCard = memo(function CampaignCard({ campaignId }: { campaignId: string }) {
+export const CampaignCard = memo(function CampaignCard(props: {
+  campaignId: string;
+  /** Calls of this campaign active now, counted from the calls held. */
+  liveInProgress: number | undefined;
+}) {
+  const { campaignId, liveInProgress } = props;
   const entry = useCallboard((s) => s.campaigns[campaignId]);
-  const history = useCallboard((s) => s.campaignHistory[campaignId] ?? EMPTY);
+  const samples = useCallboard((s) => s.campaignHistory.samples[campaignId] ?? NO_SAMPLES);
   const filtered = useCallboard((s) => s.filters.campaignId === campaignId);
   const setFilters = useCallboard((s) => s.setFilters);
   const thresholds = useThresholds();
   const now = useNow();
   if (!entry) return null;
   const { campaign } = entry;
-  const m = campaignMetrics(campaign, history, now);
+  const m = computeCampaignProgress(entry, samples, now, liveInProgress);
   const name = campaign.name ?? campaign.campaignId;
   const percentDone = m.progress == null ? null : Math.min(1, m.progress);
   const failLevel =
-    m.done >= thresholds.campaignMinCalls ? failureLevel(m.failedRate, thresholds) : 'ok';
+    m.done >= thresholds.campaignMinCalls ? failureLevel(m.failureRate, thresholds) : 'ok';
   return (
     <li className="campaign-item" data-testid="campaign-card" data-campaign-id={campaignId}>
       <button
@@ -48,7 +53,7 @@ export const CampaignCard = memo(function CampaignCard({ campaignId }: { campaig
             Answered {formatCount(m.answered)} ({formatPercent(m.answeredRate)})
           </span>
           <span className={`level-${failLevel}`}>
-            Failed {formatCount(m.failed)} ({formatPercent(m.failedRate)})
+            Failed {formatCount(m.failed)} ({formatPercent(m.failureRate)})
           </span>
           <span>
             No answer {formatCount(m.noAnswer)} ({formatPercent(m.noAnswerRate)})
@@ -61,7 +66,9 @@ export const CampaignCard = memo(function CampaignCard({ campaignId }: { campaig
             values={m.sparkline}
             label={`${name}: calls finished per minute, last 30 minutes`}
           />
-          <span>ETA {m.etaMs == null ? '–' : m.etaMs === 0 ? 'done' : formatSpan(m.etaMs)}</span>
+          <span>
+            ETA {m.etaAt == null ? '–' : m.etaAt <= now ? 'done' : formatSpan(m.etaAt - now)}
+          </span>
         </span>
       </button>
     </li>
@@ -82,6 +89,12 @@ export function CampaignsPanel() {
         .map((e) => e.campaign.campaignId),
     ),
   );
+  // Live counts once calls are on screen; before that, the campaign documents' own counters.
+  const live = useCallboard(
+    useShallow((s) =>
+      s.load.phase === 'ready' ? Object.fromEntries(activeCallsByCampaign(s.calls)) : null,
+    ),
+  );
   if (load === 'loading')
     return (
       <p className="panel-state" role="status">
@@ -99,7 +112,11 @@ export function CampaignsPanel() {
   return (
     <ul className="campaign-list" aria-label="Active campaigns">
       {ids.map((id) => (
-        <CampaignCard key={id} campaignId={id} />
+        <CampaignCard
+          key={id}
+          campaignId={id}
+          liveInProgress={live ? (live[id] ?? 0) : undefined}
+        />
       ))}
     </ul>
   );

@@ -1,24 +1,33 @@
-import { useShallow } from 'zustand/react/shallow';
+import { useMemo } from 'react';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../../shared/alerts-types';
-import { formatAgo, formatClock, formatCount, formatSpoken } from '../lib/format';
 import {
-  connectionLevel,
-  countCalls,
-  failureLevel,
-  longestWaitStart,
-  recentOutcomes,
-  talkLevel,
-  waitLevel,
-  type Level,
-} from '../lib/kpis';
+  computeCallKpis,
+  summarizeOutcomes,
+  type CallKpis,
+  type OutcomeSummary,
+} from '../../../shared/kpi';
+import { formatAgo, formatClock, formatCount, formatSpoken } from '../lib/format';
+import { connectionLevel, failureLevel, talkLevel, waitLevel, type Level } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
 
 export function useThresholds() {
   return useCallboard((s) => s.settingsView?.settings.alerts ?? DEFAULT_ALERT_THRESHOLDS);
 }
 
-export function useCallCounts() {
-  return useCallboard(useShallow((s) => countCalls(s.calls)));
+export interface HeaderKpis {
+  calls: CallKpis;
+  outcomes: OutcomeSummary;
+}
+
+/** The shared KPI figures, computed once per clock tick or change for the whole strip. */
+export function useHeaderKpis(): HeaderKpis {
+  const calls = useCallboard((s) => s.calls);
+  const outcomes = useCallboard((s) => s.outcomes);
+  const now = useNow();
+  return useMemo(
+    () => ({ calls: computeCallKpis(calls, now), outcomes: summarizeOutcomes(outcomes, now) }),
+    [calls, outcomes, now],
+  );
 }
 
 export function Tile(props: {
@@ -37,34 +46,43 @@ export function Tile(props: {
   );
 }
 
-export function LongestWaitTile() {
-  const start = useCallboard((s) => longestWaitStart(s.calls));
-  const now = useNow();
+/** Active calls by status, longest wait, average talk, and the last 15 minutes' outcomes. */
+export function KpiTiles({ kpis }: { kpis: HeaderKpis }) {
   const thresholds = useThresholds();
-  const seconds = start == null ? null : Math.max(0, Math.floor((now - start) / 1000));
-  return (
-    <Tile
-      label="Longest wait"
-      value={seconds == null ? '–' : formatClock(seconds)}
-      title={seconds == null ? 'No call is waiting' : formatSpoken(seconds)}
-      level={waitLevel(seconds, thresholds)}
-      testId="kpi-longest-wait"
-    />
-  );
-}
-
-export function OutcomeTiles() {
-  const recent = useCallboard((s) => s.recentEnded);
-  const now = useNow();
-  const thresholds = useThresholds();
-  const outcomes = recentOutcomes(recent, now);
-  const talk = outcomes.averageTalkSeconds;
+  const { calls, outcomes } = kpis;
+  const wait = calls.longestWait?.seconds ?? null;
+  const talk = calls.avgTalkSecondsInProgress;
+  const ended = outcomes.completed + outcomes.failed;
+  const failureRate = ended > 0 ? outcomes.failed / ended : null;
+  const completedTalk = outcomes.avgTalkSecondsCompleted;
   return (
     <>
+      <Tile label="Active calls" value={formatCount(calls.active)} testId="kpi-active" />
       <Tile
-        label="Avg talk, 15 min"
+        label="Queued"
+        value={formatCount(calls.byStatus.initiated + calls.byStatus.queued)}
+        testId="kpi-queued"
+      />
+      <Tile label="Ringing" value={formatCount(calls.byStatus.ringing)} testId="kpi-ringing" />
+      <Tile
+        label="In progress"
+        value={formatCount(calls.byStatus['in-progress'])}
+        testId="kpi-in-progress"
+      />
+      <Tile
+        label="Longest wait"
+        value={wait == null ? '–' : formatClock(wait)}
+        title={wait == null ? 'No call is waiting' : formatSpoken(wait)}
+        level={waitLevel(wait, thresholds)}
+        testId="kpi-longest-wait"
+      />
+      <Tile
+        label="Avg talk"
         value={talk == null ? '–' : formatClock(talk)}
-        title={talk == null ? 'No call completed in the last 15 minutes' : formatSpoken(talk)}
+        title={
+          `Calls in progress: ${talk == null ? 'none' : formatSpoken(talk)}. ` +
+          `Completed in the last 15 min: ${completedTalk == null ? 'none' : formatSpoken(completedTalk)}.`
+        }
         level={talkLevel(talk, thresholds)}
         testId="kpi-avg-talk"
       />
@@ -72,21 +90,10 @@ export function OutcomeTiles() {
       <Tile
         label="Failed, 15 min"
         value={formatCount(outcomes.failed)}
-        level={failureLevel(outcomes.failureRate, thresholds)}
+        title="Failed, busy or not answered in the last 15 minutes"
+        level={failureLevel(failureRate, thresholds)}
         testId="kpi-failed"
       />
-    </>
-  );
-}
-
-export function CountTiles() {
-  const counts = useCallCounts();
-  return (
-    <>
-      <Tile label="Active calls" value={formatCount(counts.active)} testId="kpi-active" />
-      <Tile label="Queued" value={formatCount(counts.queued)} testId="kpi-queued" />
-      <Tile label="Ringing" value={formatCount(counts.ringing)} testId="kpi-ringing" />
-      <Tile label="In progress" value={formatCount(counts.inProgress)} testId="kpi-in-progress" />
     </>
   );
 }
@@ -120,11 +127,10 @@ export function ConnectionTile() {
 }
 
 export function KpiStrip() {
+  const kpis = useHeaderKpis();
   return (
     <section className="kpi-strip" aria-label="Key figures">
-      <CountTiles />
-      <LongestWaitTile />
-      <OutcomeTiles />
+      <KpiTiles kpis={kpis} />
       <ConnectionTile />
     </section>
   );

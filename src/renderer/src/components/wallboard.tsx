@@ -1,19 +1,19 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveCampaignStatus } from '../../../shared/domain';
-import { campaignMetrics } from '../lib/campaign-metrics';
+import { computeCampaignProgress } from '../../../shared/kpi';
 import { formatCount, formatPercent } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
-import { ConnectionTile, CountTiles, LongestWaitTile, OutcomeTiles } from './kpi-tiles';
+import { ConnectionTile, KpiTiles, useHeaderKpis } from './kpi-tiles';
 
-const EMPTY: readonly never[] = [];
+const NO_SAMPLES: readonly never[] = [];
 
 function WallboardCampaign({ campaignId }: { campaignId: string }) {
   const entry = useCallboard((s) => s.campaigns[campaignId]);
-  const history = useCallboard((s) => s.campaignHistory[campaignId] ?? EMPTY);
+  const samples = useCallboard((s) => s.campaignHistory.samples[campaignId] ?? NO_SAMPLES);
   const now = useNow();
   if (!entry) return null;
-  const m = campaignMetrics(entry.campaign, history, now);
+  const m = computeCampaignProgress(entry, samples, now);
   return (
     <li className="wall-campaign">
       <span className="wall-campaign-name">{entry.campaign.name ?? campaignId}</span>
@@ -35,6 +35,7 @@ export function Wallboard() {
   const setView = useCallboard((s) => s.setView);
   const stale = useCallboard((s) => s.connection != null && s.connection.status !== 'live');
   const load = useCallboard((s) => s.load);
+  const kpis = useHeaderKpis();
   const campaignIds = useCallboard(
     useShallow((s) =>
       Object.values(s.campaigns)
@@ -83,9 +84,7 @@ export function Wallboard() {
         </p>
       ) : null}
       <div className="wall-grid">
-        <CountTiles />
-        <LongestWaitTile />
-        <OutcomeTiles />
+        <KpiTiles kpis={kpis} />
         <ConnectionTile />
       </div>
       {campaignIds.length > 0 ? (

@@ -1,6 +1,6 @@
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CallboardState, CallFilters, SortDirection, SortKey } from '../store/types';
-import { callStartedAt } from './call-time';
+import { callClockStart } from './call-time';
 
 export const UNKNOWN_CONTACT = 'Unknown contact';
 
@@ -56,7 +56,7 @@ function sortValue(entry: CallEntry, key: SortKey, campaigns: Campaigns): string
       return STATUS_ORDER[call.status] ?? 99;
     // Longer duration = earlier start; sorting by start keeps the order still as time passes.
     case 'duration':
-      return -callStartedAt(entry);
+      return -callClockStart(entry);
     case 'agent':
       return (call.agentId ?? '\uffff').toLowerCase();
     case 'campaign': {

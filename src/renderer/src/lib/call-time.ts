@@ -1,28 +1,24 @@
 import { isTerminalStatus } from '../../../shared/domain';
 import type { CallEntry } from '../../../shared/feed/types';
-
-function parseTime(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** When the call's clock starts: its startTime, else when this app first saw it. */
-export function callStartedAt(entry: CallEntry): number {
-  return parseTime(entry.call.startTime) ?? entry.receivedAt;
-}
+import {
+  callTalkingSince,
+  callWaitingSince,
+  finalTalkSeconds,
+  secondsBetween,
+} from '../../../shared/kpi';
 
 /**
- * Seconds the call has lasted at `now`: live for an active call, final for an ended one
- * (its reported duration, else endTime - startTime).
+ * When the duration shown for a call starts (the shared KPI clocks): talk time for a call in
+ * progress, wait time for one queued or ringing.
  */
+export function callClockStart(entry: CallEntry): number {
+  return entry.call.status === 'in-progress' ? callTalkingSince(entry) : callWaitingSince(entry);
+}
+
+/** Seconds on the call's clock at `now`: live while active, final once it ended. */
 export function callDurationSeconds(entry: CallEntry, now: number): number {
-  const { call } = entry;
-  const start = callStartedAt(entry);
-  if (isTerminalStatus(call.status)) {
-    if (typeof call.duration === 'number') return Math.max(0, call.duration);
-    const end = parseTime(call.endTime) ?? entry.endedAt ?? now;
-    return Math.max(0, Math.floor((end - start) / 1000));
+  if (isTerminalStatus(entry.call.status)) {
+    return finalTalkSeconds(entry) ?? secondsBetween(callWaitingSince(entry), entry.endedAt ?? now);
   }
-  return Math.max(0, Math.floor((now - start) / 1000));
+  return secondsBetween(callClockStart(entry), now);
 }

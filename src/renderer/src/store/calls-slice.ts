@@ -1,39 +1,17 @@
-import { isTerminalStatus } from '../../../shared/domain';
 import type { CallEntry } from '../../../shared/feed/types';
+import { createOutcomeWindow, recordOutcomes } from '../../../shared/kpi';
 import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
-import { callDurationSeconds } from '../lib/call-time';
-import type { CallsSlice, EndedCall } from './types';
+import type { CallsSlice } from './types';
 
-/** How long an ended call counts towards "completed / failed in the last 15 min". */
-export const RECENT_ENDED_WINDOW_MS = 15 * 60_000;
-
-export const initialCallsState: CallsSlice = { calls: {}, recentEnded: [] };
-
-function recordEnded(
-  recent: readonly EndedCall[],
-  entries: readonly CallEntry[],
-  at: number,
-): readonly EndedCall[] {
-  let seen: Set<string> | null = null;
-  const added: EndedCall[] = [];
-  for (const entry of entries) {
-    const { callSid, status } = entry.call;
-    if (!isTerminalStatus(status)) continue;
-    seen ??= new Set(recent.map((e) => e.callSid));
-    if (seen.has(callSid)) continue;
-    seen.add(callSid);
-    const duration = callDurationSeconds(entry, entry.endedAt ?? at);
-    added.push({ callSid, status, at: entry.endedAt ?? at, duration });
-  }
-  const horizon = at - RECENT_ENDED_WINDOW_MS;
-  const kept = recent.filter((e) => e.at >= horizon);
-  return added.length === 0 && kept.length === recent.length ? recent : [...kept, ...added];
+export function initialCallsState(): CallsSlice {
+  return { calls: {}, outcomes: createOutcomeWindow() };
 }
 
 export function callsFromSnapshot(state: CallsSlice, snapshot: MonitorSnapshot): CallsSlice {
   const calls: Record<string, CallEntry> = {};
   for (const entry of snapshot.calls) calls[entry.call.callSid] = entry;
-  return { calls, recentEnded: recordEnded(state.recentEnded, snapshot.calls, snapshot.at) };
+  // The outcome window outlives a resync: calls that ended before it still count.
+  return { calls, outcomes: recordOutcomes(state.outcomes, snapshot.calls, snapshot.at) };
 }
 
 /** Replaces only the entries that changed, so rows holding other entries keep their objects. */
@@ -47,5 +25,5 @@ export function callsFromDelta(state: CallsSlice, delta: MonitorDelta): CallsSli
     for (const callSid of removed) delete next[callSid];
     calls = next;
   }
-  return { calls, recentEnded: recordEnded(state.recentEnded, upserted, delta.at) };
+  return { calls, outcomes: recordOutcomes(state.outcomes, upserted, delta.at) };
 }

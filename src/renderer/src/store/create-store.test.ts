@@ -54,7 +54,7 @@ describe('callboard store', () => {
     store.getState().applyDelta({ callsRemoved: ['CA1'], campaignsRemoved: ['K1'], at: NOW + 1 });
     expect(Object.keys(store.getState().calls)).toEqual(['CA2']);
     expect(store.getState().campaigns).toEqual({});
-    expect(store.getState().campaignHistory).toEqual({});
+    expect(store.getState().campaignHistory.samples.K1).toBeDefined();
   });
 
   it('counts calls that turn terminal once, for the 15-minute outcome figures', () => {
@@ -67,11 +67,11 @@ describe('callboard store', () => {
     store.getState().applyDelta({ callsUpserted: [ended], at: NOW + 5 });
     store.getState().applyDelta({ callsUpserted: [ended], at: NOW + 6 });
     store.getState().applyDelta({ callsRemoved: ['CA1'], at: NOW + 5005 });
-    expect(store.getState().recentEnded).toEqual([
-      { callSid: 'CA1', status: 'completed', at: NOW + 5, duration: 90 },
+    expect(store.getState().outcomes.samples).toEqual([
+      { callSid: 'CA1', status: 'completed', at: NOW + 5, talkSeconds: 90 },
     ]);
     store.getState().applyDelta({ at: NOW + 16 * 60_000 });
-    expect(store.getState().recentEnded).toEqual([]);
+    expect(store.getState().outcomes.samples).toEqual([]);
   });
 
   it('keeps alerts and connection unless a delta carries them', () => {
@@ -101,7 +101,7 @@ describe('callboard store', () => {
     expect(Object.keys(store.getState().calls)).toEqual(['CA9']);
   });
 
-  it('records campaign progress samples only when the done count moves', () => {
+  it('records campaign progress in the shared history as it moves', () => {
     const store = createCallboardStore();
     store.getState().applySnapshot(
       emptySnapshot({
@@ -120,7 +120,7 @@ describe('callboard store', () => {
       ],
       at: NOW + 2000,
     });
-    expect(store.getState().campaignHistory.K1).toEqual([
+    expect(store.getState().campaignHistory.samples.K1).toEqual([
       { at: NOW, done: 10 },
       { at: NOW + 2000, done: 14 },
     ]);

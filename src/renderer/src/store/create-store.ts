@@ -19,8 +19,8 @@ import { createUiSlice } from './ui-slice';
 export function createCallboardStore(): CallboardStore {
   return createStore<CallboardState>()((set, get) => ({
     ...createConnectionSlice(set),
-    ...initialCallsState,
-    ...initialCampaignsState,
+    ...initialCallsState(),
+    ...initialCampaignsState(),
     ...initialAlertsState,
     ...createSettingsSlice(set),
     ...createUiSlice(set, get),

@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { Alert } from '../../../shared/alerts-types';
 import type { CallStatus } from '../../../shared/domain';
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
+import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
 import type { ConnectionState, MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
 
@@ -15,29 +16,16 @@ export interface ConnectionSlice {
   setLoad(load: LoadState): void;
 }
 
-/** A call seen turning terminal, kept 15 minutes for the "completed / failed" KPIs. */
-export interface EndedCall {
-  callSid: string;
-  status: CallStatus;
-  at: number;
-  /** Talk time in seconds when the call reported one. */
-  duration?: number;
-}
-
 export interface CallsSlice {
   calls: Readonly<Record<string, CallEntry>>;
-  recentEnded: readonly EndedCall[];
-}
-
-/** Done-count of a campaign at one moment, for pace and the 30-minute sparkline. */
-export interface ProgressSample {
-  at: number;
-  done: number;
+  /** Calls seen ending, for "completed / failed in the last 15 min" (shared KPI window). */
+  outcomes: OutcomeWindow;
 }
 
 export interface CampaignsSlice {
   campaigns: Readonly<Record<string, CampaignEntry>>;
-  campaignHistory: Readonly<Record<string, readonly ProgressSample[]>>;
+  /** Done-counts over time, for pace, ETA and the 30-minute sparkline (shared KPI history). */
+  campaignHistory: CampaignHistory;
 }
 
 export interface AlertsSlice {
