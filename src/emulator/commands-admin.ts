@@ -1,6 +1,7 @@
 /** Handshake, topology and catalogue commands, and configureFailPoint. */
 import { Binary, Long, type Document } from 'bson';
-import { collectionName, matcher } from './commands-crud';
+import { collectionName } from './commands-crud';
+import { matcher } from './matcher';
 import { toLong, type CommandContext, type CommandHandler } from './context';
 import { CommandError, badValue, expectType } from './errors';
 import type { IndexSpec } from './store';

@@ -1,8 +1,8 @@
 /** Write and simple read commands: insert, update, delete, findAndModify, count, distinct. */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import type { CommandContext, CommandHandler } from './context';
-import { CommandError, badValue, bsonTypeName, expectType, toCommandError } from './errors';
+import { matcher, matching } from './matcher';
+import { CommandError, badValue, expectType, toCommandError } from './errors';
 import type { Collection } from './store';
 import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
 import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
@@ -20,56 +20,6 @@ export function collectionName(command: Document, name: string): string {
     );
   }
   return value;
-}
-
-/** A mingo Query that also knows the `_id` its filter pins down, if any (a direct lookup). */
-export class Matcher extends Query {
-  constructor(
-    filter: Document,
-    readonly idKey?: string,
-  ) {
-    super(filter, {});
-  }
-}
-
-function idKeyOf(filter: Document): string | undefined {
-  let id: unknown = filter._id;
-  if (isPlainObject(id) && Object.keys(id).length === 1 && '$eq' in id) id = id.$eq;
-  if (id === undefined || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp)
-    return undefined;
-  if ((id as { _bsontype?: string })._bsontype === 'BSONRegExp') return undefined;
-  return keyOf(id);
-}
-
-export function matcher(filter: unknown, field = 'filter'): Matcher {
-  if (filter !== undefined && !isPlainObject(filter)) {
-    throw new CommandError(
-      14,
-      `BSON field '${field}' is the wrong type '${bsonTypeName(filter)}', expected type 'object'`,
-    );
-  }
-  try {
-    const doc = (filter ?? {}) as Document;
-    return new Matcher(doc, idKeyOf(doc));
-  } catch (error) {
-    throw toCommandError(error);
-  }
-}
-
-export function matching(coll: Collection | undefined, query: Matcher, limit = 0): Document[] {
-  const out: Document[] = [];
-  if (!coll) return out;
-  if (query.idKey !== undefined) {
-    const doc = coll.docs.get(query.idKey);
-    return doc && query.test(doc) ? [doc] : out;
-  }
-  for (const doc of coll.docs.values()) {
-    if (query.test(doc)) {
-      out.push(doc);
-      if (limit > 0 && out.length >= limit) break;
-    }
-  }
-  return out;
 }
 
 function writeError(index: number, error: unknown): Document {

@@ -2,7 +2,8 @@
 import type { Document, Long } from 'bson';
 import { Aggregator } from 'mingo';
 import { ChangeStreamCursor, type StreamScope } from './change-stream';
-import { collectionName, matcher, matching } from './commands-crud';
+import { collectionName } from './commands-crud';
+import { matcher, matching } from './matcher';
 import {
   cursorIdOf,
   toLong,

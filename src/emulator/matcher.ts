@@ -1,0 +1,77 @@
+/** Filters: mingo's Query, with a shortcut for the common `{ _id: value }` (a direct lookup). */
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import type { Cursor as MingoCursor } from 'mingo/cursor';
+import { CommandError, bsonTypeName, toCommandError } from './errors';
+import type { Collection } from './store';
+import { isPlainObject, keyOf } from './values';
+
+export class Matcher {
+  private compiled?: Query;
+
+  constructor(
+    private readonly filter: Document,
+    /** keyOf the `_id` the filter pins down, if it does. */
+    readonly idKey: string | undefined,
+    /** True when the filter is only that `_id` condition (no Query needed). */
+    private readonly onlyId: boolean,
+  ) {
+    if (!onlyId) this.compiled = new Query(filter, {});
+  }
+
+  private get query(): Query {
+    this.compiled ??= new Query(this.filter, {});
+    return this.compiled;
+  }
+
+  test(doc: Document): boolean {
+    return this.onlyId ? keyOf(doc._id) === this.idKey : this.query.test(doc);
+  }
+
+  find(docs: Document[], projection?: Document): MingoCursor<Document> {
+    return this.query.find(docs, projection) as MingoCursor<Document>;
+  }
+}
+
+function idKeyOf(filter: Document): string | undefined {
+  let id: unknown = filter._id;
+  if (isPlainObject(id) && Object.keys(id).length === 1 && '$eq' in id) id = id.$eq;
+  if (id === undefined || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp) {
+    return undefined;
+  }
+  if ((id as { _bsontype?: string })._bsontype === 'BSONRegExp') return undefined;
+  return keyOf(id);
+}
+
+export function matcher(filter: unknown, field = 'filter'): Matcher {
+  if (filter !== undefined && !isPlainObject(filter)) {
+    throw new CommandError(
+      14,
+      `BSON field '${field}' is the wrong type '${bsonTypeName(filter)}', expected type 'object'`,
+    );
+  }
+  try {
+    const doc = (filter ?? {}) as Document;
+    const idKey = idKeyOf(doc);
+    return new Matcher(doc, idKey, idKey !== undefined && Object.keys(doc).length === 1);
+  } catch (error) {
+    throw toCommandError(error);
+  }
+}
+
+/** Stored documents matching, in natural order; `limit` 0 means all. */
+export function matching(coll: Collection | undefined, query: Matcher, limit = 0): Document[] {
+  const out: Document[] = [];
+  if (!coll) return out;
+  if (query.idKey !== undefined) {
+    const doc = coll.docs.get(query.idKey);
+    return doc && query.test(doc) ? [doc] : out;
+  }
+  for (const doc of coll.docs.values()) {
+    if (query.test(doc)) {
+      out.push(doc);
+      if (limit > 0 && out.length >= limit) break;
+    }
+  }
+  return out;
+}
