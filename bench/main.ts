@@ -7,6 +7,7 @@ import { startEmulatorProcess } from './lib/processes';
 import { measureLatency } from './scenarios/latency';
 import { measureRate } from './scenarios/rate';
 import { measureClients } from './scenarios/clients';
+import { measureRenderer } from './scenarios/renderer';
 import { printReport } from './report';
 import type { ScenarioContext } from './scenarios/context';
 
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.only.has('latency')) results.latency = await measureLatency(ctx);
     if (options.only.has('rate')) results.rate = await measureRate(ctx);
     if (options.only.has('clients')) results.clients = await measureClients(ctx);
+    if (options.only.has('renderer')) results.renderer = await measureRenderer(ctx);
   } finally {
     results.durationS = (Date.now() - started) / 1000;
     await mongo.close();
