@@ -10,7 +10,7 @@ import type { MonitorCore } from '../../core/monitor/monitor-core';
 import { trayModel, type TrayAction, type TrayIconState, type TrayModel } from './tray-model';
 
 /**
- * Paints ./tray-model onto the OS tray. Re-rendered on every core delta (already batched)
+ * Paints ./tray-model onto the OS tray. Re-rendered after core deltas (at most once a second)
  * and every 5 s (the "next try in" countdown); only when the model changed.
  */
 export interface TrayDeps {
@@ -49,11 +49,19 @@ export function initializeTray(deps: TrayDeps): () => void {
     tray.setContextMenu(Menu.buildFromTemplate(template));
   };
   render();
-  const unsubscribe = deps.core.onDidChange(render);
+  // At most one repaint a second: a snapshot walks every call, and the tray need not be faster.
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = deps.core.onDidChange(() => {
+    pending ??= setTimeout(() => {
+      pending = null;
+      render();
+    }, 1_000);
+  });
   const timer = setInterval(render, 5_000);
   return () => {
     unsubscribe();
     clearInterval(timer);
+    if (pending) clearTimeout(pending);
     tray.destroy();
   };
 }
