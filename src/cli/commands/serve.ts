@@ -12,7 +12,7 @@ import {
   Watcher,
   type RealtimeServer,
 } from '../../server';
-import { normalizeOrigin } from '../../server/security';
+import { isLoopbackHost, normalizeOrigin } from '../../server/security';
 import { createLogger, formatLogLine, type LogLevel } from '../../shared/log';
 import {
   CliError,
@@ -71,13 +71,15 @@ function parseOrigins(values: string[]): string[] {
   });
 }
 
-function waitForStop(io: CliIo): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const off = io.onStopSignal(() => {
+function waitForStop(io: CliIo): { requested: Promise<void>; off: () => void } {
+  let off = () => {};
+  const requested = new Promise<void>((resolve) => {
+    off = io.onStopSignal(() => {
       off();
       resolve();
     });
   });
+  return { requested, off };
 }
 
 export const serveCommand: CliCommand = {
@@ -139,6 +141,15 @@ export const serveCommand: CliCommand = {
       scope: 'serve',
     });
 
+    if (token === undefined && !isLoopbackHost(host) && !values['insecure-no-auth']) {
+      // Checked before the demo's emulator starts; the server checks it again itself.
+      throw new CliError(
+        `refusing to listen on ${host} without a token: anyone who can reach it would see every call. ` +
+          'Give --token (or CALLBOARD_TOKEN), bind 127.0.0.1, or pass --insecure-no-auth',
+      );
+    }
+    // Listen for Ctrl-C before anything starts: a stop during startup still shuts down cleanly.
+    const stop = waitForStop(io);
     let emulator: RunningEmulator | null = null;
     let simulatorClient: MongoClient | null = null;
     let simulator: TrafficSimulator | null = null;
@@ -190,11 +201,12 @@ export const serveCommand: CliCommand = {
         `callboard serve: listening on ${url} (dashboard at ${url}/, health at ${url}/healthz)\n`,
       );
     } catch (error) {
+      stop.off();
       await shutdown();
       if (error instanceof ServerError) throw new CliError(error.message);
       throw error;
     }
-    await waitForStop(io);
+    await stop.requested;
     logger.info('stopping');
     await shutdown();
     io.stdout('callboard serve: stopped\n');

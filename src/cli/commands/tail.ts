@@ -85,6 +85,7 @@ export const tailCommand: CliCommand = {
     // Terminal calls linger in the state for a few seconds (the reducer's rule); time moves them out.
     const ticker = setInterval(() => apply({ kind: 'tick', now: Date.now() }), 1000);
     let offStop: (() => void) | null = null;
+    let onPipeError: ((error: NodeJS.ErrnoException) => void) | null = null;
     const exitCode = await new Promise<number>((resolve) => {
       let live = false;
       let last: FeedStatus['status'] | null = null;
@@ -111,9 +112,15 @@ export const tailCommand: CliCommand = {
         }
       });
       offStop = io.onStopSignal(() => resolve(0));
+      // `callboard tail | head`: the reader went away, which is a normal way to stop.
+      onPipeError = (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EPIPE') resolve(0);
+      };
+      process.stdout.on('error', onPipeError);
       feed.start();
     });
     (offStop as (() => void) | null)?.();
+    if (onPipeError) process.stdout.off('error', onPipeError);
     clearInterval(ticker);
     await feed.stop();
     return exitCode;
