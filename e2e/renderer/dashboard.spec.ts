@@ -62,7 +62,7 @@ test('calls appear, change status, show their final status and leave', async ({ 
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
   // Final status, then gone: a call that ended stays briefly with its outcome, then leaves.
-  await page.getByLabel('Status').selectOption('completed');
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('completed');
   const ended = rows(page).first();
   await expect(ended).toBeVisible({ timeout: 90_000 });
   await expect(ended).toHaveAttribute('data-status', 'completed');
@@ -76,17 +76,22 @@ test('filters by status, campaign and agent, and searches by name or number', as
   const total = async () =>
     Number(/of (\d+)/.exec((await page.getByTestId('calls-count').textContent()) ?? '')?.[1]);
 
-  await page.getByLabel('Status').selectOption('in-progress');
+  await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('in-progress');
   await expect
     .poll(async () => (await visibleStatuses(page)).length, { timeout: 60_000 })
     .toBeGreaterThan(0);
   expect(new Set(await visibleStatuses(page))).toEqual(new Set(['in-progress']));
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
-  const campaignOption = page.getByLabel('Campaign').locator('option:not([value=""])').first();
+  const campaignOption = page
+    .getByRole('combobox', { name: 'Campaign', exact: true })
+    .locator('option:not([value=""])')
+    .first();
   await expect(campaignOption).toBeAttached({ timeout: 30_000 });
   const campaignName = (await campaignOption.textContent())!.trim();
-  await page.getByLabel('Campaign').selectOption({ label: campaignName });
+  await page
+    .getByRole('combobox', { name: 'Campaign', exact: true })
+    .selectOption({ label: campaignName });
   await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
   const campaignCells = await rows(page).evaluateAll((els) =>
     els.map((el) => el.lastElementChild?.textContent),
@@ -94,10 +99,13 @@ test('filters by status, campaign and agent, and searches by name or number', as
   expect(new Set(campaignCells)).toEqual(new Set([campaignName]));
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
-  const agentOption = page.getByLabel('Agent').locator('option:not([value=""])').first();
+  const agentOption = page
+    .getByRole('combobox', { name: 'Agent', exact: true })
+    .locator('option:not([value=""])')
+    .first();
   await expect(agentOption).toBeAttached({ timeout: 30_000 });
   const agent = (await agentOption.getAttribute('value'))!;
-  await page.getByLabel('Agent').selectOption(agent);
+  await page.getByRole('combobox', { name: 'Agent', exact: true }).selectOption(agent);
   await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
   const agents = await rows(page).evaluateAll((els) =>
     els.map((el) => el.children[4]?.textContent),
@@ -142,7 +150,9 @@ test('a campaign’s progress moves, and clicking it filters the calls', async (
   await expect(progress).not.toHaveText(before ?? '', { timeout: 90_000 });
 
   await page.locator(`[data-campaign-id="${campaignId}"] button`).click();
-  await expect(page.getByLabel('Campaign')).toHaveValue(campaignId);
+  await expect(page.getByRole('combobox', { name: 'Campaign', exact: true })).toHaveValue(
+    campaignId,
+  );
   await expect(page.locator(`[data-campaign-id="${campaignId}"] button`)).toHaveAttribute(
     'aria-pressed',
     'true',
@@ -177,7 +187,7 @@ test('screenshots: main screen, wallboard and settings in light and dark', async
     await page.emulateMedia({ colorScheme: scheme });
     await page.getByRole('button', { name: 'Monitor' }).click();
     await expect(page.getByTestId('campaign-card').first()).toBeVisible({ timeout: 30_000 });
-    await rows(page).nth(1).click();
+    await rows(page).and(page.locator('[aria-selected="false"]')).nth(1).click();
     await expect(page.getByTestId('call-details')).toBeVisible();
     await saveScreenshot(page, testInfo, `main-${scheme}`);
 

@@ -61,7 +61,9 @@ export const CampaignCard = memo(function CampaignCard(props: {
           <span>In progress {formatCount(m.inProgress)}</span>
         </span>
         <span className="campaign-foot">
-          <span>Pace {formatDecimal(m.pacePerMinute)}/min</span>
+          <span>
+            Pace {m.pacePerMinute == null ? '–' : `${formatDecimal(m.pacePerMinute)}/min`}
+          </span>
           <Sparkline
             values={m.sparkline}
             label={`${name}: calls finished per minute, last 30 minutes`}

@@ -75,8 +75,21 @@ describe('header KPIs and wallboard', () => {
     expect(tile('kpi-avg-talk').title).toContain(
       'Completed in the last 15 min: 2 minutes 5 seconds',
     );
-    expect(tile('kpi-failed').dataset.level).toBe('bad');
+    // Two ended calls are too few to judge a failure rate (campaignMinCalls, 20 by default).
+    expect(tile('kpi-failed').dataset.level).toBe('ok');
     expect(value('kpi-active')).toBe('1');
+  });
+
+  it('colours the failed count red once enough calls ended with too many failures', async () => {
+    const { api } = renderApp(snapshot());
+    await screen.findByTestId('calls-count');
+    const ended = Array.from({ length: 20 }, (_, i) => ({
+      ...callEntry({ callSid: `E${i}`, status: i < 7 ? 'failed' : 'completed', duration: 30 }),
+      endedAt: NOW,
+    }));
+    act(() => api.emit({ callsUpserted: ended }));
+    expect(value('kpi-failed')).toBe('7');
+    expect(tile('kpi-failed').dataset.level).toBe('bad');
   });
 
   it('opens the wallboard with big numbers and leaves it with Escape', async () => {

@@ -53,7 +53,9 @@ export function KpiTiles({ kpis }: { kpis: HeaderKpis }) {
   const wait = calls.longestWait?.seconds ?? null;
   const talk = calls.avgTalkSecondsInProgress;
   const ended = outcomes.completed + outcomes.failed;
-  const failureRate = ended > 0 ? outcomes.failed / ended : null;
+  // Like the campaign rule: a rate means something only after enough calls ended.
+  const failureRate =
+    ended > 0 && ended >= thresholds.campaignMinCalls ? outcomes.failed / ended : null;
   const completedTalk = outcomes.avgTalkSecondsCompleted;
   return (
     <>
@@ -90,7 +92,7 @@ export function KpiTiles({ kpis }: { kpis: HeaderKpis }) {
       <Tile
         label="Failed, 15 min"
         value={formatCount(outcomes.failed)}
-        title="Failed, busy or not answered in the last 15 minutes"
+        title={`Failed, busy or not answered in the last 15 minutes (of ${ended} ended)`}
         level={failureLevel(failureRate, thresholds)}
         testId="kpi-failed"
       />

@@ -109,7 +109,11 @@ export function SettingsScreen() {
       }}
     >
       <h2>Settings</h2>
-      {view?.loadProblem ? <p className="field-error">{view.loadProblem}</p> : null}
+      {view?.loadProblem ? (
+        <p className="settings-note" role="note">
+          {view.loadProblem}
+        </p>
+      ) : null}
       <div className="settings-grid">
         <fieldset>
           <legend>Connection</legend>
