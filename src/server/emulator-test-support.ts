@@ -31,6 +31,7 @@ export async function startWatchedServer(
         tokenStore: options.tokenStore,
         clientOptions: { appName: WATCHER_APP_NAME },
         backoff: { initialMs: 20, maxMs: 200 },
+        maxAwaitTimeMS: 50,
       }),
   });
   const { url } = await server.start();

@@ -53,6 +53,7 @@ export interface WatchStreamOptions {
   logger: Logger;
   backoff: { initialMs?: number; maxMs?: number };
   tokenSaveIntervalMs: number;
+  maxAwaitTimeMS: number;
   onStateChange: () => void;
 }
 
@@ -112,8 +113,9 @@ export class WatchStream {
     const token = mode === 'reset' ? null : this.token;
     const cs = this.coll.watch(PIPELINE, {
       fullDocument: 'updateLookup',
-      // Bounds how long stop() waits for an outstanding getMore.
-      maxAwaitTimeMS: 500,
+      // How long an idle getMore waits for changes; also bounds how long opening (its first
+      // getMore) and stop() wait.
+      maxAwaitTimeMS: this.o.maxAwaitTimeMS,
       ...(token ? { resumeAfter: token } : {}),
     });
     let first: ChangeStreamDocument | null;

@@ -24,6 +24,8 @@ export interface WatcherOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How often the latest token is written (ms). Default 250. */
   tokenSaveIntervalMs?: number;
+  /** How long an idle change-stream getMore waits (ms). Default 1000 (the server's default). */
+  maxAwaitTimeMS?: number;
 }
 
 /** `host:port` list of a URI, for messages (never the credentials). */
@@ -104,11 +106,12 @@ export class Watcher implements HubSource {
           logger: log.child(stream),
           backoff: o.backoff ?? {},
           tokenSaveIntervalMs: o.tokenSaveIntervalMs ?? 250,
+          maxAwaitTimeMS: o.maxAwaitTimeMS ?? 1000,
           onStateChange: () => {},
         }),
     );
     try {
-      for (const stream of this.streams) await stream.start();
+      await Promise.all(this.streams.map((stream) => stream.start()));
     } catch (error) {
       await this.stop();
       const e = error as { code?: number; message?: string };
