@@ -1,6 +1,18 @@
-import { isActiveCampaignStatus, isTerminalStatus } from '../domain/call-status';
-import type { Call, Campaign } from '../domain/schemas';
 import type { StreamName } from '../protocol/events';
+import {
+  callRules,
+  campaignRules,
+  checkBatchSequence,
+  diffKeys,
+  Draft,
+  emptyRecord,
+  has,
+  isStaleVersion,
+  upsert,
+  type AnyEntry,
+  type EntityRules,
+  type Records,
+} from './reducer-parts';
 import { sameDocument } from './same-document';
 import {
   DEFAULT_FEED_OPTIONS,
@@ -29,20 +41,6 @@ import {
  * Records are null-prototype objects, so a key such as `__proto__` is only ever a key.
  */
 
-type AnyEntry = CallEntry | CampaignEntry;
-type Records<E> = Readonly<Record<string, E>>;
-
-const has = (record: object, key: string): boolean =>
-  Object.prototype.hasOwnProperty.call(record, key);
-
-function emptyRecord<E>(): Record<string, E> {
-  return Object.create(null) as Record<string, E>;
-}
-
-function copyRecord<E>(base: Records<E>): Record<string, E> {
-  return Object.assign(emptyRecord<E>(), base);
-}
-
 export function initialFeedState(): FeedState {
   const cursor = (): StreamCursor => ({ epoch: null, seq: null, synced: false });
   return {
@@ -64,173 +62,6 @@ function noChanges(ignored?: string): FeedChanges {
   };
   if (ignored !== undefined) changes.ignored = ignored;
   return changes;
-}
-
-// ---- per-entity rules ---------------------------------------------------------------------
-
-interface EntityRules<D, E extends AnyEntry> {
-  key(doc: D): string;
-  doc(entry: E): D;
-  isEnded(doc: D): boolean;
-  /** Whether an ended entity can never become active again (calls: yes; campaigns: no). */
-  finalOnceEnded: boolean;
-  make(doc: D, at: number, endedAt: number | undefined, held: E | undefined): E;
-}
-
-const callRules: EntityRules<Call, CallEntry> = {
-  key: (call) => call.callSid,
-  doc: (entry) => entry.call,
-  isEnded: (call) => isTerminalStatus(call.status),
-  finalOnceEnded: true,
-  make(call, at, endedAt, held) {
-    const entry: CallEntry = { call, receivedAt: at };
-    if (endedAt !== undefined) entry.endedAt = endedAt;
-    if (held) {
-      const statusSince = held.call.status === call.status ? held.statusSince : at;
-      if (statusSince !== undefined) entry.statusSince = statusSince;
-    }
-    return entry;
-  },
-};
-
-const campaignRules: EntityRules<Campaign, CampaignEntry> = {
-  key: (campaign) => campaign.campaignId,
-  doc: (entry) => entry.campaign,
-  isEnded: (campaign) => !isActiveCampaignStatus(campaign.status),
-  finalOnceEnded: false,
-  make(campaign, at, endedAt) {
-    const entry: CampaignEntry = { campaign, receivedAt: at };
-    if (endedAt !== undefined) entry.endedAt = endedAt;
-    return entry;
-  },
-};
-
-function updatedAtMs(doc: { updatedAt?: string | null }): number | null {
-  if (typeof doc.updatedAt !== 'string') return null;
-  const ms = Date.parse(doc.updatedAt);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** Both carry updatedAt and the incoming one is older. */
-function isOlderVersion(
-  held: { updatedAt?: string | null },
-  incoming: { updatedAt?: string | null },
-) {
-  const heldAt = updatedAtMs(held);
-  const incomingAt = updatedAtMs(incoming);
-  return heldAt !== null && incomingAt !== null && incomingAt < heldAt;
-}
-
-/** Seed rules for an incoming active version: older than held, or reviving an ended call. */
-function isStaleVersion<D extends { updatedAt?: string | null }, E extends AnyEntry>(
-  rules: EntityRules<D, E>,
-  held: E,
-  doc: D,
-): boolean {
-  if (isOlderVersion(rules.doc(held), doc)) return true;
-  return rules.finalOnceEnded && held.endedAt !== undefined && !rules.isEnded(doc);
-}
-
-/** Copy-on-write view of one record; remembers which keys it touched. */
-class Draft<E> {
-  private copy: Record<string, E> | null = null;
-  readonly touched = new Set<string>();
-  constructor(private readonly base: Records<E>) {}
-  get(key: string): E | undefined {
-    const record = this.copy ?? this.base;
-    return has(record, key) ? record[key] : undefined;
-  }
-  set(key: string, entry: E): void {
-    this.copy ??= copyRecord(this.base);
-    this.copy[key] = entry;
-    this.touched.add(key);
-  }
-  delete(key: string): void {
-    if (this.get(key) === undefined) return;
-    this.copy ??= copyRecord(this.base);
-    delete this.copy[key];
-    this.touched.add(key);
-  }
-  result(): Records<E> {
-    return this.copy ?? this.base;
-  }
-}
-
-type UpsertOutcome = 'applied' | 'same' | 'stale';
-
-function upsert<D extends { updatedAt?: string | null }, E extends AnyEntry>(
-  rules: EntityRules<D, E>,
-  draft: Draft<E>,
-  doc: D,
-  at: number,
-  checkUpdatedAt: boolean,
-): UpsertOutcome {
-  const key = rules.key(doc);
-  const held = draft.get(key);
-  const ended = rules.isEnded(doc);
-  if (held) {
-    const heldDoc = rules.doc(held);
-    if (sameDocument(heldDoc, doc)) return 'same';
-    if (checkUpdatedAt && isOlderVersion(heldDoc, doc)) return 'stale';
-    if (rules.finalOnceEnded && held.endedAt !== undefined && !ended) return 'stale';
-    draft.set(key, rules.make(doc, at, ended ? (held.endedAt ?? at) : undefined, held));
-    return 'applied';
-  }
-  draft.set(key, rules.make(doc, at, ended ? at : undefined, undefined));
-  return 'applied';
-}
-
-function diffKeys<E>(
-  before: Records<E>,
-  after: Records<E>,
-  keys: Iterable<string>,
-): { upserted: string[]; removed: string[] } {
-  const upserted: string[] = [];
-  const removed: string[] = [];
-  for (const key of keys) {
-    const old = has(before, key) ? before[key] : undefined;
-    const now = has(after, key) ? after[key] : undefined;
-    if (now === undefined) {
-      if (old !== undefined) removed.push(key);
-    } else if (now !== old) {
-      upserted.push(key);
-    }
-  }
-  return { upserted, removed };
-}
-
-// ---- sequence checks (v2) ----------------------------------------------------------------
-
-type SequenceVerdict =
-  { apply: true; cursor: StreamCursor } | { apply: false; ignored: string; resync?: string };
-
-function checkBatchSequence(
-  cursor: StreamCursor,
-  message: { epoch?: string; fromSeq?: number; seq?: number },
-): SequenceVerdict {
-  if (message.seq === undefined) return { apply: true, cursor };
-  const { seq, epoch } = message;
-  const fromSeq = message.fromSeq ?? seq;
-  if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(fromSeq) || fromSeq > seq) {
-    const why = `invalid sequence range ${String(fromSeq)}..${String(seq)}`;
-    return { apply: false, ignored: why, resync: why };
-  }
-  if (cursor.epoch === null || cursor.seq === null) {
-    const why = `v2 batch (epoch ${String(epoch)}, seq ${seq}) before any v2 snapshot`;
-    return { apply: false, ignored: why, resync: why };
-  }
-  if (epoch !== cursor.epoch) {
-    const why = `epoch changed from ${cursor.epoch} to ${String(epoch)}`;
-    return { apply: false, ignored: why, resync: why };
-  }
-  if (seq <= cursor.seq) {
-    return { apply: false, ignored: `duplicate: seq ${fromSeq}..${seq} <= held seq ${cursor.seq}` };
-  }
-  if (fromSeq > cursor.seq + 1) {
-    const why = `gap: missed seq ${cursor.seq + 1}..${fromSeq - 1}`;
-    return { apply: false, ignored: why, resync: why };
-  }
-  return { apply: true, cursor: { ...cursor, seq } };
 }
 
 // ---- the reducer -------------------------------------------------------------------------
