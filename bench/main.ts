@@ -8,6 +8,7 @@ import { measureLatency } from './scenarios/latency';
 import { measureRate } from './scenarios/rate';
 import { measureClients } from './scenarios/clients';
 import { measureRenderer } from './scenarios/renderer';
+import { measureSoak } from './scenarios/soak';
 import { printReport } from './report';
 import type { ScenarioContext } from './scenarios/context';
 
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
   const emulator = await startEmulatorProcess();
   const mongo = await MongoClient.connect(emulator.uri);
-  const ctx: ScenarioContext = { mongo, emulatorUri: emulator.uri, options, log };
+  const ctx: ScenarioContext = { mongo, emulator, emulatorUri: emulator.uri, options, log };
   const results: Record<string, unknown> = {
     startedAt: new Date(started).toISOString(),
     machine: {
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.only.has('rate')) results.rate = await measureRate(ctx);
     if (options.only.has('clients')) results.clients = await measureClients(ctx);
     if (options.only.has('renderer')) results.renderer = await measureRenderer(ctx);
+    if (options.only.has('soak')) results.soak = await measureSoak(ctx);
   } finally {
     results.durationS = (Date.now() - started) / 1000;
     await mongo.close();

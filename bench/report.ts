@@ -2,6 +2,8 @@ import type { LatencyFigures } from './scenarios/latency';
 import type { RateFigures } from './scenarios/rate';
 import type { ClientFigures } from './scenarios/clients';
 import { fmt } from './scenarios/context';
+import type { RendererFigures } from './scenarios/renderer';
+import type { SoakFigures } from './scenarios/soak';
 
 /** The table printed at the end of a run (the same figures as the JSON). */
 export function printReport(results: Record<string, unknown>): string {
@@ -58,6 +60,50 @@ export function printReport(results: Record<string, unknown>): string {
         ),
       );
     }
+    lines.push('');
+  }
+  const renderer = (results.renderer as { figures: RendererFigures[] } | undefined)?.figures;
+  if (renderer) {
+    lines.push(
+      'Renderer, 10,000 active calls: highest row updates/s with p95 frame within 60 Hz (+10% jitter)',
+    );
+    lines.push(row(['page', 'updates/s', 'at that rate: p95 frame', 'next step'], [12, 10, 24, 0]));
+    for (const f of renderer) {
+      const passed = f.steps.filter((s) => s.ok).pop();
+      const failed = f.steps.find((s) => !s.ok);
+      lines.push(
+        row(
+          [
+            f.page,
+            fmt(f.maxRate, 0),
+            passed ? `${fmt(passed.p95FrameMs)} ms, ${passed.longTasks} long tasks` : '-',
+            failed
+              ? `${failed.rate}/s: p95 ${fmt(failed.p95FrameMs)} ms, ${failed.longTasks} long tasks (${fmt(failed.longTaskMs, 0)} ms)`
+              : 'none failed',
+          ],
+          [12, 10, 24, 0],
+        ),
+      );
+    }
+    lines.push('');
+  }
+  const soak = results.soak as SoakFigures | undefined;
+  if (soak) {
+    const first = soak.samples.find((s) => s.t >= soak.warmupS);
+    const last = soak.samples[soak.samples.length - 1];
+    lines.push(
+      `Soak: ${soak.minutes} min, ${fmt(soak.achievedRate, 0)} writes/s, ${soak.clients} clients (warm-up ${fmt(soak.warmupS, 0)} s)`,
+    );
+    if (first && last) {
+      lines.push(
+        `  server heap ${fmt(first.serverHeap / 2 ** 20)} -> ${fmt(last.serverHeap / 2 ** 20)} MiB ` +
+          `(${fmt(soak.serverHeapGrowthPctPerHour)} %/h); renderer heap ${fmt((first.rendererHeap ?? NaN) / 2 ** 20)} -> ` +
+          `${fmt((last.rendererHeap ?? NaN) / 2 ** 20)} MiB (${fmt(soak.rendererHeapGrowthPctPerHour)} %/h)`,
+      );
+    }
+    lines.push(
+      `  connections flat: ${soak.connectionsFlat}; change streams flat: ${soak.changeStreamsFlat}`,
+    );
     lines.push('');
   }
   return lines.join('\n');

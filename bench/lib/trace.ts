@@ -69,6 +69,26 @@ interface CampaignCounters {
 }
 
 export function generateTrace(options: TraceOptions): Trace {
+  const stream = createTraceStream(options);
+  const ops: TraceOp[] = [];
+  for (let i = 0; i < options.ops; i++) ops.push(stream.next());
+  return {
+    options,
+    initialCalls: stream.initialCalls,
+    initialCampaigns: stream.initialCampaigns,
+    ops,
+  };
+}
+
+export interface TraceStream {
+  initialCalls: Record<string, unknown>[];
+  initialCampaigns: Record<string, unknown>[];
+  /** The next op (seq 1, 2, ...); endless, for soaks that must not hold the whole trace. */
+  next(): TraceOp;
+}
+
+/** The trace as an endless stream; generateTrace takes its first `ops`. */
+export function createTraceStream(options: TraceOptions): TraceStream {
   validate(options);
   const random = createRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -138,7 +158,6 @@ export function generateTrace(options: TraceOptions): Trace {
     Object.assign(campaign, counters.get(campaign.campaignId));
   }
 
-  const ops: TraceOp[] = [];
   const campaignOp = (seq: number, campaignId: string): TraceOp => ({
     seq,
     collection: 'campaigns',
@@ -149,22 +168,17 @@ export function generateTrace(options: TraceOptions): Trace {
   /** A campaign write owed after a call connected or ended: written as the next op. */
   let pendingCampaign: string | null = null;
 
-  for (let seq = 1; seq <= options.ops; seq++) {
+  let seq = 0;
+  const next = (): TraceOp => {
+    seq++;
     if (pendingCampaign !== null) {
-      ops.push(campaignOp(seq, pendingCampaign));
+      const op = campaignOp(seq, pendingCampaign);
       pendingCampaign = null;
-      continue;
+      return op;
     }
     if (active.size < options.activeCalls || activeKeys.length === 0) {
       const doc = newCall(seq);
-      ops.push({
-        seq,
-        collection: 'calls',
-        key: doc.callSid as string,
-        kind: 'insert',
-        fields: doc,
-      });
-      continue;
+      return { seq, collection: 'calls', key: doc.callSid as string, kind: 'insert', fields: doc };
     }
     const index = Math.floor(random() * activeKeys.length);
     const callSid = activeKeys[index] as string;
@@ -202,9 +216,9 @@ export function generateTrace(options: TraceOptions): Trace {
       activeKeys.pop();
       pendingCampaign = call.campaignId;
     }
-    ops.push({ seq, collection: 'calls', key: callSid, kind: 'update', fields });
-  }
-  return { options, initialCalls, initialCampaigns, ops };
+    return { seq, collection: 'calls', key: callSid, kind: 'update', fields };
+  };
+  return { initialCalls, initialCampaigns, next };
 }
 
 function validate(options: TraceOptions): void {

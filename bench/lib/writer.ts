@@ -18,7 +18,10 @@ function withDates(fields: Record<string, unknown>): Document {
 }
 
 /** Empties both collections and writes the trace's initial state (benchSeq 0). */
-export async function seedDatabase(db: Db, trace: Trace): Promise<void> {
+export async function seedDatabase(
+  db: Db,
+  trace: Pick<Trace, 'initialCalls' | 'initialCampaigns'>,
+): Promise<void> {
   const calls = db.collection('calls');
   const campaigns = db.collection('campaigns');
   await calls.deleteMany({});
@@ -56,19 +59,22 @@ export interface PlayResult {
  * database is slow, the next bulk carries every op that fell due meanwhile (and the lag shows).
  */
 export async function playTrace(db: Db, trace: Trace, options: PlayOptions): Promise<PlayResult> {
-  const calls = db.collection('calls');
-  const campaigns = db.collection('campaigns');
-  return playSchedule(trace.ops, options, async (batch, stamp) => {
-    const callOps: AnyBulkWriteOperation[] = [];
-    const campaignOps: AnyBulkWriteOperation[] = [];
-    for (const op of batch) {
-      (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
-    }
-    await Promise.all([
-      callOps.length > 0 ? calls.bulkWrite(callOps, { ordered: true }) : null,
-      campaignOps.length > 0 ? campaigns.bulkWrite(campaignOps, { ordered: true }) : null,
-    ]);
-  });
+  return playSchedule(trace.ops, options, (batch, stamp) => writeBatch(db, batch, stamp));
+}
+
+/** Writes ops as ordered bulk writes (one per collection), stamped with `stamp`. */
+export async function writeBatch(db: Db, batch: readonly TraceOp[], stamp: number): Promise<void> {
+  const callOps: AnyBulkWriteOperation[] = [];
+  const campaignOps: AnyBulkWriteOperation[] = [];
+  for (const op of batch) {
+    (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
+  }
+  await Promise.all([
+    callOps.length > 0 ? db.collection('calls').bulkWrite(callOps, { ordered: true }) : null,
+    campaignOps.length > 0
+      ? db.collection('campaigns').bulkWrite(campaignOps, { ordered: true })
+      : null,
+  ]);
 }
 
 /** The schedule behind playTrace, for any sink (the hub-direct mode feeds the Hub with it). */

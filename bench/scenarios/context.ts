@@ -1,11 +1,13 @@
 import type { MongoClient } from 'mongodb';
 import type { ContenderName } from '../contenders/registry';
 import type { BenchOptions } from '../lib/options';
+import type { EmulatorProcess } from '../lib/processes';
 import { runOnce, type RunParams, type RunResult } from '../lib/run';
 
 /** What every scenario gets: the database, the options, and a way to log progress. */
 export interface ScenarioContext {
   mongo: MongoClient;
+  emulator: EmulatorProcess;
   emulatorUri: string;
   options: BenchOptions;
   log: (line: string) => void;
