@@ -38,12 +38,14 @@ describe('change events', () => {
     await coll.insertOne({ _id: 1 as never, a: { b: 1 }, gone: true, arr: [1, 2, 3] });
     await coll.updateOne(
       { _id: 1 as never },
-      { $set: { 'a.b': 2, c: 'new' }, $unset: { gone: '' }, $pop: { arr: 1 } },
+      { $set: { 'a.b': 2, c: 'new' }, $unset: { gone: '' } },
     );
+    // Truncations are reported for pipeline-style updates (and, by the emulator, for any).
+    await coll.updateOne({ _id: 1 as never }, [{ $set: { arr: { $slice: ['$arr', 2] } } }]);
     await coll.replaceOne({ _id: 1 as never }, { z: 1 });
     await coll.deleteOne({ _id: 1 as never });
-    const [insert, update, replace, del] = await take(stream, 4);
-    for (const event of [insert, update, replace, del]) {
+    const [insert, update, truncate, replace, del] = await take(stream, 5);
+    for (const event of [insert, update, truncate, replace, del]) {
       expect(typeof (event!._id as { _data: unknown })._data).toBe('string');
       expect(event!.clusterTime).toBeInstanceOf(Timestamp);
       expect(event!.wallTime).toBeInstanceOf(Date);
@@ -59,12 +61,17 @@ describe('change events', () => {
     expect(update!.updateDescription).toMatchObject({
       updatedFields: { 'a.b': 2, c: 'new' },
       removedFields: ['gone'],
+      truncatedArrays: [],
+    });
+    expect(truncate!.updateDescription).toMatchObject({
+      updatedFields: {},
+      removedFields: [],
       truncatedArrays: [{ field: 'arr', newSize: 2 }],
     });
     expect(replace).toMatchObject({ operationType: 'replace', fullDocument: { _id: 1, z: 1 } });
     expect(del!.operationType).toBe('delete');
     expect(del!.fullDocument).toBeUndefined();
-    const times = [insert, update, replace, del].map((e) =>
+    const times = [insert, update, truncate, replace, del].map((e) =>
       (e!.clusterTime as Timestamp).toBigInt(),
     );
     expect([...times].sort((a, b) => (a < b ? -1 : 1))).toEqual(times);
