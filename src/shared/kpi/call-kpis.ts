@@ -35,7 +35,7 @@ export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
   for (const entry of entriesOf(calls)) {
     if (entry.endedAt !== undefined) continue;
     const { status, callSid } = entry.call;
-    if (!(status in byStatus)) continue;
+    if (!Object.prototype.hasOwnProperty.call(byStatus, status)) continue;
     byStatus[status as ActiveCallStatus]++;
     active++;
     if (status === 'queued' || status === 'ringing') {
