@@ -33,7 +33,7 @@ export function isHistoryLost(error: unknown): boolean {
   return e?.code === 286 || e?.code === 280 || e?.codeName === 'ChangeStreamHistoryLost';
 }
 
-function timestampValue(ts: unknown): bigint | null {
+export function timestampValue(ts: unknown): bigint | null {
   const x = ts as { t?: number; i?: number; high?: number; low?: number } | null | undefined;
   if (!x) return null;
   if (typeof x.t === 'number') return (BigInt(x.t) << 32n) | BigInt(x.i ?? 0);
@@ -41,6 +41,47 @@ function timestampValue(ts: unknown): bigint | null {
     return (BigInt(x.high >>> 0) << 32n) | BigInt(x.low >>> 0);
   }
   return null;
+}
+
+/**
+ * What a change event means for the hub. `updateLookup` gives the current version (possibly
+ * newer than the event), or null when the document was deleted since: both move forward,
+ * never back. null: nothing for the hub (an operation it does not follow).
+ */
+export function toHubChange(change: ChangeStreamDocument): HubChange | null {
+  const key = 'documentKey' in change ? (change.documentKey as Document | undefined) : undefined;
+  const id = key ? String(toJsonDocument({ id: key._id }).id) : undefined;
+  const removal: HubChange = { ...(id !== undefined ? { id } : {}), doc: null };
+  switch (change.operationType) {
+    case 'delete':
+      return removal;
+    case 'insert':
+    case 'update':
+    case 'replace': {
+      const full = change.fullDocument as Document | null | undefined;
+      return full ? { doc: toJsonDocument(full) } : removal;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reconciliation with the snapshot (taken after the stream opened): an event at or before the
+ * snapshot's operationTime is already in it (true: skip), except a call's terminal version,
+ * still sent once for its outcome (a terminal call cannot be revived by it). null: the event
+ * is after the snapshot, and so is every later one.
+ */
+export function coveredBySnapshot(
+  stream: StreamName,
+  change: ChangeStreamDocument,
+  hubChange: HubChange,
+  snapshotTime: bigint,
+): boolean | null {
+  const at = timestampValue((change as { clusterTime?: unknown }).clusterTime);
+  if (at === null || at > snapshotTime) return null;
+  const rules = STREAM_RULES[stream];
+  return !(rules.endIsFinal && hubChange.doc !== null && !rules.isActive(hubChange.doc));
 }
 
 export interface WatchStreamOptions {
@@ -214,25 +255,7 @@ export class WatchStream {
       this.restart('reset', 'change stream invalidated', 'invalidated');
       return;
     }
-    let hubChange: HubChange | null = null;
-    const id =
-      'documentKey' in change && change.documentKey
-        ? String(toJsonDocument({ id: (change.documentKey as Document)._id }).id)
-        : undefined;
-    if (change.operationType === 'delete') {
-      hubChange = { ...(id !== undefined ? { id } : {}), doc: null };
-    } else if (
-      change.operationType === 'insert' ||
-      change.operationType === 'update' ||
-      change.operationType === 'replace'
-    ) {
-      const full = change.fullDocument as Document | null | undefined;
-      // updateLookup gives the current version (possibly newer than the event), or null when
-      // the document was deleted since: both move forward, never back.
-      hubChange = full
-        ? { doc: toJsonDocument(full) }
-        : { ...(id !== undefined ? { id } : {}), doc: null };
-    }
+    const hubChange = toHubChange(change);
     if (hubChange && !this.coveredBySnapshot(change, hubChange)) {
       this.o.hub.ingest(this.o.stream, [hubChange]);
     }
@@ -244,13 +267,9 @@ export class WatchStream {
   /** Events from before the snapshot are in it; only a call's final version still counts. */
   private coveredBySnapshot(change: ChangeStreamDocument, hubChange: HubChange): boolean {
     if (this.snapshotTime === null) return false;
-    const at = timestampValue((change as { clusterTime?: unknown }).clusterTime);
-    if (at === null || at > this.snapshotTime) {
-      this.snapshotTime = null;
-      return false;
-    }
-    const rules = STREAM_RULES[this.o.stream];
-    return !(rules.endIsFinal && hubChange.doc !== null && !rules.isActive(hubChange.doc));
+    const covered = coveredBySnapshot(this.o.stream, change, hubChange, this.snapshotTime);
+    if (covered === null) this.snapshotTime = null; // past the snapshot: stop checking
+    return covered === true;
   }
 
   private scheduleSave(): void {
