@@ -183,6 +183,10 @@ test('screenshots: main screen, wallboard and settings in light and dark', async
   page,
 }, testInfo) => {
   await openDashboard(page);
+  // Pace and ETA need a minute of progress history: wait for them, so the pictures show them.
+  await expect(page.getByTestId('campaign-card').first()).toContainText(/Pace \d/, {
+    timeout: 120_000,
+  });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.getByRole('button', { name: 'Monitor' }).click();
@@ -204,6 +208,28 @@ test('screenshots: main screen, wallboard and settings in light and dark', async
     ).toBeVisible();
     await saveScreenshot(page, testInfo, `settings-${scheme}`);
   }
+});
+
+test('settings validate inline, test the connection and save thresholds', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const waiting = page.getByLabel('Waiting call alert after (seconds)');
+  await waiting.fill('2');
+  await expect(waiting).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(/Fix 1 field/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await waiting.fill('90');
+  await expect(waiting).toHaveAttribute('aria-invalid', 'false');
+
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('test-report')).toContainText('Connected');
+  await expect(page.getByTestId('test-report')).toContainText(server.url.replace(/\/$/, ''));
+
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved.');
+  await page.reload();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Waiting call alert after (seconds)')).toHaveValue('90');
 });
 
 test('the banner shows when the server stops, and clears when it comes back', async ({ page }) => {
