@@ -1,0 +1,51 @@
+/**
+ * A client as the apps hold one: the real RemoteFeed (socket.io-client, v2 with since replay,
+ * own reconnect) applying messages with the shared reducer, and asking for a snapshot when the
+ * reducer finds a hole (what the monitor core does).
+ */
+import { createRemoteFeed } from '../../../src/core/feed/remote-feed';
+import type { FeedStatus } from '../../../src/core/feed/feed';
+import { applyFeedMessage, initialFeedState } from '../../../src/shared/feed/reducer';
+import type { FeedState } from '../../../src/shared/feed/types';
+import { STREAMS } from '../../../src/shared/protocol/events';
+
+export interface FeedClient {
+  name: string;
+  state(): FeedState;
+  status(): FeedStatus['status'];
+  /** Messages applied, problems reported and resyncs asked, for assertions. */
+  stats: { messages: number; problems: string[]; resyncs: number; snapshots: number };
+  stop(): Promise<void>;
+}
+
+export function startFeedClient(name: string, url: string, token?: string): FeedClient {
+  const feed = createRemoteFeed({
+    url,
+    ...(token !== undefined ? { token } : {}),
+    backoff: { initialMs: 50, maxMs: 500 },
+    ackTimeoutMs: 5000,
+  });
+  let state = initialFeedState();
+  let status: FeedStatus['status'] = 'connecting';
+  const stats = { messages: 0, problems: [] as string[], resyncs: 0, snapshots: 0 };
+  const asked = new Set<string>();
+  feed.onStatus((s) => (status = s.status));
+  feed.onProblem((p) => stats.problems.push(p));
+  feed.onMessage((message) => {
+    stats.messages += 1;
+    if (message.kind === 'snapshot') stats.snapshots += 1;
+    state = applyFeedMessage(state, message).state;
+    for (const stream of STREAMS) {
+      const reason = state.resyncNeeded[stream];
+      if (reason === undefined) {
+        if (state.cursors[stream].synced) asked.delete(stream);
+      } else if (!asked.has(stream)) {
+        asked.add(stream);
+        stats.resyncs += 1;
+        feed.resync(stream, reason);
+      }
+    }
+  });
+  feed.start();
+  return { name, state: () => state, status: () => status, stats, stop: () => feed.stop() };
+}

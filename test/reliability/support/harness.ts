@@ -1,0 +1,173 @@
+/**
+ * What each fault test sets up: a database (emulator, or MONGODB_URI), the real realtime
+ * server (Watcher -> Hub -> gateway) in this process, the traffic simulator writing through a
+ * store that counts operations, and feed clients. `close()` stops all of it.
+ */
+import { MongoClient, type Db } from 'mongodb';
+import { openTestDatabase, type TestDatabase } from '../../../src/emulator/test-target';
+import type { EmulatorOptions } from '../../../src/emulator';
+import {
+  createRealtimeServer,
+  memoryTokenStore,
+  mongoCallStore,
+  TrafficSimulator,
+  Watcher,
+  type RealtimeServer,
+  type ResumeTokenStore,
+  type StoreOp,
+} from '../../../src/server';
+import type { HubOptions } from '../../../src/server/hub-types';
+import { silentLogger, type Logger } from '../../../src/shared/log';
+import { startFeedClient, type FeedClient } from './feed-client';
+
+export const WATCHER_APP = 'callboard-reliability-watcher';
+
+export interface CountingWriter {
+  /** Operations stored so far. */
+  writes(): number;
+  errors(): number;
+  stop(): Promise<void>;
+}
+
+/** The traffic simulator writing realistic calls and campaigns; counts the operations stored. */
+export function startSimulator(db: Db, callsPerSecond = 15, seed = 7): CountingWriter {
+  const inner = mongoCallStore(db);
+  let writes = 0;
+  const simulator = new TrafficSimulator({
+    store: {
+      async write(ops: readonly StoreOp[]) {
+        await inner.write(ops);
+        writes += ops.length;
+      },
+    },
+    logger: silentLogger,
+    callsPerSecond,
+    timeScale: 0.03,
+    tickMs: 100,
+    seed,
+  });
+  simulator.start();
+  return {
+    writes: () => writes,
+    errors: () => simulator.counters().writeErrors,
+    stop: () => simulator.stop(),
+  };
+}
+
+export interface Harness {
+  target: TestDatabase;
+  db: Db;
+  clients: FeedClient[];
+  addClient(name: string, url?: string, token?: string): FeedClient;
+  startServer(
+    options?: ServerOptions,
+  ): Promise<{ server: RealtimeServer; url: string; port: number }>;
+  /** Runs at close, last added first. */
+  defer(cleanup: () => Promise<unknown> | unknown): void;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  uri?: string;
+  port?: number;
+  hub?: HubOptions;
+  tokenStore?: ResumeTokenStore;
+  token?: string;
+  logger?: Logger;
+  serverSelectionTimeoutMS?: number;
+  maxQueuedPackets?: number;
+}
+
+export async function openHarness(emulator: EmulatorOptions = {}): Promise<Harness> {
+  const target = await openTestDatabase({ prefix: 'reliability', emulator });
+  const db = target.client.db(target.dbName);
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const clients: FeedClient[] = [];
+  let lastUrl = '';
+  const harness: Harness = {
+    target,
+    db,
+    clients,
+    addClient(name, url = lastUrl, token) {
+      const client = startFeedClient(name, url, token);
+      clients.push(client);
+      cleanups.push(() => client.stop());
+      return client;
+    },
+    async startServer(options = {}) {
+      const server = createRealtimeServer({
+        logger: options.logger ?? silentLogger,
+        port: options.port ?? 0,
+        ...(options.token !== undefined ? { token: options.token } : {}),
+        hub: options.hub ?? {},
+        ...(options.maxQueuedPackets !== undefined
+          ? { gateway: { maxQueuedPackets: options.maxQueuedPackets } }
+          : {}),
+        source: (hub) =>
+          new Watcher({
+            hub,
+            uri: options.uri ?? target.uri,
+            dbName: target.dbName,
+            logger: options.logger ?? silentLogger,
+            tokenStore: options.tokenStore ?? memoryTokenStore(),
+            clientOptions: {
+              appName: WATCHER_APP,
+              serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+            },
+            backoff: { initialMs: 20, maxMs: 300 },
+            tokenSaveIntervalMs: 50,
+          }),
+      });
+      cleanups.push(() => server.stop());
+      const started = await server.start();
+      lastUrl = started.url;
+      return { server, url: started.url, port: started.port };
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.splice(0).reverse()) {
+        await Promise.resolve()
+          .then(cleanup)
+          .catch(() => {});
+      }
+      await target.close();
+    },
+  };
+  return harness;
+}
+
+/** `failCommand` on the watcher's connections only; false when the server refuses test commands. */
+export async function failPoint(
+  target: TestDatabase,
+  mode: unknown,
+  data: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await target.client.db('admin').command({
+      configureFailPoint: 'failCommand',
+      mode,
+      data: { appName: WATCHER_APP, ...data },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when `condition` holds (polled), or rejects after `ms` naming `what`. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A second MongoClient on the same deployment (a writer separate from the test's client). */
+export async function connectWriter(uri: string): Promise<MongoClient> {
+  const client = new MongoClient(uri, { appName: 'callboard-reliability-writer' });
+  await client.connect();
+  return client;
+}
