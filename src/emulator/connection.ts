@@ -178,8 +178,13 @@ export class Connection {
       reply = await handler(command, db, this.ctx);
     } catch (error) {
       const failure = toCommandError(error);
-      if (failure.code === 1)
-        this.ctx.logger.warn('command failed', { command: name, error: failure.message });
+      if (failure.code === 1) {
+        this.ctx.logger.error('command crashed in the emulator', {
+          command: name,
+          error: failure.message,
+          stack: error instanceof Error ? error.stack : undefined,
+        });
+      }
       reply = failure.toReply();
     }
     if (fail?.writeConcernError && reply.ok === 1) reply.writeConcernError = fail.writeConcernError;

@@ -225,6 +225,17 @@ describe('command errors', () => {
       .updateOne({}, { $nope: { a: 1 } } as never, { upsert: true })
       .catch((e: unknown) => e);
     expect(badOp).toMatchObject({ code: 9 });
+    const coll = fresh();
+    const badQuery = await coll
+      .find({ $foo: 1 })
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(badQuery).toMatchObject({ code: 2, codeName: 'BadValue' });
+    const badStage = await coll
+      .aggregate([{ $nope: {} }])
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(badStage).toMatchObject({ code: 40324 });
   });
 
   it('ping, buildInfo and hello describe a replica-set primary', async () => {

@@ -31,6 +31,7 @@ export const CODE_NAMES: Record<number, string> = {
   11000: 'DuplicateKey',
   11600: 'InterruptedAtShutdown',
   13435: 'NotPrimaryNoSecondaryOk',
+  40324: 'Location40324',
   40573: 'Location40573',
 };
 
@@ -65,8 +66,16 @@ export const typeMismatch = (message: string) => new CommandError(14, message);
 export function toCommandError(error: unknown): CommandError {
   if (error instanceof CommandError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  // mingo reports bad operators and expressions as plain Errors: a bad request, not a crash.
-  return new CommandError(2, message);
+  // mingo reports bad operators and expressions as MingoErrors: a bad request, not a crash.
+  if (
+    error instanceof Error &&
+    (error.constructor.name === 'MingoError' || message.startsWith('mingo:'))
+  ) {
+    const stage = /unregistered pipeline operator (\$\w+)/.exec(message);
+    if (stage) return new CommandError(40324, `Unrecognized pipeline stage name: '${stage[1]}'`);
+    return new CommandError(2, message);
+  }
+  return new CommandError(1, `internal emulator error: ${message}`);
 }
 
 /** The BSON type name MongoDB uses in "must be of type" messages. */
