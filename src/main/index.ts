@@ -189,7 +189,7 @@ function main(): void {
         }),
       );
 
-      window = await createMainWindow({
+      const created = await createMainWindow({
         preloadPath: join(__dirname, '../preload/index.js'),
         load: (w) =>
           devServerUrl ? w.loadURL(devServerUrl) : w.loadFile(join(rendererDir, 'index.html')),
@@ -201,7 +201,9 @@ function main(): void {
         logger,
         onDidLoad: () => logger.debug('renderer loaded'),
       });
-      shutdown.add('window', () => {
+      window = created.window;
+      shutdown.add('window', async () => {
+        await created.flushState();
         if (window && !window.isDestroyed()) window.destroy();
       });
     })

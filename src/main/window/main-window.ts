@@ -21,7 +21,13 @@ export interface MainWindowDeps {
   onDidLoad(window: BrowserWindow): void;
 }
 
-export async function createMainWindow(deps: MainWindowDeps): Promise<BrowserWindow> {
+export interface MainWindow {
+  window: BrowserWindow;
+  /** Resolves when the last bounds save has reached the disk (shutdown awaits it). */
+  flushState(): Promise<void>;
+}
+
+export async function createMainWindow(deps: MainWindowDeps): Promise<MainWindow> {
   const saved = await loadWindowState(deps.stateFile);
   const displays = screen.getAllDisplays().map((d) => d.workArea);
   const bounds = visibleBounds(saved.bounds, displays);
@@ -42,6 +48,7 @@ export async function createMainWindow(deps: MainWindowDeps): Promise<BrowserWin
   window.webContents.on('did-finish-load', () => deps.onDidLoad(window));
 
   let lastState: WindowState = saved;
+  let saving: Promise<void> = Promise.resolve();
   const remember = () => {
     if (window.isDestroyed()) return;
     lastState = {
@@ -53,14 +60,15 @@ export async function createMainWindow(deps: MainWindowDeps): Promise<BrowserWin
   window.on('move', remember);
   window.on('close', (event) => {
     remember();
-    void saveWindowState(deps.stateFile, lastState).catch((error: unknown) =>
-      deps.logger.warn('could not save the window position', { error }),
-    );
+    const state = lastState;
+    saving = saving
+      .then(() => saveWindowState(deps.stateFile, state))
+      .catch((error: unknown) => deps.logger.warn('could not save the window position', { error }));
     if (!deps.isQuitting() && deps.closeToTray()) {
       event.preventDefault();
       window.hide();
     }
   });
   await deps.load(window);
-  return window;
+  return { window, flushState: () => saving };
 }
