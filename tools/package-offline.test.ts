@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELECTRON_DIST_ENV, RENDERER_ONLY_DEPENDENCIES } from '../electron-builder';
-import { dependencyClosure } from './check-app-contents';
+import { dependencyClosure, runtimePackages } from './check-app-contents';
 import type { PackageJson } from './check-packaging';
 
 const root = resolve(__dirname, '..');
@@ -81,6 +81,13 @@ describe.skipIf(!built)(
       ]) {
         expect(entries, file).toContain(file);
       }
+    });
+
+    it('packs every package out/main and out/preload require at run time', () => {
+      const missing = runtimePackages(root).filter(
+        (name) => !entries.includes(`/node_modules/${name}/package.json`),
+      );
+      expect(missing).toEqual([]);
     });
 
     it('packs no sources, source maps, CLI build or build resources besides the tray icons', () => {
