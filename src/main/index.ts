@@ -112,6 +112,8 @@ function main(): void {
     .whenReady()
     .then(async () => {
       logger.info('starting', { version: app.getVersion(), userData });
+      // Windows shows notifications only for an app with a user model id (the installer's appId).
+      if (process.platform === 'win32') app.setAppUserModelId('com.callboard.desktop');
       hardenSession(session.defaultSession, csp, logger);
       serveAppFiles(
         {

@@ -63,12 +63,15 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-/** The dev server's CSP also lets Vite's HMR client connect to its websocket. */
+/**
+ * In development only (electron-vite's dev server): Vite's HMR client connects to its
+ * websocket, and the React refresh preamble is an inline script. Never used for a built app.
+ */
 export function contentSecurityPolicy(devServerUrl?: string): string {
   if (!devServerUrl) return CONTENT_SECURITY_POLICY;
   const { host } = new URL(devServerUrl);
   return CONTENT_SECURITY_POLICY.replace(
     "connect-src 'self'",
     `connect-src 'self' ws://${host} http://${host}`,
-  );
+  ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
 }
