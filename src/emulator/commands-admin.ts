@@ -58,6 +58,9 @@ function listCursor(ns: string, docs: Document[]): Document {
 const create: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'create');
   const { create: _name, lsid: _l, $db: _d, $clusterTime: _c, writeConcern: _w, ...options } = cmd;
+  if (options.capped === true || options.viewOn !== undefined || options.timeseries !== undefined) {
+    throw badValue('capped collections, views and time series are not supported by the emulator');
+  }
   ctx.store.create(db, name, options);
   return { ok: 1 };
 };

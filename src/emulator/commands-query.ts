@@ -52,6 +52,9 @@ const find: CommandHandler = (cmd, db, ctx) => {
   expectType(cmd, 'projection', isObject, 'object');
   expectType(cmd, 'skip', isNumber, 'long');
   expectType(cmd, 'limit', isNumber, 'long');
+  if (cmd.tailable === true) {
+    throw badValue('error processing query: tailable cursor requested on non capped collection');
+  }
   const query = matcher(cmd.filter);
   const limit = Number(cmd.limit ?? 0);
   const skip = Number(cmd.skip ?? 0);
@@ -218,6 +221,9 @@ const getMore: CommandHandler = async (cmd, db, ctx) => {
   } catch (error) {
     ctx.cursors.kill(id);
     throw error;
+  }
+  if (!ctx.cursors.has(id) && !cursor.stream.isClosed) {
+    throw new CommandError(237, `cursor id ${id} was killed while a getMore waited on it`);
   }
   const closed = cursor.stream.isClosed;
   if (closed) ctx.cursors.kill(id);

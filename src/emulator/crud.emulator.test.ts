@@ -163,6 +163,25 @@ describe('reads', () => {
 });
 
 describe('catalogue and indexes', () => {
+  it('a tailable find on a collection that is not capped is refused', async () => {
+    const coll = fresh();
+    await coll.insertOne({ a: 1 });
+    const error = await coll
+      .find({}, { tailable: true })
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2 });
+  });
+
+  it('capped collections are refused, not silently uncapped (emulator only)', async (ctx) => {
+    if (!target.usingEmulator) ctx.skip('a real server supports capped collections');
+    const error = await db
+      .createCollection(`capped${++n}`, { capped: true, size: 4096 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2 });
+    expect((error as Error).message).toMatch(/not supported by the emulator/);
+  });
+
   it('unique indexes reject duplicates with error 11000 in the driver shape', async () => {
     const coll = fresh();
     expect(await coll.createIndex({ email: 1 }, { unique: true, name: 'email_1' })).toBe('email_1');

@@ -23,6 +23,7 @@ export const CODE_NAMES: Record<number, string> = {
   89: 'NetworkTimeout',
   91: 'ShutdownInProgress',
   189: 'PrimarySteppedDown',
+  237: 'CursorKilled',
   260: 'InvalidResumeToken',
   263: 'OperationNotSupportedInTransaction',
   280: 'ChangeStreamFatalError',
