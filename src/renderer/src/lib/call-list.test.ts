@@ -88,3 +88,27 @@ describe('visible calls', () => {
     expect(select(store.getState())).toEqual(first.filter((id) => id !== 'A'));
   });
 });
+
+describe('duration order of ended calls', () => {
+  it('places an ended call by its final duration, as of when it ended', () => {
+    const ended = {
+      ...callEntry({
+        callSid: 'E',
+        status: 'completed',
+        duration: 20,
+        startTime: new Date(NOW - 100_000).toISOString(),
+      }),
+      endedAt: NOW,
+    };
+    const live = callEntry({
+      callSid: 'L',
+      status: 'in-progress',
+      startTime: new Date(NOW - 30_000).toISOString(),
+    });
+    const ids = visibleCallIds({ E: ended, L: live }, {}, EMPTY_FILTERS, {
+      key: 'duration',
+      direction: 'desc',
+    });
+    expect(ids).toEqual(['L', 'E']);
+  });
+});

@@ -12,6 +12,12 @@ import {
  * progress, wait time for one queued or ringing.
  */
 export function callClockStart(entry: CallEntry): number {
+  if (isTerminalStatus(entry.call.status)) {
+    // An ended call sorts as if its final duration had been reached when it ended.
+    const end = entry.endedAt ?? entry.receivedAt;
+    const final = finalTalkSeconds(entry);
+    return final == null ? callWaitingSince(entry) : end - final * 1000;
+  }
   return entry.call.status === 'in-progress' ? callTalkingSince(entry) : callWaitingSince(entry);
 }
 
