@@ -60,7 +60,9 @@ export async function startBaselineServer(config: ServerConfig): Promise<BenchSe
       change.operationType === 'insert' ||
       change.updateDescription?.updatedFields?.status !== undefined;
     if (statusChanged && call.campaignId) {
-      const campaign = await campaigns.findOne({ campaignId: call.campaignId });
+      // The usual code awaits here with no error handling; the catch only keeps a lookup that
+      // was in flight at shutdown from crashing the benchmark's server process.
+      const campaign = await campaigns.findOne({ campaignId: call.campaignId }).catch(() => null);
       if (campaign) {
         io.to('campaigns_room').emit('campaign_update', {
           campaign,

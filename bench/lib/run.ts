@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { MongoClient } from 'mongodb';
 import { SERVERS, type ContenderName } from '../contenders/registry';
 import type { CollectResult } from '../processes/client-worker';
@@ -6,6 +7,7 @@ import {
   startClientWorker,
   startServerProcess,
   type ClientWorker,
+  type EmulatorProcess,
   type ServerProcess,
   type ServerStats,
 } from './processes';
@@ -62,6 +64,9 @@ export interface RunResult {
     rssConnected: number;
     counts: { connections: number; changeStreams: number };
   } | null;
+  /** CPU use during the write window, % of one core; loadAvg is the machine's 1-minute load. */
+  cpu: { server: number | null; clients: number; emulator: number; loadAvg: number };
+  phases: { setup: number; connect: number; play: number; drain: number };
   problems: string[];
   /** true when p99 < 250 ms, nothing lost and the writer kept the rate. */
   ok: boolean;
@@ -73,7 +78,7 @@ const heapOf = (s: ServerStats) => s.memory.heapUsed + s.memory.external;
 /** One run of one contender at one load: seed, connect, play the trace, drain, compare. */
 export async function runOnce(
   mongo: MongoClient,
-  emulatorUri: string,
+  emulator: EmulatorProcess,
   params: RunParams,
 ): Promise<RunResult> {
   const traceOptions: TraceOptions = {
@@ -82,6 +87,9 @@ export async function runOnce(
     activeCalls: params.activeCalls,
     campaigns: params.campaigns,
   };
+  const runStart = clock();
+  /** Where a run's wall time goes (ms), to keep the quick mode quick. */
+  const phases = { setup: 0, connect: 0, play: 0, drain: 0 };
   const trace = generateTrace(traceOptions);
   const dbName = `bench_${process.pid}_${++dbCounter}`;
   const db = mongo.db(dbName);
@@ -90,6 +98,7 @@ export async function runOnce(
   let server: ServerProcess | null = null;
   const workers: ClientWorker[] = [];
   try {
+    const emulatorUri = emulator.uri;
     let url = `${emulatorUri}#${dbName}`;
     let heapEmpty = 0;
     if (SERVERS[params.contender]) {
@@ -101,6 +110,7 @@ export async function runOnce(
       heapEmpty = heapOf(await server.stats());
     }
     const origin = clock();
+    phases.setup = origin - runStart;
     const workerCount = Math.max(1, Math.min(params.workers, params.clients));
     for (let w = 0; w < workerCount; w++) {
       const count =
@@ -121,15 +131,24 @@ export async function runOnce(
       );
     }
     await Promise.all(workers.map((w) => w.rpc.call('connect', undefined, 180_000)));
+    phases.connect = clock() - origin;
     const connectedStats = server ? await server.stats() : null;
     await Promise.all(workers.map((w) => w.rpc.call('resetTraffic')));
     await server?.rpc.call('markCpu');
+    await emulator.stats();
+    const clientCpuMark = process.cpuUsage();
+    const clientTimeMark = clock();
 
     const play =
       hubDirect && server
         ? await server.rpc.call<PlayResult>('play', { rate: params.rate }, 600_000)
         : await playTrace(db, trace, { rate: params.rate });
     const cpuStats = server ? await server.stats() : null;
+    const clientCpu = process.cpuUsage(clientCpuMark);
+    const clientsCpu =
+      ((clientCpu.user + clientCpu.system) / 1000 / (clock() - clientTimeMark)) * 100;
+    const emulatorCpu = (await emulator.stats()).cpuPercent;
+    const loadAvg = loadavg()[0] ?? Number.NaN;
     const drainStart = clock();
     for (;;) {
       const progress = await Promise.all(
@@ -140,6 +159,8 @@ export async function runOnce(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const drainMs = clock() - drainStart;
+    phases.play = drainStart - origin - phases.connect;
+    phases.drain = drainMs;
     // Hub-direct has no database: the trace's own final state is the reference.
     const traceState = expectedFinalState(trace);
     const databaseState = hubDirect ? traceState : await readFinalState(db);
@@ -192,6 +213,13 @@ export async function runOnce(
               counts: afterStats.counts,
             }
           : null,
+      cpu: {
+        server: cpuStats?.cpuPercent ?? null,
+        clients: clientsCpu,
+        emulator: emulatorCpu,
+        loadAvg,
+      },
+      phases,
       problems: collected.flatMap((c) => c.problems).slice(0, 10),
       ok:
         latency.p99 < 250 &&

@@ -27,6 +27,9 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready', uri: emulator.uri });
 }
 
+// The orchestrator is gone (killed or crashed): do not linger as an orphan.
+process.on('disconnect', () => process.exit(0));
+
 main().catch((error: unknown) => {
   console.error(`emulator process: ${(error as Error).stack ?? String(error)}`);
   process.exit(1);

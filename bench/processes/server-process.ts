@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   process.send?.({ rpc: 'hello' });
 }
 
+// The orchestrator is gone (killed or crashed): do not linger as an orphan.
+process.on('disconnect', () => process.exit(0));
+
 main().catch((error: unknown) => {
   console.error(`server process: ${(error as Error).stack ?? String(error)}`);
   process.exit(1);

@@ -40,13 +40,15 @@ export async function run(
     fullClients: 10,
     ...params,
   };
-  const result = await runOnce(ctx.mongo, ctx.emulatorUri, full);
+  const result = await runOnce(ctx.mongo, ctx.emulator, full);
   ctx.log(
     `  ${full.contender.padEnd(10)} ${String(full.rate).padStart(5)}/s ${String(full.clients).padStart(5)} clients: ` +
       `p50 ${fmt(result.latency.p50)} p99 ${fmt(result.latency.p99)} max ${fmt(result.latency.max)} ms ` +
       `(full clients p50 ${fmt(result.fullLatency.p50)} p99 ${fmt(result.fullLatency.p99)}), ` +
       `achieved ${result.achievedRate.toFixed(0)}/s, missing ${result.missingWrites}, differing ${result.clientsDiffering}` +
-      (result.server ? `, server cpu ${result.server.cpuPercent.toFixed(0)}%` : '') +
+      `, cpu % server ${fmt(result.cpu.server ?? NaN, 0)} clients ${fmt(result.cpu.clients, 0)} ` +
+      `emulator ${fmt(result.cpu.emulator, 0)}, load ${fmt(result.cpu.loadAvg)}` +
+      ` [setup ${fmt(result.phases.setup / 1000)}s connect ${fmt(result.phases.connect / 1000)}s]` +
       (result.ok ? '' : '  [over limit]') +
       (result.problems.length > 0
         ? `\n    problems: ${result.problems.slice(0, 3).join(' | ')}`

@@ -24,7 +24,12 @@ export interface LatencyFigures {
 export async function measureLatency(
   ctx: ScenarioContext,
 ): Promise<{ figures: LatencyFigures[]; runs: RunResult[] }> {
-  const durationS = ctx.options.mode === 'full' ? 20 : 6;
+  const full = ctx.options.mode === 'full';
+  const durationS = full ? 20 : 3;
+  // The quick mode repeats only the contenders that the targets compare (baseline, callboard,
+  // ceiling); the emulator's own stream and hub-direct run once.
+  const repeated = (c: ContenderName) =>
+    full || c === 'baseline' || c === 'callboard' || c === 'ceiling';
   const runs: RunResult[] = [];
   const idle: RunResult[] = [];
   for (let rep = 0; rep < ctx.options.repetitions; rep++) {

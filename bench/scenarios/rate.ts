@@ -22,7 +22,7 @@ export async function measureRate(
   ctx: ScenarioContext,
 ): Promise<{ figures: RateFigures[]; runs: RunResult[] }> {
   const full = ctx.options.mode === 'full';
-  const durationS = full ? 10 : 3;
+  const durationS = full ? 10 : 2;
   const bisections = full ? 3 : 1;
   const repetitions = full ? ctx.options.repetitions : 1;
   const runs: RunResult[] = [];

@@ -49,7 +49,7 @@ export async function measureRenderer(
   ctx: ScenarioContext,
 ): Promise<{ figures: RendererFigures[] }> {
   ensureBuilt(ctx);
-  const durationMs = ctx.options.mode === 'full' ? 8_000 : 3_000;
+  const durationMs = ctx.options.mode === 'full' ? 8_000 : 2_000;
   const repetitions = ctx.options.mode === 'full' ? ctx.options.repetitions : 1;
   const browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
   const found: Record<'callboard' | 'baseline', { rate: number; steps: RendererStep[] }[]> = {
