@@ -35,17 +35,13 @@ export async function measureLatency(
   for (let rep = 0; rep < ctx.options.repetitions; rep++) {
     ctx.log(`latency: repetition ${rep + 1}/${ctx.options.repetitions}`);
     for (const contender of rotated(ctx.options.contenders, rep)) {
+      if (rep > 0 && !repeated(contender)) continue;
       const clients = contender === 'emulator' ? 1 : 100;
       runs.push(await run(ctx, { contender, rate: 200, clients, durationS }));
-      idle.push(
-        await run(ctx, {
-          contender,
-          rate: 5,
-          clients: 1,
-          durationS: 2,
-          seed: ctx.options.seed + rep + 1,
-        }),
-      );
+      // One update every 200 ms on an otherwise idle system, one client.
+      if (rep === 0 || full) {
+        idle.push(await run(ctx, { contender, rate: 5, clients: 1, durationS: 2 }));
+      }
     }
   }
   const figures = ctx.options.contenders.map((contender): LatencyFigures => {
