@@ -9,6 +9,8 @@ import type { ConnectionState } from '../../shared/monitor';
  * and history. ./shared-alerts.ts adapts the shared engine to this port.
  */
 export interface AlertObservation {
+  /** What prompted it: a feed message, the clock, a connection or settings change. */
+  cause: 'feed' | 'tick' | 'connection' | 'settings';
   before: FeedState;
   transition: FeedTransition | null;
   connection: ConnectionState;

@@ -17,7 +17,7 @@ import type {
 import { STREAMS, type StreamName } from '../../shared/protocol/events';
 import type { Settings } from '../../shared/settings';
 import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
-import type { AlertsPort } from './alerts-port';
+import type { AlertObservation, AlertsPort } from './alerts-port';
 import type { MonitorClock, TimerHandle } from './clock';
 import { initialConnection, nextConnection, sameConnection } from './connection';
 import { DeltaBatcher } from './delta-batcher';
@@ -138,11 +138,15 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     return notifications.enabled && notifications.kinds[alert.kind as AlertKind] === true;
   };
 
-  const runAlerts = (before: FeedState, transition: FeedTransition | null) => {
+  const runAlerts = (
+    cause: AlertObservation['cause'],
+    before: FeedState,
+    transition: FeedTransition | null,
+  ) => {
     const now = clock.now();
     let result: ReturnType<AlertsPort['observe']>;
     try {
-      result = alerts.observe({ before, transition, connection, now });
+      result = alerts.observe({ cause, before, transition, connection, now });
     } catch (error) {
       log.error('the alert engine failed; alerts are not evaluated for this change', { error });
       return;
@@ -195,7 +199,9 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       }
     }
     refreshConnection();
-    if (transition.state !== before || message.kind === 'tick') runAlerts(before, transition);
+    if (transition.state !== before || message.kind === 'tick') {
+      runAlerts(message.kind === 'tick' ? 'tick' : 'feed', before, transition);
+    }
     scheduleFlush();
   };
 
@@ -215,7 +221,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
         if (disposed || source.feed !== feed) return;
         feedStatus = status;
         if (refreshConnection()) {
-          runAlerts(state, null);
+          runAlerts('connection', state, null);
           scheduleFlush();
         }
       }),
@@ -281,7 +287,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     },
     setThresholds(thresholds) {
       alerts.setThresholds(thresholds);
-      runAlerts(state, null);
+      runAlerts('settings', state, null);
       scheduleFlush();
     },
     setNotifications(prefs) {
@@ -301,7 +307,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       connection = initialConnection(next.mode, next.target, clock.now());
       batcher.markReset();
       attach(next);
-      runAlerts(initialFeedState(), null);
+      runAlerts('connection', initialFeedState(), null);
       scheduleFlush();
     },
     async dispose() {

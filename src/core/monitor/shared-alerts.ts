@@ -19,14 +19,21 @@ export function createAlertsPort(initial: AlertThresholds): AlertsPort {
   let thresholds = initial;
   let state: AlertEngineState = createAlertEngineState();
   return {
-    observe({ before, transition, connection, now }) {
+    observe({ cause, before, transition, connection, now }) {
+      const endedCalls = transition ? callsEndedBy(before, transition) : [];
+      const endedCampaigns = transition ? campaignsEndedBy(before, transition) : [];
+      // Duration rules walk every call: under load that waits for the next tick (at most a
+      // second); a feed message is evaluated at once only when a call or campaign ended.
+      if (cause === 'feed' && endedCalls.length === 0 && endedCampaigns.length === 0) {
+        return { raised: [], changed: false };
+      }
       const evaluation = evaluateAlerts(
         state,
         {
           feed: transition?.state ?? before,
           connection,
-          endedCalls: transition ? callsEndedBy(before, transition) : [],
-          endedCampaigns: transition ? campaignsEndedBy(before, transition) : [],
+          endedCalls,
+          endedCampaigns,
         },
         thresholds,
         now,

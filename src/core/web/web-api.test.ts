@@ -73,7 +73,7 @@ describe('web dashboard CallboardApi', () => {
     expect(refused).toMatchObject({ ok: false, code: 'bad-request' });
     const invalid = await api.saveSettings({
       ...current,
-      alerts: { ...current.alerts, waitingSeconds: 'x' },
+      alerts: { ...current.alerts, waitingSeconds: 'x' as unknown as number },
     });
     expect(invalid).toMatchObject({ ok: false, code: 'bad-request' });
   });
