@@ -1,0 +1,241 @@
+/**
+ * Hostile Socket.IO input against a real gateway (createRealtimeServer + Hub, the hub fed
+ * directly): every client event with generated payloads (wrong types, huge strings, deep
+ * nesting, __proto__/constructor keys), unknown events, and raw engine.io/socket.io frames
+ * over a bare WebSocket. Each run: the process stays up, the hub's state (epoch, seq,
+ * snapshot) does not change, Object.prototype stays clean, and a well-behaved client is still
+ * served. Counts go to results/fuzz-socket.json.
+ */
+import fc from 'fast-check';
+import { io as connect, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRealtimeServer, type RealtimeServer } from '../../src/server';
+import { createLogger, type LogRecord } from '../../src/shared/log';
+import { CLIENT_EVENTS } from '../../src/shared/protocol/events';
+import { writeFuzzCounts, type FuzzCount } from './support/fuzz-counts';
+import { hostileValue, prototypePolluted } from './support/hostile';
+import { until } from './support/harness';
+
+const TOKEN = 'fuzz-token-0123456789';
+const RUNS = Number(process.env.CALLBOARD_FUZZ_RUNS ?? 300);
+const counts: FuzzCount[] = [];
+const logs: LogRecord[] = [];
+let server: RealtimeServer;
+let url: string;
+let client: Socket;
+
+const docs = [
+  { _id: 'a', callSid: 'CA1', status: 'ringing', to: '+15550001' },
+  { _id: 'b', callSid: 'CA2', status: 'in-progress', agentId: 'ag7' },
+];
+
+beforeAll(async () => {
+  server = createRealtimeServer({
+    logger: createLogger({ sink: (r) => logs.push(r), level: 'debug' }),
+    port: 0,
+    token: TOKEN,
+    // The fuzzer is one client sending fast; the flood limit has its own test.
+    gateway: { rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } },
+  });
+  ({ url } = await server.start());
+  server.hub.load('calls', docs);
+  server.hub.load('campaigns', [{ campaignId: 'K1', name: 'Spring', status: 'running' }]);
+  client = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token: TOKEN },
+  });
+  await until(() => client.connected, 'the fuzz client to connect');
+});
+afterAll(async () => {
+  client?.disconnect();
+  await server?.stop();
+  writeFuzzCounts('fuzz-socket', counts);
+});
+
+function hubState() {
+  return JSON.stringify({
+    epoch: server.hub.epoch,
+    calls: server.hub.snapshot('calls'),
+    campaigns: server.hub.snapshot('campaigns'),
+  });
+}
+
+/** A fresh, well-behaved v2 client still gets the unchanged snapshot. */
+async function stillServes(): Promise<void> {
+  const probe = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token: TOKEN },
+  });
+  try {
+    const snapshot = new Promise<{ calls: { callSid: string }[] }>((resolve) =>
+      probe.once('calls_batch_update' as never, resolve as never),
+    );
+    const ack = await probe
+      .timeout(5000)
+      .emitWithAck('subscribe:calls' as never, { v: 2 } as never);
+    expect(ack).toMatchObject({ ok: true, mode: 'snapshot' });
+    void snapshot;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+describe('hostile Socket.IO input', () => {
+  it('events with generated payloads (and acks) change nothing and keep the server up', async () => {
+    const before = hubState();
+    const eventName = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...CLIENT_EVENTS) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '__proto__',
+          'constructor',
+          'connect',
+          'disconnect',
+          'error',
+          'active_calls',
+          'x'.repeat(5000),
+        ),
+      },
+      { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+    );
+    let tried = 0;
+    let answeredWithError = 0;
+    let droppedOversize = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        eventName,
+        fc.array(hostileValue, { maxLength: 3 }),
+        fc.boolean(),
+        async (event, args, withAck) => {
+          tried += 1;
+          if (!client.connected) {
+            // An oversized message makes the server drop the connection (its documented answer).
+            droppedOversize += 1;
+            client.connect();
+            await until(() => client.connected, 'the fuzz client to reconnect');
+          }
+          const emit = client.emit as unknown as (e: string, ...a: unknown[]) => void;
+          const acks = withAck && String(event).startsWith('subscribe:');
+          const answer = new Promise<unknown>((resolve) => {
+            try {
+              if (acks) emit.call(client, event, ...args, resolve);
+              else emit.call(client, event, ...args, ...(withAck ? [() => {}] : []));
+            } catch (error) {
+              // socket.io-client refuses to encode some values itself (reserved names): fine.
+              resolve(error);
+            }
+            if (!acks) resolve(undefined);
+          });
+          // A round trip after it: the server has handled the event (or dropped the connection).
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 2000);
+            client.once('active_calls' as never, (() => (clearTimeout(timer), resolve())) as never);
+            client.once('disconnect', () => (clearTimeout(timer), resolve()));
+            client.emit('get:active_calls' as never);
+          });
+          const reply = acks
+            ? await Promise.race([answer, new Promise((r) => setTimeout(r, 500, 'none'))])
+            : undefined;
+          if (reply && typeof reply === 'object' && (reply as { ok?: unknown }).ok === false) {
+            answeredWithError += 1;
+            expect(typeof (reply as { error?: unknown }).error).toBe('string');
+          }
+          expect(prototypePolluted()).toBe(false);
+          expect(hubState()).toBe(before);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    expect(hubState()).toBe(before);
+    await stillServes();
+    counts.push({
+      surface: 'Socket.IO events + payloads (real gateway)',
+      inputs: tried,
+      outcome: `${answeredWithError} refused with an error ack, ${droppedOversize} connections dropped for oversize; state unchanged, server up`,
+    });
+  });
+
+  it('raw engine.io / socket.io frames over a bare WebSocket are refused or ignored', async () => {
+    const before = hubState();
+    const frame = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom(
+        '42["subscribe:calls",',
+        '42[',
+        '4',
+        '40',
+        '40{"token":1}',
+        '41',
+        '43',
+        '451-["subscribe:calls",{"_placeholder":true,"num":9}]',
+        '42["subscribe:calls",{"__proto__":{"polluted":"yes"},"v":2}]',
+        '42["__proto__"]',
+        '42{"a":1}',
+        '2probe',
+        '6',
+        '1',
+        '42' +
+          JSON.stringify([
+            'subscribe:calls',
+            { v: 2, since: { epoch: 'x'.repeat(1000), seq: -1 } },
+          ]),
+      ),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => `42${JSON.stringify(v)}`),
+      fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+    );
+    let tried = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 4 }), async (frames) => {
+        const ws = new WebSocket(
+          `${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`,
+        );
+        try {
+          await new Promise<void>((resolve, reject) => {
+            ws.once('open', () => resolve());
+            ws.once('error', reject);
+          });
+          ws.send(`40${JSON.stringify({ token: TOKEN })}`);
+          for (const f of frames) {
+            tried += 1;
+            ws.send(f);
+          }
+          // A ping round trip (or the server closing) shows the frames were processed.
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 500);
+            ws.once('close', () => (clearTimeout(timer), resolve()));
+            ws.on('message', (m) => {
+              if (String(m).startsWith('3')) (clearTimeout(timer), resolve());
+            });
+            if (ws.readyState === WebSocket.OPEN) ws.send('2');
+          });
+        } finally {
+          ws.terminate();
+        }
+        expect(prototypePolluted()).toBe(false);
+        expect(hubState()).toBe(before);
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+    await stillServes();
+    counts.push({
+      surface: 'raw engine.io / socket.io frames (WebSocket)',
+      inputs: tried,
+      outcome: 'connection dropped or frame ignored; state unchanged, server up',
+    });
+  });
+
+  it('the refusals are logged or answered: bad subscribe options get an error event', async () => {
+    const errors: unknown[] = [];
+    client.on('error' as never, ((e: unknown) => errors.push(e)) as never);
+    client.emit('subscribe:calls' as never, { v: 3, __proto__: { x: 1 } } as never);
+    await until(() => errors.length > 0, 'an error event');
+    expect(errors[0]).toMatchObject({ type: 'bad_request' });
+    expect(String((errors[0] as { message: string }).message)).toMatch(/invalid subscribe options/);
+  });
+});
