@@ -4,6 +4,7 @@ import type { ClientFigures } from './scenarios/clients';
 import { fmt } from './scenarios/context';
 import type { RendererFigures } from './scenarios/renderer';
 import type { SoakFigures } from './scenarios/soak';
+import { evaluateTargets } from './targets';
 
 /** The table printed at the end of a run (the same figures as the JSON). */
 export function printReport(results: Record<string, unknown>): string {
@@ -106,6 +107,11 @@ export function printReport(results: Record<string, unknown>): string {
     );
     lines.push('');
   }
+  lines.push('Targets (docs/performance.md)');
+  for (const t of evaluateTargets(results)) {
+    lines.push(`  [${t.status}] ${t.target}: ${t.measured}`);
+  }
+  lines.push('');
   return lines.join('\n');
 }
 

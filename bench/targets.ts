@@ -1,0 +1,121 @@
+import type { ClientFigures } from './scenarios/clients';
+import type { LatencyFigures } from './scenarios/latency';
+import type { RateFigures } from './scenarios/rate';
+import type { RendererFigures } from './scenarios/renderer';
+import type { SoakFigures } from './scenarios/soak';
+import { ratio } from './lib/stats';
+
+export type TargetStatus = 'met' | 'missed' | 'not measured';
+
+export interface TargetResult {
+  target: string;
+  measured: string;
+  status: TargetStatus;
+}
+
+/** The issue's Targets section, evaluated on one run's figures (ratios within the same run). */
+export function evaluateTargets(results: Record<string, unknown>): TargetResult[] {
+  const latency = (results.latency as { figures: LatencyFigures[] } | undefined)?.figures;
+  const rate = (results.rate as { figures: RateFigures[] } | undefined)?.figures;
+  const clients = (results.clients as { figures: ClientFigures[] } | undefined)?.figures;
+  const renderer = (results.renderer as { figures: RendererFigures[] } | undefined)?.figures;
+  const soak = results.soak as SoakFigures | undefined;
+  const out: TargetResult[] = [];
+  const check = (target: string, measured: string, ok: boolean | null) =>
+    out.push({ target, measured, status: ok === null ? 'not measured' : ok ? 'met' : 'missed' });
+  const n = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+  const lat = (c: string) => latency?.find((f) => f.contender === c);
+  const cb = lat('callboard');
+  const base = lat('baseline');
+  if (cb && base) {
+    const r50 = ratio(cb.p50, base.p50);
+    const r99 = ratio(cb.p99, base.p99);
+    check(
+      'latency p50 and p99 at most half the baseline (200 updates/s, 100 clients)',
+      `p50 ${n(cb.p50)} vs ${n(base.p50)} ms (x${n(r50, 2)}); p99 ${n(cb.p99)} vs ${n(base.p99)} ms (x${n(r99, 2)})`,
+      r50 <= 0.5 && r99 <= 0.5,
+    );
+  } else check('latency p50 and p99 at most half the baseline', '-', null);
+  if (cb) {
+    check(
+      'a single update on an idle system: median < 25 ms',
+      `${n(cb.idleP50)} ms`,
+      cb.idleP50 < 25,
+    );
+  } else check('a single update on an idle system: median < 25 ms', '-', null);
+
+  const rt = (c: string) => rate?.find((f) => f.contender === c);
+  const cbRate = rt('callboard');
+  const baseRate = rt('baseline');
+  const ceilRate = rt('ceiling');
+  if (cbRate && baseRate) {
+    const r = ratio(cbRate.maxRate, baseRate.maxRate);
+    check(
+      'sustained rate at least 3x the baseline',
+      `${n(cbRate.maxRate, 0)} vs ${n(baseRate.maxRate, 0)} updates/s (x${n(r, 2)})`,
+      r >= 3,
+    );
+  } else check('sustained rate at least 3x the baseline', '-', null);
+  if (cbRate && ceilRate) {
+    const r = ratio(cbRate.deliveriesPerSecond, ceilRate.deliveriesPerSecond);
+    check(
+      "deliveries/s at least half of the raw-ws ceiling's",
+      `${n(cbRate.deliveriesPerSecond, 0)} vs ${n(ceilRate.deliveriesPerSecond, 0)} (x${n(r, 2)})`,
+      r >= 0.5,
+    );
+  } else check("deliveries/s at least half of the raw-ws ceiling's", '-', null);
+
+  const cl = (c: string) => clients?.find((f) => f.contender === c);
+  const cbClients = cl('callboard');
+  const baseClients = cl('baseline');
+  if (cbClients && baseClients) {
+    const r = ratio(cbClients.maxClients, baseClients.maxClients);
+    const topped =
+      /top of the ramp/.test(cbClients.limitedBy) && /top of the ramp/.test(baseClients.limitedBy);
+    check(
+      'clients at least 1.5x the baseline',
+      `${n(cbClients.maxClients, 0)} vs ${n(baseClients.maxClients, 0)} (x${n(r, 2)})` +
+        (topped ? ' (both reached the top of the ramp: use --full)' : ''),
+      topped ? null : r >= 1.5,
+    );
+    check(
+      'no more memory per client than the baseline',
+      `${n(cbClients.bytesPerClient / 1024)} vs ${n(baseClients.bytesPerClient / 1024)} kB`,
+      cbClients.bytesPerClient <= baseClients.bytesPerClient,
+    );
+  } else {
+    check('clients at least 1.5x the baseline', '-', null);
+    check('no more memory per client than the baseline', '-', null);
+  }
+
+  const page = (p: string) => renderer?.find((f) => f.page === p);
+  const cbPage = page('callboard');
+  const basePage = page('baseline');
+  if (cbPage && basePage) {
+    check(
+      'renderer: 10,000 rows and >= 2,000 row updates/s within the frame budget',
+      `${n(cbPage.maxRate, 0)} updates/s`,
+      cbPage.maxRate >= 2000,
+    );
+    const r = ratio(cbPage.maxRate, basePage.maxRate);
+    check(
+      'renderer: at least 5x what the baseline page sustains',
+      `${n(cbPage.maxRate, 0)} vs ${n(basePage.maxRate, 0)} updates/s (x${n(r, 2)})`,
+      basePage.maxRate === 0 ? cbPage.maxRate > 0 : r >= 5,
+    );
+  } else {
+    check('renderer: 10,000 rows and >= 2,000 row updates/s within the frame budget', '-', null);
+    check('renderer: at least 5x what the baseline page sustains', '-', null);
+  }
+
+  if (soak) {
+    check(
+      'soak: memory growth after warm-up < 1% per hour',
+      `server ${n(soak.serverHeapGrowthPctPerHour)} %/h, renderer ${n(soak.rendererHeapGrowthPctPerHour)} %/h over ${soak.minutes} min`,
+      soak.serverHeapGrowthPctPerHour < 1 && soak.rendererHeapGrowthPctPerHour < 1,
+    );
+  } else
+    check('soak: memory growth after warm-up < 1% per hour', '- (run with --soak MINUTES)', null);
+  return out;
+}
