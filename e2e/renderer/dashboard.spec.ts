@@ -73,8 +73,6 @@ test('calls appear, change status, show their final status and leave', async ({ 
 
 test('filters by status, campaign and agent, and searches by name or number', async ({ page }) => {
   await openDashboard(page);
-  const total = async () =>
-    Number(/of (\d+)/.exec((await page.getByTestId('calls-count').textContent()) ?? '')?.[1]);
 
   await page.getByRole('combobox', { name: 'Status', exact: true }).selectOption('in-progress');
   await expect
@@ -83,28 +81,21 @@ test('filters by status, campaign and agent, and searches by name or number', as
   expect(new Set(await visibleStatuses(page))).toEqual(new Set(['in-progress']));
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
-  const campaignOption = page
-    .getByRole('combobox', { name: 'Campaign', exact: true })
-    .locator('option:not([value=""])')
-    .first();
-  await expect(campaignOption).toBeAttached({ timeout: 30_000 });
-  const campaignName = (await campaignOption.textContent())!.trim();
+  // Pick a campaign and an agent that have calls on screen now, so the filter has rows to keep.
+  const talking = rows(page).and(page.locator('[data-status="in-progress"]')).first();
+  const campaignName = (await talking.locator('[role="gridcell"]').nth(5).textContent())!.trim();
   await page
     .getByRole('combobox', { name: 'Campaign', exact: true })
     .selectOption({ label: campaignName });
   await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
   const campaignCells = await rows(page).evaluateAll((els) =>
-    els.map((el) => el.lastElementChild?.textContent),
+    els.map((el) => el.children[5]?.textContent),
   );
   expect(new Set(campaignCells)).toEqual(new Set([campaignName]));
   await page.getByRole('button', { name: 'Clear filters' }).click();
 
-  const agentOption = page
-    .getByRole('combobox', { name: 'Agent', exact: true })
-    .locator('option:not([value=""])')
-    .first();
-  await expect(agentOption).toBeAttached({ timeout: 30_000 });
-  const agent = (await agentOption.getAttribute('value'))!;
+  const agent = (await talking.locator('[role="gridcell"]').nth(4).textContent())!.trim();
+  expect(agent).not.toBe('–');
   await page.getByRole('combobox', { name: 'Agent', exact: true }).selectOption(agent);
   await expect.poll(() => rows(page).count(), { timeout: 60_000 }).toBeGreaterThan(0);
   const agents = await rows(page).evaluateAll((els) =>
@@ -125,7 +116,6 @@ test('filters by status, campaign and agent, and searches by name or number', as
     els.map((el) => `${el.children[0]?.textContent} ${el.children[1]?.textContent}`.toLowerCase()),
   );
   for (const c of contacts) expect(c).toContain(word.toLowerCase());
-  expect(await total()).toBeGreaterThanOrEqual(contacts.length);
 
   await page.getByLabel('Search').fill('');
   const number = (await rows(page).first().locator('.cell-number').textContent())!.trim();
