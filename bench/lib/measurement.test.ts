@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArrivalTracker, compareStates } from './arrivals';
+import { parseOptions } from './options';
 import { median, percentile, ratio, slope, summarize } from './stats';
 import { expectedFinalState, generateTrace, isTerminalCallStatus, seqsByKey } from './trace';
 
@@ -121,5 +122,24 @@ describe('ArrivalTracker', () => {
       else tracker.observeRemoval(key, 1);
     }
     expect(tracker.isComplete()).toBe(true);
+  });
+});
+
+describe('bench options', () => {
+  it('defaults to the quick mode without the soak', () => {
+    const options = parseOptions([]);
+    expect(options.mode).toBe('quick');
+    expect(options.only.has('soak')).toBe(false);
+    expect(parseOptions(['--soak', '30']).soakMinutes).toBe(30);
+  });
+
+  it.each([
+    [['--soak'], /--soak needs a value/],
+    [['--soak', '0'], /--soak must be an integer >= 1/],
+    [['--contenders', 'baseline,nope'], /unknown contender "nope"/],
+    [['--only', 'soak'], /needs --soak MINUTES/],
+    [['--fast'], /unknown option "--fast"/],
+  ])('%j is refused: %s', async (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(message);
   });
 });
