@@ -4,6 +4,8 @@
 // app (the app itself starts in demo mode when nothing is configured). Where Electron cannot
 // run (no binary and none can be downloaded, or no display), say so and name the web
 // dashboard command instead. decideStart() is the whole decision, kept pure for its tests.
+// Environment: ELECTRON_OVERRIDE_DIST_PATH (a folder holding the electron executable, as the
+// electron package reads it); CALLBOARD_NO_ELECTRON_DOWNLOAD=1 skips the one download attempt.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,6 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, utimes, writeFile, copyFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +101,68 @@ describe('findElectron', () => {
   });
 });
 
+/** A copy of the project whose out/ is already built, so the start script never builds. */
+async function builtProject(): Promise<string> {
+  const project = await mkdtemp(join(tmpdir(), 'callboard-start-'));
+  await mkdir(join(project, 'tools'));
+  await copyFile(join(root, 'tools', 'start.mjs'), join(project, 'tools', 'start.mjs'));
+  await symlink(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
+  await mkdir(join(project, 'src'));
+  await writeFile(join(project, 'src', 'index.ts'), '');
+  const old = new Date(Date.now() - 60_000);
+  await utimes(join(project, 'src', 'index.ts'), old, old);
+  await utimes(join(project, 'src'), old, old);
+  for (const output of BUILD_OUTPUTS) {
+    await mkdir(dirname(join(project, output)), { recursive: true });
+    await writeFile(join(project, output), '');
+  }
+  return project;
+}
+
+async function runStart(project: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [join(project, 'tools', 'start.mjs')], {
+    cwd: project,
+    env,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  return { code, output };
+}
+
+describe('npm start with an Electron named by ELECTRON_OVERRIDE_DIST_PATH', () => {
+  let project: string | undefined;
+  afterEach(async () => {
+    if (project) await rm(project, { recursive: true, force: true });
+  });
+
+  it('launches it on the project folder and exits with its exit code', async () => {
+    project = await builtProject();
+    // Stands in for the Electron executable: records how it was started, exits 3.
+    const dist = join(project, 'electron-dist');
+    await mkdir(dist);
+    const record = join(project, 'launched.json');
+    await writeFile(
+      join(dist, 'electron'),
+      `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args: process.argv.slice(2), cwd: process.cwd() }));\nprocess.exit(3);\n`,
+    );
+    await chmod(join(dist, 'electron'), 0o755);
+
+    const { code, output } = await runStart(project, {
+      PATH: process.env.PATH,
+      DISPLAY: ':0',
+      ELECTRON_OVERRIDE_DIST_PATH: dist,
+    });
+
+    expect(code, output).toBe(3);
+    expect(output).toContain('launching the desktop app');
+    const launched = JSON.parse(await readFile(record, 'utf8')) as { args: string[]; cwd: string };
+    expect(launched.args[0]).toBe('.');
+    expect(await realpath(launched.cwd)).toBe(await realpath(project));
+  });
+});
+
 // The real script, spawned as `npm start` would run it, from a copy of the project whose
 // out/ is already built (so the test never runs a build). node_modules is the real one: the
 // answer depends on whether this machine has an Electron binary.
@@ -102,29 +175,12 @@ describe.skipIf(hasElectronBinary)('npm start on a machine without an Electron b
   });
 
   it('exits 1 with a message naming the web dashboard command', async () => {
-    project = await mkdtemp(join(tmpdir(), 'callboard-start-'));
-    await mkdir(join(project, 'tools'));
-    await copyFile(join(root, 'tools', 'start.mjs'), join(project, 'tools', 'start.mjs'));
-    await symlink(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
-    await mkdir(join(project, 'src'));
-    await writeFile(join(project, 'src', 'index.ts'), '');
-    const old = new Date(Date.now() - 60_000);
-    await utimes(join(project, 'src', 'index.ts'), old, old);
-    await utimes(join(project, 'src'), old, old);
-    for (const output of BUILD_OUTPUTS) {
-      await mkdir(dirname(join(project, output)), { recursive: true });
-      await writeFile(join(project, output), '');
-    }
-
-    const child = spawn(process.execPath, [join(project, 'tools', 'start.mjs')], {
-      cwd: project,
-      // No download attempt from a test: it would write a binary into the real node_modules.
-      env: { PATH: process.env.PATH, CALLBOARD_NO_ELECTRON_DOWNLOAD: '1' },
+    project = await builtProject();
+    // No download attempt from a test: it would write a binary into the real node_modules.
+    const { code, output } = await runStart(project, {
+      PATH: process.env.PATH,
+      CALLBOARD_NO_ELECTRON_DOWNLOAD: '1',
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('exit', done));
 
     expect(code).toBe(1);
     expect(output).toContain('no Electron binary is installed');
