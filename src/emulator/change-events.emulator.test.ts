@@ -147,6 +147,15 @@ describe('change events', () => {
     await target.client.db(`${target.dbName}_y`).dropDatabase();
   });
 
+  it('delivers events bigger in total than one 16 MiB reply', async () => {
+    const coll = fresh();
+    const stream = await watch(coll, [], { batchSize: 1000 });
+    const big = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 20; i++) await coll.insertOne({ i, big });
+    const events = await take(stream, 20);
+    expect(events.map((e) => e.fullDocument.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
   it('later pipeline stages filter and reshape events', async () => {
     const coll = fresh();
     const stream = await watch(coll, [

@@ -3,7 +3,7 @@
  * change events for its scope (collection, database or cluster), applies the later pipeline
  * stages, and reports a postBatchResumeToken with every batch.
  */
-import type { Document } from 'bson';
+import { calculateObjectSize, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { CommandError, badValue } from './errors';
 import {
@@ -118,32 +118,50 @@ export class ChangeStreamCursor {
     return this.lastToken;
   }
 
-  /** Up to `max` events after the current position; advances past what it returns. */
-  next(max: number): Document[] {
+  /**
+   * Up to `max` events after the current position, and no more than about `maxBytes` (at
+   * least one record's worth); advances past what it returns and past records out of scope.
+   */
+  next(max: number, maxBytes = Infinity): Document[] {
     const out: Document[] = [];
     if (this.closed) return out;
     this.history.assertAvailableAfter(this.position);
+    let bytes = 0;
     while (out.length < max && this.position < this.history.lastSeq) {
       const record = this.history.get(this.position + 1)!;
+      const events = this.inScope(record) ? this.eventsFor(record) : [];
+      if (maxBytes !== Infinity && events.length > 0) {
+        const size = events.reduce((n, e) => n + calculateObjectSize(e), 0);
+        if (out.length > 0 && bytes + size > maxBytes) break; // left for the next batch
+        bytes += size;
+      }
+      out.push(...events);
       this.position = record.seq;
       this.lastToken = encodeToken(record.seq);
-      if (!this.inScope(record)) continue;
-      const event = this.transform(this.toEvent(record));
-      if (event) out.push(event);
-      if (this.invalidates(record)) {
-        const invalidate = this.transform({
-          _id: encodeToken(record.seq, true),
-          operationType: 'invalidate',
-          clusterTime: record.clusterTime,
-          wallTime: record.wallTime,
-        });
+      if (this.inScope(record) && this.invalidates(record)) {
         this.lastToken = encodeToken(record.seq, true);
-        if (invalidate) out.push(invalidate);
         this.closed = true;
         break;
       }
     }
     return out;
+  }
+
+  /** The event for an in-scope record (after the later stages), plus invalidate if due. */
+  private eventsFor(record: ChangeRecord): Document[] {
+    const events: Document[] = [];
+    const event = this.transform(this.toEvent(record));
+    if (event) events.push(event);
+    if (this.invalidates(record)) {
+      const invalidate = this.transform({
+        _id: encodeToken(record.seq, true),
+        operationType: 'invalidate',
+        clusterTime: record.clusterTime,
+        wallTime: record.wallTime,
+      });
+      if (invalidate) events.push(invalidate);
+    }
+    return events;
   }
 
   private inScope(record: ChangeRecord): boolean {

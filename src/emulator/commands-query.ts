@@ -1,5 +1,5 @@
 /** Cursor commands: find, aggregate (including $changeStream), getMore, killCursors. */
-import type { Document, Long } from 'bson';
+import { calculateObjectSize, type Document, type Long } from 'bson';
 import { Aggregator } from 'mingo';
 import { ChangeStreamCursor, type StreamScope } from './change-stream';
 import { collectionName } from './commands-crud';
@@ -16,6 +16,8 @@ import { clone, isPlainObject } from './values';
 
 const DEFAULT_BATCH = 101;
 const DEFAULT_AWAIT_MS = 1000;
+/** Replies stay under the 16 MiB BSON limit: a batch stops growing past this many bytes. */
+export const BATCH_BYTES = 15 * 1024 * 1024;
 const isObject = (v: unknown) => isPlainObject(v);
 const isNumber = (v: unknown) =>
   typeof v === 'number' || (v as { _bsontype?: string })?._bsontype === 'Long';
@@ -29,6 +31,18 @@ function batchSizeOf(value: unknown, field: string): number | undefined {
   return n;
 }
 
+/** End index of the next batch: at most `count` documents and about BATCH_BYTES (at least 1). */
+function batchEnd(docs: Document[], start: number, count: number): number {
+  let end = start;
+  let bytes = 0;
+  while (end < docs.length && end - start < count) {
+    bytes += calculateObjectSize(docs[end]!);
+    if (bytes > BATCH_BYTES && end > start) break;
+    end += 1;
+  }
+  return end;
+}
+
 function docsCursorReply(
   ctx: CommandContext,
   ns: string,
@@ -36,11 +50,12 @@ function docsCursorReply(
   batch: number,
   single: boolean,
 ) {
-  const first = docs.slice(0, batch);
+  const end = batchEnd(docs, 0, batch);
+  const first = docs.slice(0, end);
   let id = 0n;
-  if (!single && docs.length > batch) {
+  if (!single && docs.length > end) {
     id = ctx.cursors.allocateId();
-    ctx.cursors.add({ kind: 'docs', id, ns, docs, offset: batch });
+    ctx.cursors.add({ kind: 'docs', id, ns, docs, offset: end });
   }
   return { cursor: { firstBatch: first, id: toLong(id), ns }, ok: 1 };
 }
@@ -123,7 +138,7 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
     const stream = new ChangeStreamCursor(ctx.history, scope, stage, pipeline.slice(1), lookup);
     const ns =
       scope.coll === undefined ? `${scope.db ?? 'admin'}.$cmd.aggregate` : `${db}.${scope.coll}`;
-    const events = stream.next(batch);
+    const events = stream.next(batch, BATCH_BYTES);
     let id = 0n;
     if (!stream.isClosed) {
       id = ctx.cursors.allocateId();
@@ -195,7 +210,7 @@ const getMore: CommandHandler = async (cmd, db, ctx) => {
   const cursor = ctx.cursors.get(id, ns);
   const batch = batchSizeOf(cmd.batchSize, 'batchSize');
   if (cursor.kind === 'docs') {
-    const end = batch && batch > 0 ? cursor.offset + batch : cursor.docs.length;
+    const end = batchEnd(cursor.docs, cursor.offset, batch && batch > 0 ? batch : Infinity);
     const nextBatch = cursor.docs.slice(cursor.offset, end);
     cursor.offset = Math.min(end, cursor.docs.length);
     const done = cursor.offset >= cursor.docs.length;
@@ -207,7 +222,7 @@ const getMore: CommandHandler = async (cmd, db, ctx) => {
   const deadline = Date.now() + waitMs;
   let events: Document[];
   try {
-    events = cursor.stream.next(max);
+    events = cursor.stream.next(max, BATCH_BYTES);
     while (
       events.length === 0 &&
       !cursor.stream.isClosed &&
@@ -216,7 +231,7 @@ const getMore: CommandHandler = async (cmd, db, ctx) => {
       Date.now() < deadline
     ) {
       await waitForChange(ctx, cursor, deadline - Date.now());
-      events = cursor.stream.next(max);
+      events = cursor.stream.next(max, BATCH_BYTES);
     }
   } catch (error) {
     ctx.cursors.kill(id);

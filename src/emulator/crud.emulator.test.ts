@@ -145,6 +145,14 @@ describe('reads', () => {
     expect((await coll.distinct('even')).sort()).toEqual([false, true]);
   });
 
+  it('splits results bigger than the 16 MiB reply limit into batches', async () => {
+    const coll = fresh();
+    const big = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 20; i++) await coll.insertOne({ i, big });
+    const all = await coll.find({}, { batchSize: 1000 }).toArray();
+    expect(all.map((d) => d.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
   it('aggregate', async () => {
     const coll = fresh();
     await coll.insertMany([
