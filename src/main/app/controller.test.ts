@@ -24,7 +24,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function setup() {
+function setup(options: { failMode?: Settings['mode'] } = {}) {
   const feeds: { settings: Settings; feed: FakeFeed }[] = [];
   const tested: Settings[] = [];
   controller = createAppController({
@@ -34,6 +34,9 @@ function setup() {
       logger: silentLogger,
     }),
     createFeed: async (settings): Promise<FeedSource> => {
+      if (settings.mode === options.failMode) {
+        throw new Error('embedded mode needs a MongoDB connection string (Settings > Connection)');
+      }
       const feed = createFakeFeed();
       feeds.push({ settings, feed });
       return { feed, mode: settings.mode, target: settings.mode };
@@ -105,6 +108,17 @@ describe('app controller', () => {
     await controller.testConnection({ ...remote, remote: { ...remote.remote, token: '' } });
     expect(tested[0]!.remote.token).toBe('tok');
     await expect(controller.testConnection({ mode: 'x' })).rejects.toBeInstanceOf(IpcError);
+  });
+
+  it('a feed that cannot be built shows as failed with the reason; the app still starts', async () => {
+    const { controller } = setup({ failMode: 'embedded' });
+    await controller.start();
+    await controller.saveSettings({ ...DEFAULT_SETTINGS, mode: 'embedded' });
+    const connection = controller.getSnapshot().connection;
+    expect(connection).toMatchObject({ status: 'failed', mode: 'embedded' });
+    expect(connection.error).toMatch(/needs a MongoDB connection string/);
+    await controller.saveSettings(remote);
+    expect(controller.getSnapshot().connection.mode).toBe('remote');
   });
 
   it('unknown alert ids are not-found', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log';
 import type { MonitorSnapshot } from '../../shared/monitor';
 import type { Settings } from '../../shared/settings';
 import type { AlertsPort } from '../../core/monitor/alerts-port';
+import { createFailedFeed } from '../../core/feed/failed-feed';
 import type { MonitorClock } from '../../core/monitor/clock';
 import {
   createMonitorCore,
@@ -60,6 +61,22 @@ function feedKey(s: Settings): string {
 
 export function createAppController(deps: AppControllerDeps): AppController {
   const log = deps.logger.child('app');
+
+  /** The feed the settings choose, or one that shows why it could not be built. */
+  const feedFor = async (settings: Settings): Promise<FeedSource> => {
+    try {
+      return await deps.createFeed(settings);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error('the feed could not be built', { mode: settings.mode, error: message });
+      const target = settings.mode === 'remote' ? settings.remote.url : settings.mode;
+      return {
+        mode: settings.mode,
+        target,
+        feed: createFailedFeed(settings.mode, target, message),
+      };
+    }
+  };
   let core: MonitorCore | null = null;
   let switching: Promise<void> = Promise.resolve();
 
@@ -78,7 +95,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
       const view = await deps.settings.load();
       if (view.loadProblem) log.warn(view.loadProblem);
       const settings = deps.settings.current();
-      const source = await deps.createFeed(settings);
+      const source = await feedFor(settings);
       core = createMonitorCore({
         ...source,
         alerts: deps.createAlerts(settings.alerts),
@@ -124,8 +141,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
         switching = switching
           .catch(() => {})
           .then(async () => {
-            const source = await deps.createFeed(after);
-            await monitor.switchFeed(source);
+            await monitor.switchFeed(await feedFor(after));
           });
         await switching.catch((error: unknown) => {
           log.error('switching the feed failed', { error });

@@ -1,0 +1,32 @@
+import type { FeedMode } from '../../shared/monitor';
+import type { Feed, FeedStatus, Unsubscribe } from './feed';
+
+/**
+ * A feed that could not even be built (embedded mode with no connection string, the demo
+ * emulator failing to start): it reports `failed` with the reason, so the screen says what
+ * is wrong and the settings can be fixed, instead of the app refusing to start.
+ */
+export function createFailedFeed(mode: FeedMode, target: string, error: string): Feed {
+  const statuses = new Set<(s: FeedStatus) => void>();
+  let stopped = false;
+  const status = (): FeedStatus => ({
+    status: stopped ? 'stopped' : 'failed',
+    mode,
+    target,
+    error,
+  });
+  const none = (): Unsubscribe => () => {};
+  return {
+    start: () => statuses.forEach((l) => l(status())),
+    stop: async () => {
+      stopped = true;
+      statuses.forEach((l) => l(status()));
+      statuses.clear();
+    },
+    resync: () => {},
+    retryNow: () => {},
+    onMessage: none,
+    onStatus: (l) => (statuses.add(l), () => void statuses.delete(l)),
+    onProblem: none,
+  };
+}
