@@ -13,6 +13,7 @@ import {
 import { parseSubscribeOptions } from '../shared/protocol/schemas';
 import type { Hub } from './hub';
 import type { HubSubscription } from './hub-types';
+import { EmissionCache } from './emission-cache';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
 import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
 
@@ -114,6 +115,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     next(error);
   });
 
+  const emissions = new EmissionCache();
   io.on('connection', (socket) => onConnection(socket));
 
   function emit(socket: GatewaySocket, emission: Emission): void {
@@ -185,14 +187,19 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         stream,
         { ...(opts?.since ? { since: opts.since } : {}), backpressure },
         (event) => {
-          const timestamp = new Date(now()).toISOString();
-          for (const emission of toEmissions(
-            event,
-            mode,
-            timestamp,
-            () => hub.snapshot(stream).docs,
-          )) {
-            emit(socket, emission);
+          if (!socket.connected) return;
+          const build = () =>
+            toEmissions(
+              event,
+              mode,
+              new Date(now()).toISOString(),
+              () => hub.snapshot(stream).docs,
+            );
+          if (event.type === 'changes' && !event.replay) {
+            // Shared by every subscriber of this flush: encoded once per client mode.
+            for (const packet of emissions.encode(event, mode, build)) socket.conn.write(packet);
+          } else {
+            for (const emission of build()) emit(socket, emission);
           }
         },
       );

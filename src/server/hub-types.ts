@@ -43,6 +43,10 @@ export type HubEvent =
       replay: boolean;
     };
 
+/**
+ * Called synchronously. The live changes of one flush are the same (frozen by convention)
+ * object for every subscriber: treat events as read-only, and cache per event if useful.
+ */
 export type HubListener = (event: HubEvent) => void;
 
 /** Lets the hub hold back a subscriber whose socket is not keeping up. */

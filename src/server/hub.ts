@@ -321,13 +321,25 @@ export class Hub {
     if (entries.length === 0) return;
     this.stats.batchesOut += 1;
     this.stats.entriesOut += entries.length;
+    // One event object for every subscriber of this flush, so a gateway can encode it once
+    // per client mode (HubEvent documentation).
+    const event: HubEvent = {
+      type: 'changes',
+      stream,
+      epoch: this.epochId,
+      fromSeq: entries[0]!.seq,
+      seq: state.seq,
+      entries,
+      replay: false,
+    };
     for (const sub of state.subscribers) {
       if (sub.held) continue;
       if (sub.options.backpressure?.isSaturated()) {
         this.holdBack(stream, sub);
         continue;
       }
-      this.deliverChanges(stream, sub, entries, false);
+      sub.seq = state.seq;
+      this.send(sub, event);
     }
   }
 
