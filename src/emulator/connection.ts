@@ -80,7 +80,9 @@ export class Connection {
         const frame = this.pending.subarray(0, length);
         this.pending = this.pending.subarray(length);
         const request = parseMessage(frame);
-        this.queue = this.queue.then(() => this.handle(request));
+        this.queue = this.queue
+          .then(() => this.handle(request))
+          .catch((error: unknown) => this.close(`failed to answer: ${(error as Error).message}`));
       }
     } catch (error) {
       this.pending = Buffer.alloc(0);
@@ -92,10 +94,19 @@ export class Connection {
 
   private send(request: WireRequest, reply: Document, flags = 0): void {
     if (this.socket.destroyed) return;
-    const bytes =
+    const encode = (doc: Document) =>
       request.opCode === OP_QUERY
-        ? encodeOpReply(request.requestId, reply)
-        : encodeOpMsg(request.requestId, reply, flags);
+        ? encodeOpReply(request.requestId, doc)
+        : encodeOpMsg(request.requestId, doc, flags);
+    let bytes: Buffer;
+    try {
+      bytes = encode(reply);
+    } catch (error) {
+      // A reply that cannot be encoded (too big, say) becomes an error reply, not a dead socket.
+      const message = `cannot encode the reply: ${(error as Error).message}`;
+      this.ctx.logger.error('reply not sent', { id: this.info.id, error: message });
+      bytes = encode(new CommandError(1, `internal emulator error: ${message}`).toReply());
+    }
     this.socket.write(bytes);
   }
 
