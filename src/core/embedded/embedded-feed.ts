@@ -77,9 +77,12 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
   const readHealth = () => {
     if (!source || stopped || starting) return;
     const health = source.health();
-    const open = Object.values(health.streams).every((s) => s === 'open');
+    const states = Object.values(health.streams);
+    const open = states.every((s) => s === 'open');
     if (health.mongo === 'connected' && open) setUpstream({ status: 'live' });
-    else {
+    else if (states.includes('failed')) {
+      setUpstream({ status: 'failed', error: health.lastError ?? 'a change stream failed' });
+    } else {
       setUpstream({
         status: 'reconnecting',
         error:
