@@ -87,10 +87,12 @@ async function setUp() {
   return { state, invoke, opened, file };
 }
 
-const args = fc.oneof(
+const args: fc.Arbitrary<unknown[]> = fc.oneof(
   fc.array(hostileValue, { maxLength: 3 }),
-  fc.constant([nested(40, 'deep', true)]),
-  fc.tuple(fc.string({ maxLength: 100 }), fc.oneof(fc.integer(), fc.double(), fc.string())),
+  fc.constant<unknown[]>([nested(40, 'deep', true)]),
+  fc
+    .tuple(fc.string({ maxLength: 100 }), fc.oneof(fc.integer(), fc.double(), fc.string()))
+    .map((t): unknown[] => [...t]),
 );
 
 describe('hostile IPC calls through handle()', () => {

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { io as connect, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealtimeServer, type RealtimeServer } from '../../src/server';
+import { createRealtimeServer, type JsonDocument, type RealtimeServer } from '../../src/server';
 import { createLogger, type LogRecord } from '../../src/shared/log';
 import { CLIENT_EVENTS } from '../../src/shared/protocol/events';
 import { writeFuzzCounts, type FuzzCount } from './support/fuzz-counts';
@@ -25,7 +25,7 @@ let server: RealtimeServer;
 let url: string;
 let client: Socket;
 
-const docs = [
+const docs: JsonDocument[] = [
   { _id: 'a', callSid: 'CA1', status: 'ringing', to: '+15550001' },
   { _id: 'b', callSid: 'CA2', status: 'in-progress', agentId: 'ag7' },
 ];
@@ -205,14 +205,18 @@ describe('hostile Socket.IO input', () => {
             tried += 1;
             ws.send(f);
           }
-          // A ping round trip (or the server closing) shows the frames were processed.
+          // A request after them: its answer (or the server closing) shows they were handled.
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 500);
-            ws.once('close', () => (clearTimeout(timer), resolve()));
+            const timer = setTimeout(resolve, 2000);
+            const done = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            ws.once('close', done);
             ws.on('message', (m) => {
-              if (String(m).startsWith('3')) (clearTimeout(timer), resolve());
+              if (String(m).startsWith('42["active_calls"')) done();
             });
-            if (ws.readyState === WebSocket.OPEN) ws.send('2');
+            if (ws.readyState === WebSocket.OPEN) ws.send('42["get:active_calls"]');
           });
         } finally {
           ws.terminate();
