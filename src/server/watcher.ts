@@ -1,4 +1,4 @@
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
 import type { Logger } from '../shared/log';
 import { STREAMS, type StreamName } from '../shared/protocol/events';
 import { ServerError } from './errors';
@@ -43,6 +43,16 @@ function reachability(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
+/** Change streams need a replica set or a sharded cluster; null when `hello` shows one. */
+export function changeStreamSupport(hello: Document, where: string): ServerError | null {
+  if (typeof hello.setName === 'string' || hello.msg === 'isdbgrid') return null;
+  return new ServerError(
+    'mongo_no_change_streams',
+    `MongoDB at ${where} is a standalone server: change streams need a replica set ` +
+      '(a single-node replica set will do: start mongod with --replSet and run rs.initiate())',
+  );
+}
+
 /**
  * Change streams on `calls` and `campaigns` feeding the hub (ARCHITECTURE.md, "Delivery
  * promises"). start() connects, checks that change streams are possible, opens both streams
@@ -85,14 +95,10 @@ export class Watcher implements HubSource {
       );
     }
     this.connected = true;
-    const hello = await client.db('admin').command({ hello: 1 });
-    if (typeof hello.setName !== 'string' && hello.msg !== 'isdbgrid') {
+    const refusal = changeStreamSupport(await client.db('admin').command({ hello: 1 }), where);
+    if (refusal) {
       await this.closeClient();
-      throw new ServerError(
-        'mongo_no_change_streams',
-        `MongoDB at ${where} is a standalone server: change streams need a replica set ` +
-          '(a single-node replica set will do: start mongod with --replSet and run rs.initiate())',
-      );
+      throw refusal;
     }
     this.streams = STREAMS.map(
       (stream) =>
