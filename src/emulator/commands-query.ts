@@ -94,7 +94,7 @@ function streamScope(cmd: Document, db: string, stage: Document): StreamScope {
     if (stage.allChangesForCluster === true) {
       if (db !== 'admin') {
         throw new CommandError(
-          ErrorCodes.InvalidOptions,
+          72, // InvalidOptions
           "$changeStream may only be run with allChangesForCluster on the 'admin' database",
         );
       }
@@ -102,7 +102,7 @@ function streamScope(cmd: Document, db: string, stage: Document): StreamScope {
     }
     if (db === 'admin') {
       throw new CommandError(
-        ErrorCodes.InvalidNamespace,
+        73, // InvalidNamespace
         "$changeStream on the 'admin' database requires allChangesForCluster: true",
       );
     }
@@ -110,8 +110,6 @@ function streamScope(cmd: Document, db: string, stage: Document): StreamScope {
   }
   return { db, coll: collectionName(cmd, 'aggregate') };
 }
-
-const ErrorCodes = { InvalidOptions: 72, InvalidNamespace: 73 };
 
 const aggregate: CommandHandler = (cmd, db, ctx) => {
   if (!Array.isArray(cmd.pipeline)) {
