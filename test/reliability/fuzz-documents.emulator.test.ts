@@ -1,0 +1,191 @@
+/**
+ * Hostile documents in MongoDB (missing keys, wrong types, bad dates, numeric strings, junk
+ * and __proto__ fields, deep nesting), written into `calls` and `campaigns` next to valid
+ * ones, flowing through the real Watcher -> Hub -> gateway -> RemoteFeed + reducer. Each run:
+ * the server stays up, an invalid document is reported by the client (or dropped by the hub
+ * for having no key) and skipped, and every client shows exactly the valid active documents,
+ * field by field as the shared schema reads them. Count goes to results/fuzz-documents.json.
+ */
+import fc from 'fast-check';
+import type { Document } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toJsonDocument } from '../../src/server/json-safe';
+import { isActiveStatus, isActiveCampaignStatus } from '../../src/shared/domain/call-status';
+import { parseCall, parseCampaign } from '../../src/shared/domain/schemas';
+import { clientView } from './support/db-state';
+import { writeFuzzCounts, type FuzzCount } from './support/fuzz-counts';
+import { openHarness, until, type Harness } from './support/harness';
+import { hostileValue, prototypePolluted } from './support/hostile';
+
+const RUNS = Number(process.env.CALLBOARD_FUZZ_DOC_RUNS ?? 30);
+const counts: FuzzCount[] = [];
+let h: Harness;
+let serverHealth: () => { status: string };
+let hubCounters: () => { listenerErrors: number; eventsDropped: number };
+
+beforeAll(async () => {
+  h = await openHarness();
+  const { server, url } = await h.startServer();
+  serverHealth = () => server.health();
+  hubCounters = () => server.hub.counters();
+  h.addClient('client-a', url);
+  h.addClient('client-b', url);
+  await until(() => h.clients.every((c) => c.status() === 'live'), 'clients live');
+});
+afterAll(async () => {
+  await h?.close();
+  writeFuzzCounts('fuzz-documents', counts);
+});
+
+let serial = 0;
+const field = <T>(valid: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 3, arbitrary: valid.map((v) => ({ v })) },
+    { weight: 1, arbitrary: hostileValue.map((v) => ({ v })) },
+    { weight: 1, arbitrary: fc.constant(null) },
+  );
+
+const callDoc = fc
+  .record({
+    key: fc.oneof(
+      { weight: 5, arbitrary: fc.constant('string') },
+      fc.constantFrom('missing', 'number', 'object', 'empty'),
+    ),
+    status: field(
+      fc.constantFrom(
+        'initiated',
+        'queued',
+        'ringing',
+        'in-progress',
+        'completed',
+        'failed',
+        'RINGING',
+        ' queued ',
+      ),
+    ),
+    startTime: field(
+      fc.oneof(
+        fc.date({ noInvalidDate: true }),
+        fc.constantFrom('2026-01-01T00:00:00Z', 'garbage', '1700000000000'),
+        fc.integer(),
+      ),
+    ),
+    duration: field(
+      fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constantFrom('42', 'abc', '', ' 7 ')),
+    ),
+    agentId: field(fc.string({ maxLength: 12 })),
+    extra: fc.dictionary(
+      fc.constantFrom('__proto__', 'constructor', 'notes', 'x', '$meta'),
+      hostileValue,
+      { maxKeys: 2 },
+    ),
+  })
+  .map((r) => {
+    serial += 1;
+    const doc: Document = {};
+    const sid = `FZ${serial}`;
+    if (r.key === 'string') doc.callSid = sid;
+    else if (r.key === 'number') doc.callSid = 900_000 + serial;
+    else if (r.key === 'object') doc.callSid = { sid };
+    else if (r.key === 'empty') doc.callSid = '';
+    for (const name of ['status', 'startTime', 'duration', 'agentId'] as const) {
+      const f = r[name];
+      if (f) doc[name] = f.v;
+    }
+    for (const [k, v] of Object.entries(r.extra)) if (k !== '__proto__') doc[k] = v;
+    return doc;
+  });
+
+const campaignDoc = fc
+  .record({
+    named: fc.boolean(),
+    status: field(fc.constantFrom('running', 'active', 'paused', 'completed')),
+    totalCalls: field(fc.integer({ min: 0, max: 1000 })),
+    junk: hostileValue,
+  })
+  .map((r) => {
+    serial += 1;
+    const doc: Document = { junk: r.junk };
+    if (r.named) doc.campaignId = `KZ${serial}`;
+    if (r.status) doc.status = r.status.v;
+    if (r.totalCalls) doc.totalCalls = r.totalCalls.v;
+    return doc;
+  });
+
+/** What a correct client shows: the documents the shared schema accepts, active, as parsed. */
+async function expected() {
+  const calls = new Map<string, string>();
+  const campaigns = new Map<string, string>();
+  for (const raw of await h.db.collection('calls').find({}).toArray()) {
+    const p = parseCall(toJsonDocument(raw));
+    if (p.ok && isActiveStatus(p.value.status)) calls.set(p.value.callSid, JSON.stringify(p.value));
+  }
+  for (const raw of await h.db.collection('campaigns').find({}).toArray()) {
+    const p = parseCampaign(toJsonDocument(raw));
+    if (p.ok && isActiveCampaignStatus(p.value.status))
+      campaigns.set(p.value.campaignId, JSON.stringify(p.value));
+  }
+  return { calls, campaigns };
+}
+
+function shown(index: number) {
+  const view = clientView(h.clients[index]!.state());
+  const json = (m: Map<string, unknown>) => new Map([...m].map(([k, v]) => [k, JSON.stringify(v)]));
+  return { calls: json(view.calls), campaigns: json(view.campaigns) };
+}
+
+describe('hostile documents in MongoDB', () => {
+  it('are reported and skipped; clients show exactly the valid active documents', async () => {
+    let tried = 0;
+    let refusedByMongo = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(callDoc, { minLength: 1, maxLength: 6 }),
+        fc.array(campaignDoc, { maxLength: 3 }),
+        async (calls, campaigns) => {
+          for (const [collection, docs] of [
+            ['calls', calls],
+            ['campaigns', campaigns],
+          ] as const) {
+            for (const doc of docs) {
+              tried += 1;
+              try {
+                await h.db.collection(collection).insertOne(doc);
+              } catch {
+                refusedByMongo += 1; // too deep for BSON, or a key MongoDB refuses: never stored
+              }
+            }
+          }
+          // A marker written last: once every client has it, they have seen all the above.
+          serial += 1;
+          const marker = `MARK${serial}`;
+          await h.db.collection('calls').insertOne({ callSid: marker, status: 'queued' });
+          await until(
+            () => h.clients.every((c) => c.state().calls[marker] !== undefined),
+            'the marker',
+            10_000,
+          );
+          const truth = await expected();
+          for (let i = 0; i < h.clients.length; i++) {
+            const view = shown(i);
+            expect([...view.calls.keys()].sort()).toEqual([...truth.calls.keys()].sort());
+            expect([...view.campaigns.keys()].sort()).toEqual([...truth.campaigns.keys()].sort());
+            for (const [k, v] of truth.calls) expect(view.calls.get(k)).toBe(v);
+            for (const [k, v] of truth.campaigns) expect(view.campaigns.get(k)).toBe(v);
+          }
+          expect(serverHealth().status).toBe('ok');
+          expect(hubCounters().listenerErrors).toBe(0);
+          expect(prototypePolluted()).toBe(false);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    const problems = h.clients.reduce((n, c) => n + c.stats.problems.length, 0);
+    expect(problems).toBeGreaterThan(0);
+    counts.push({
+      surface: 'database documents (Watcher -> Hub -> clients)',
+      inputs: tried,
+      outcome: `${refusedByMongo} refused by MongoDB itself, ${hubCounters().eventsDropped} dropped by the hub (no key or not active), ${problems} reported by the 2 clients; states exact`,
+    });
+  });
+});
