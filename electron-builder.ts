@@ -49,6 +49,8 @@ export function createBuilderConfig(env: NodeJS.ProcessEnv): Configuration {
       '!node_modules/@types/**',
     ],
     asar: true,
+    // Installers are handed to admins, never uploaded by a build (no surprise network calls).
+    publish: null,
     // No native modules among the production dependencies (the packaging check proves it),
     // so nothing to rebuild against Electron's headers, and no network needed for it.
     npmRebuild: false,
