@@ -1,4 +1,6 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../emulator';
 import { openTestDatabase, type TestDatabase } from '../../emulator/test-target';
 import { silentLogger } from '../../shared/log';
 import { Watcher } from '../../server/watcher';
@@ -88,42 +90,61 @@ describe('embedded feed against MongoDB', () => {
     core = undefined;
   });
 
-  it('reports an unreachable MongoDB as failed, with the reason', async () => {
+  it('MongoDB unreachable at start: reconnecting with the reason, then live once it is up', async () => {
+    // Always the emulator here: the test needs a database it can start late on a known port.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const uri = `mongodb://127.0.0.1:${port}/?replicaSet=rs0`;
     const feed = createEmbeddedFeed({
       mode: 'embedded',
-      target: '127.0.0.1:1/x',
+      target: `127.0.0.1:${port}/late`,
       createSource: (hub) =>
         new Watcher({
           hub,
-          uri: 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300',
-          dbName: 'x',
+          uri,
+          dbName: 'late',
           logger: silentLogger,
           clientOptions: { serverSelectionTimeoutMS: 300 },
         }),
       logger: silentLogger,
+      backoff: { baseMs: 100, capMs: 300, minMs: 50 },
+      healthPollMs: 100,
     });
     const c = createMonitorCore({
       feed,
       mode: 'embedded',
-      target: '127.0.0.1:1/x',
+      target: 'late',
       alerts: noAlerts,
       clock: systemClock(),
       logger: silentLogger,
       batchMs: 20,
     });
+    const changed = (check: () => void) => c.onDidChange(check);
+    let late: RunningEmulator | undefined;
     try {
-      const conn = await waitFor(
-        (check) => c.onDidChange(check),
+      const down = await waitFor(
+        changed,
         () => {
           const s = c.getSnapshot().connection;
-          return s.status === 'failed' ? s : undefined;
+          return s.status === 'reconnecting' && s.error ? s : undefined;
         },
-        'failed',
+        'reconnecting',
       );
-      expect(conn.error).toMatch(/cannot reach MongoDB at 127\.0\.0\.1:1/);
-      expect(conn.staleSince).not.toBeNull();
+      expect(down.error).toMatch(/cannot reach MongoDB at 127\.0\.0\.1:\d+/);
+      expect(down.nextRetryAt).toBeGreaterThan(0);
+      expect(down.staleSince).not.toBeNull();
+      late = await startEmulator({ port });
+      await waitFor(
+        changed,
+        () => c.getSnapshot().connection.status === 'live',
+        'live after MongoDB came up',
+        20_000,
+      );
     } finally {
       await c.dispose();
+      await late?.stop();
     }
   });
 

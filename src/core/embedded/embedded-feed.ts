@@ -1,3 +1,4 @@
+import { backoffDelay, type BackoffOptions } from '../../shared/backoff';
 import type { Logger } from '../../shared/log';
 import type { FeedMode } from '../../shared/monitor';
 import { Hub } from '../../server/hub';
@@ -33,6 +34,9 @@ export interface EmbeddedFeedOptions {
   healthPollMs?: number;
   /** Called after the source stopped (demo mode stops its emulator and simulator here). */
   onStopped?: () => Promise<void>;
+  /** Retry waits after a failed start (full jitter); default 1 s doubling to 30 s. */
+  backoff?: BackoffOptions;
+  random?: () => number;
 }
 
 export interface EmbeddedFeed extends Feed {
@@ -73,9 +77,14 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
   let healthTimer: ReturnType<typeof setInterval> | null = null;
   let starting: Promise<void> | null = null;
   let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const backoff = options.backoff ?? { baseMs: 1_000, capMs: 30_000, minMs: 250 };
+  const random = options.random ?? Math.random;
 
+  // Health is the watcher's word only once it has started; before that, boot() reports.
+  let running = false;
   const readHealth = () => {
-    if (!source || stopped || starting) return;
+    if (!source || stopped || !running) return;
     const health = source.health();
     const states = Object.values(health.streams);
     const open = states.every((s) => s === 'open');
@@ -95,7 +104,7 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
 
   const boot = () => {
     attempt += 1;
-    setUpstream(attempt === 1 ? { status: 'connecting' } : { status: 'reconnecting', attempt });
+    if (attempt === 1) setUpstream({ status: 'connecting' });
     starting = (async () => {
       try {
         if (server) {
@@ -107,13 +116,30 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
         }
         starting = null;
         if (stopped) return;
+        running = true;
         readHealth();
         if (upstream.status === 'connecting') setUpstream({ status: 'live' });
       } catch (error) {
         starting = null;
         const message = error instanceof Error ? error.message : String(error);
-        log.error('embedded feed could not start', { error: message });
-        setUpstream({ status: 'failed', error: message, attempt });
+        if (stopped) return;
+        // MongoDB may come up later: retry forever, with backoff and jitter.
+        const wait = backoffDelay(attempt, random, backoff);
+        log.error('embedded feed could not start; retrying', {
+          error: message,
+          attempt,
+          waitMs: wait,
+        });
+        setUpstream({
+          status: 'reconnecting',
+          error: message,
+          attempt: attempt + 1,
+          nextRetryAt: now() + wait,
+        });
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          if (!stopped) boot();
+        }, wait);
       }
     })();
   };
@@ -131,7 +157,8 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
     close: async () => {
       stopped = true;
       if (healthTimer) clearInterval(healthTimer);
-      healthTimer = null;
+      if (retryTimer) clearTimeout(retryTimer);
+      healthTimer = retryTimer = null;
       await starting?.catch(() => {});
       if (server) await server.stop();
       else await source?.stop();
@@ -152,8 +179,11 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
       healthTimer = setInterval(readHealth, options.healthPollMs ?? 1_000);
     },
     retryNow() {
-      if (upstream.status === 'failed' && !starting && !stopped) boot();
-      else feed.retryNow();
+      if (retryTimer && !starting && !stopped) {
+        clearTimeout(retryTimer);
+        retryTimer = null;
+        boot();
+      } else feed.retryNow();
     },
   };
 }
