@@ -10,6 +10,7 @@ import {
   NON_RESUMABLE_LABEL,
   decodeToken,
   encodeToken,
+  timestampValue,
   type ChangeHistory,
   type ChangeRecord,
 } from './history';
@@ -42,6 +43,8 @@ export class ChangeStreamCursor {
   private position: number;
   private closed = false;
   private lastToken: Document;
+  /** startAtOperationTime: changes before this cluster time are skipped (if it is ahead). */
+  private notBefore = 0n;
   private readonly fullDocument: string;
   private readonly beforeChange: string;
   private readonly pipeline?: Aggregator;
@@ -94,6 +97,7 @@ export class ChangeStreamCursor {
         );
       }
       this.position = history.seqBefore(ts);
+      this.notBefore = timestampValue(ts);
     } else {
       this.position = history.lastSeq;
     }
@@ -129,7 +133,8 @@ export class ChangeStreamCursor {
     let bytes = 0;
     while (out.length < max && this.position < this.history.lastSeq) {
       const record = this.history.get(this.position + 1)!;
-      const events = this.inScope(record) ? this.eventsFor(record) : [];
+      const wanted = this.inScope(record) && timestampValue(record.clusterTime) >= this.notBefore;
+      const events = wanted ? this.eventsFor(record) : [];
       if (maxBytes !== Infinity && events.length > 0) {
         const size = events.reduce((n, e) => n + calculateObjectSize(e), 0);
         if (out.length > 0 && bytes + size > maxBytes) break; // left for the next batch
@@ -138,7 +143,7 @@ export class ChangeStreamCursor {
       out.push(...events);
       this.position = record.seq;
       this.lastToken = encodeToken(record.seq);
-      if (this.inScope(record) && this.invalidates(record)) {
+      if (wanted && this.invalidates(record)) {
         this.lastToken = encodeToken(record.seq, true);
         this.closed = true;
         break;

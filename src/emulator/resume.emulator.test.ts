@@ -10,6 +10,7 @@ import type {
   Db,
   Document,
 } from 'mongodb';
+import { Timestamp } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { started, take } from './stream-helpers';
 import { openTestDatabase, type TestDatabase } from './test-target';
@@ -98,6 +99,15 @@ describe('resuming explicitly', () => {
     const [, two] = await take(first, 3);
     const again = watch(coll, { startAtOperationTime: two!.clusterTime });
     expect((await take(again, 2)).map((e) => e.fullDocument.i)).toEqual([2, 3]);
+  });
+
+  it('startAtOperationTime in the future skips changes made before it', async (ctx) => {
+    if (!target.usingEmulator) ctx.skip('real servers may refuse a start time in the future');
+    const coll = fresh();
+    const later = new Timestamp({ t: Math.floor(Date.now() / 1000) + 3600, i: 0 });
+    const stream = await started(watch(coll, { startAtOperationTime: later }));
+    await coll.insertOne({ i: 1 });
+    expect(await stream.tryNext()).toBeNull();
   });
 
   it('every batch carries a postBatchResumeToken, and an idle stream has a resume token', async () => {
