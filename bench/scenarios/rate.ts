@@ -46,6 +46,11 @@ export async function measureRate(
           break;
         }
       }
+      // The first step failed: halve down, so a loaded machine still gives a figure.
+      for (let rate = 100; !pass && rate >= 25; rate /= 2) {
+        const r = await attempt(rate);
+        if (r.ok) pass = r;
+      }
       for (let i = 0; i < bisections && pass && fail; i++) {
         const rate = Math.round((pass.rate + fail.rate) / 2 / 50) * 50;
         if (rate <= pass.rate || rate >= fail.rate) break;
