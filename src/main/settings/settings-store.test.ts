@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
-import { plainCipher, type SecretCipher } from './secret-cipher';
+import { plainCipher, safeStorageCipher, type SecretCipher } from './secret-cipher';
 import { createSettingsStore } from './settings-store';
 
 /** A reversible stand-in for safeStorage whose output does not contain the plain text. */
@@ -75,6 +75,37 @@ describe('settings store', () => {
     await s.save(remoteSettings);
     await s.save({ ...remoteSettings, remote: { url: 'http://127.0.0.1:7070', token: '' } });
     expect(s.current().remote).toEqual({ url: 'http://127.0.0.1:7070', token: 's3cret-token' });
+  });
+
+  it('concurrent saves are applied one after the other, the last one wins', async () => {
+    const s = store();
+    await s.load();
+    await Promise.all([
+      s.save(remoteSettings),
+      s.save({ ...remoteSettings, remote: { url: 'http://other:7070', token: '' } }),
+    ]);
+    expect(s.current().remote).toEqual({ url: 'http://other:7070', token: 's3cret-token' });
+    const again = store();
+    await again.load();
+    expect(again.current().remote.url).toBe('http://other:7070');
+  });
+
+  it('safeStorage on Linux without a keyring (basic_text) does not count as encryption', () => {
+    const fake = {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'basic_text',
+      encryptString: (p: string) => Buffer.from(p),
+      decryptString: (b: Buffer) => b.toString(),
+    };
+    expect(safeStorageCipher(fake).isEncryptionAvailable()).toBe(false);
+    expect(
+      safeStorageCipher({
+        ...fake,
+        getSelectedStorageBackend: () => 'gnome_libsecret',
+      }).isEncryptionAvailable(),
+    ).toBe(true);
+    const cipher = safeStorageCipher({ ...fake, getSelectedStorageBackend: () => 'kwallet5' });
+    expect(cipher.decrypt(cipher.encrypt('tok'))).toBe('tok');
   });
 
   it('stores secrets as they are, and says so, where no keyring exists', async () => {

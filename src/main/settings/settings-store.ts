@@ -70,6 +70,7 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
   const now = deps.now ?? (() => new Date());
   let settings: Settings = structuredClone(DEFAULT_SETTINGS);
   let loadProblem: string | undefined;
+  let queue: Promise<void> = Promise.resolve();
 
   const view = (): SettingsView => ({
     settings: withSecrets(settings, { remoteToken: '', mongoUri: '' }),
@@ -237,13 +238,22 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
     current: () => structuredClone(settings),
     view,
     resolve,
-    async save(input) {
-      const next = resolve(input);
-      await write(next);
-      settings = next;
-      loadProblem = undefined;
-      log.info('settings saved', { mode: next.mode });
-      return view();
+    save(input) {
+      // One write at a time (they share the temp file); each validates against the settings
+      // the previous one left, so "empty secret = keep" sees the latest secret.
+      const run = queue.then(async () => {
+        const next = resolve(input);
+        await write(next);
+        settings = next;
+        loadProblem = undefined;
+        log.info('settings saved', { mode: next.mode });
+        return view();
+      });
+      queue = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
   };
 }
