@@ -119,6 +119,20 @@ describe('remote feed', () => {
     expect(w.messages.at(-1)).toMatchObject({ kind: 'snapshot', stream: 'calls' });
   });
 
+  it('goes live with a seed server that serves only calls, reporting the missing stream', async () => {
+    const server = await miniServer((socket) => {
+      socket.on('subscribe:calls', () =>
+        socket.emit('active_calls', { calls: [], count: 0, timestamp: stamp() }),
+      );
+    });
+    const w = watch({ url: server.url }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.problems).toEqual([
+      'the server sent no snapshot of campaigns after subscribe:campaigns',
+    ]);
+  });
+
   it('reports a refused token as failed with a clear reason', async () => {
     const server = await miniServer(seedBehaviour([]), 'right');
     const w = watch({ url: server.url, token: 'wrong' }, server);

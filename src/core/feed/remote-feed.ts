@@ -162,6 +162,12 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
           log.info('the server speaks the seed protocol (no v2 ack)', { target });
           setStatus({ ...current });
         }
+        if (!synced.has(stream)) {
+          // Some seed servers serve only calls: do not wait for a snapshot forever.
+          problem(`the server sent no snapshot of ${stream} after subscribe:${stream}`);
+          synced.add(stream);
+          updateLive();
+        }
         return;
       }
       if (!ack.ok) {
@@ -260,9 +266,11 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       setStatus({ status: 'stopped' });
     },
     resync(stream, reason) {
-      if (stopped || !socket?.connected) return;
-      log.info('resync asked', { stream, reason });
+      if (stopped) return;
+      // Without a cursor the next subscription (now, or after a reconnect) takes a snapshot.
       cursors.delete(stream);
+      if (!socket?.connected) return;
+      log.info('resync asked', { stream, reason });
       setStatus({ status: 'resyncing' });
       if (protocol === 1) {
         synced.delete(stream);
