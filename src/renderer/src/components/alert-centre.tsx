@@ -40,7 +40,6 @@ function AlertItem({ alert, now }: { alert: Alert; now: number }) {
       data-testid="alert-item"
       data-alert-id={alert.id}
       data-kind={alert.kind}
-      aria-label={`${alert.severity}: ${alert.title}`}
     >
       <div className="alert-head">
         <span className={`severity severity-${alert.severity}`}>{alert.severity}</span>

@@ -26,7 +26,7 @@ export function AlertsBadge() {
       }}
     >
       Alerts{' '}
-      <span className="badge-count" data-testid="alerts-badge-count">
+      <span className="badge-count" data-testid="alerts-badge-count" aria-live="polite">
         {open}
       </span>
     </button>
