@@ -68,5 +68,9 @@ describe('demo feed (emulator + simulator)', () => {
     expect(alert.target).toEqual({ type: 'call', callSid: 'harness-1' });
     await c.dispose();
     core = undefined;
+    // Tearing the demo down stops its emulator: nothing listens there any more.
+    const probe = new MongoClient(created.database!.uri, { serverSelectionTimeoutMS: 300 });
+    await expect(probe.connect()).rejects.toThrow();
+    await probe.close();
   });
 });
