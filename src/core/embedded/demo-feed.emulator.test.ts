@@ -66,6 +66,8 @@ describe('demo feed (emulator + simulator)', () => {
     );
     expect(alert.kind).toBe('call-failed');
     expect(alert.target).toEqual({ type: 'call', callSid: 'harness-1' });
+    await client.close();
+    client = undefined;
     await c.dispose();
     core = undefined;
     // Tearing the demo down stops its emulator: nothing listens there any more.
