@@ -45,6 +45,8 @@ export interface RealtimeServer {
   stop(): Promise<void>;
   health(): HealthReport;
   metrics(): string;
+  /** The Socket.IO gateway while listening (tests, and embedders that need its counters). */
+  gateway(): Gateway | null;
 }
 
 /**
@@ -143,6 +145,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
     hub,
     health,
     metrics,
+    gateway: () => gateway,
     async start() {
       if (config.token === undefined && !isLoopbackHost(host)) {
         if (!config.insecureNoAuth) {
