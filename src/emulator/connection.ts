@@ -131,10 +131,13 @@ export class Connection {
       request.command.maxAwaitTimeMS !== undefined;
     if (awaitable && request.flags & FLAG_EXHAUST_ALLOWED) {
       // Streaming monitoring: an answer every maxAwaitTimeMS, each saying more will come.
-      // (run() waits maxAwaitTimeMS before each answer.)
+      const every = Math.max(1, Number(request.command.maxAwaitTimeMS));
+      const { topologyVersion: _seen, ...again } = request.command;
       for (;;) {
         this.send(request, reply, FLAG_MORE_TO_COME);
-        reply = await this.run(request);
+        await delay(every, this.abort.signal);
+        if (this.abort.signal.aborted) return;
+        reply = await this.run({ ...request, command: again });
         if (reply === null || this.abort.signal.aborted) return;
       }
     }
@@ -153,7 +156,11 @@ export class Connection {
     if (HELLO.has(name)) {
       const appName = command.client?.application?.name;
       if (typeof appName === 'string') this.info.appName = appName;
-      if (command.topologyVersion && command.maxAwaitTimeMS !== undefined) {
+      // An awaitable hello waits for a topology change (there are none) unless the client's
+      // topologyVersion is from another process (a restarted server): then it answers now.
+      const known =
+        String(command.topologyVersion?.processId) === String(this.ctx.server.processId);
+      if (known && command.maxAwaitTimeMS !== undefined) {
         await delay(Number(command.maxAwaitTimeMS), this.abort.signal);
       }
     }

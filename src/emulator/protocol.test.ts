@@ -1,7 +1,7 @@
 // The emulator's own wire-level tests: raw sockets against startEmulator(), with its log
 // captured (so they are emulator-only by nature, not part of the MONGODB_URI suite).
 import { connect, type Socket } from 'node:net';
-import { deserialize, serialize, type Document } from 'bson';
+import { Long, ObjectId, deserialize, serialize, type Document } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './server';
 import { crc32c } from './wire';
@@ -150,6 +150,29 @@ describe('framing', () => {
     });
     conn.send(opMsg({ ping: 1 }));
     expect(opMsgReply(await conn.reply())).toMatchObject({ ok: 0, code: 40571 });
+  });
+});
+
+describe('streaming hello', () => {
+  it('answers an exhaust hello repeatedly, each reply flagged moreToCome', async () => {
+    const conn = await open();
+    conn.send(opMsg({ hello: 1, $db: 'admin' }));
+    const { topologyVersion } = opMsgReply(await conn.reply());
+    const hello = { hello: 1, $db: 'admin', topologyVersion, maxAwaitTimeMS: 20 };
+    conn.send(opMsg(hello, { flags: 1 << 16 }));
+    for (let i = 0; i < 2; i++) {
+      const frame = await conn.reply();
+      expect(frame.readUInt32LE(16) & 2).toBe(2);
+      expect(opMsgReply(frame)).toMatchObject({ isWritablePrimary: true });
+    }
+  });
+
+  it('answers at once when the topologyVersion is from another process', async () => {
+    const conn = await open();
+    // A wait this long would outlast the test's timeout.
+    const stale = { processId: new ObjectId(), counter: Long.fromNumber(0) };
+    conn.send(opMsg({ hello: 1, $db: 'admin', topologyVersion: stale, maxAwaitTimeMS: 600_000 }));
+    expect(opMsgReply(await conn.reply())).toMatchObject({ isWritablePrimary: true });
   });
 });
 
