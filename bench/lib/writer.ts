@@ -6,6 +6,9 @@ export function clock(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** Bench documents use their key as _id. */
+type BenchDoc = { _id: string } & Document;
+
 const DATE_FIELDS = ['startTime', 'endTime', 'startedAt'];
 
 /** Writers store real Dates, as a backend would; the trace holds ISO strings. */
@@ -28,9 +31,13 @@ export async function seedDatabase(
   await campaigns.deleteMany({});
   await calls.createIndex({ callSid: 1 }).catch(() => undefined);
   await campaigns.createIndex({ campaignId: 1 }).catch(() => undefined);
-  if (trace.initialCalls.length > 0) await calls.insertMany(trace.initialCalls.map(withDates));
+  if (trace.initialCalls.length > 0) {
+    await calls.insertMany(trace.initialCalls.map((d) => withDates({ _id: d.callSid, ...d })));
+  }
   if (trace.initialCampaigns.length > 0) {
-    await campaigns.insertMany(trace.initialCampaigns.map(withDates));
+    await campaigns.insertMany(
+      trace.initialCampaigns.map((d) => withDates({ _id: d.campaignId, ...d })),
+    );
   }
 }
 
@@ -64,15 +71,17 @@ export async function playTrace(db: Db, trace: Trace, options: PlayOptions): Pro
 
 /** Writes ops as ordered bulk writes (one per collection), stamped with `stamp`. */
 export async function writeBatch(db: Db, batch: readonly TraceOp[], stamp: number): Promise<void> {
-  const callOps: AnyBulkWriteOperation[] = [];
-  const campaignOps: AnyBulkWriteOperation[] = [];
+  const callOps: AnyBulkWriteOperation<BenchDoc>[] = [];
+  const campaignOps: AnyBulkWriteOperation<BenchDoc>[] = [];
   for (const op of batch) {
     (op.collection === 'calls' ? callOps : campaignOps).push(toWrite(op, stamp));
   }
   await Promise.all([
-    callOps.length > 0 ? db.collection('calls').bulkWrite(callOps, { ordered: true }) : null,
+    callOps.length > 0
+      ? db.collection<BenchDoc>('calls').bulkWrite(callOps, { ordered: true })
+      : null,
     campaignOps.length > 0
-      ? db.collection('campaigns').bulkWrite(campaignOps, { ordered: true })
+      ? db.collection<BenchDoc>('campaigns').bulkWrite(campaignOps, { ordered: true })
       : null,
   ]);
 }
@@ -116,10 +125,12 @@ export async function playSchedule(
   };
 }
 
-function toWrite(op: TraceOp, stamp: number): AnyBulkWriteOperation {
+function toWrite(op: TraceOp, stamp: number): AnyBulkWriteOperation<BenchDoc> {
   const fields = withDates({ ...op.fields, benchWrittenAt: stamp });
-  if (op.kind === 'insert') return { insertOne: { document: fields } };
-  const filter = op.collection === 'calls' ? { callSid: op.key } : { campaignId: op.key };
+  // Documents are addressed by _id (= callSid / campaignId): an indexed lookup, as a real
+  // deployment would have on callSid; the emulator's only index fast path is _id.
+  if (op.kind === 'insert') return { insertOne: { document: { _id: op.key, ...fields } } };
+  const filter = { _id: op.key };
   return { updateOne: { filter, update: { $set: fields } } };
 }
 
