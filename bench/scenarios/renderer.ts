@@ -35,8 +35,12 @@ export interface RendererFigures {
 
 /** Where each page is served from and how it is told it is ready. */
 const PAGES = {
-  callboard: { dir: 'out/renderer', ready: '.calls-body [role=row]' },
-  baseline: { dir: 'out/bench/baseline-renderer', ready: 'tbody tr' },
+  callboard: {
+    dir: 'out/renderer',
+    ready: '.calls-body [role=row]',
+    count: '[data-testid=calls-count]',
+  },
+  baseline: { dir: 'out/bench/baseline-renderer', ready: 'tbody tr', count: 'h1' },
 } as const;
 
 /**
@@ -126,6 +130,11 @@ export async function openPage(
   );
   await page.waitForSelector(PAGES[which].ready, { timeout: 60_000 });
   if (errors.length > 0) throw new Error(`${which} page errors: ${errors.join('; ')}`);
+  // Both pages must show the whole set: "Showing 10000 of 10000 calls" / "Active calls (10000)".
+  const countText = (await page.textContent(PAGES[which].count)) ?? '';
+  if (!countText.replace(/[,\s]/g, '').includes(String(CALLS))) {
+    throw new Error(`${which} page does not show ${CALLS} calls: "${countText}"`);
+  }
   return {
     page,
     close: async () => {
