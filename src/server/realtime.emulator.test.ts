@@ -45,6 +45,20 @@ describe('realtime server over MongoDB', () => {
     expect(c.state().calls.CA1?.call.to).toBe('+15550001');
   });
 
+  it('takes active documents into the snapshot whatever the case of their status', async () => {
+    await calls().insertMany([
+      { callSid: 'lower', status: 'ringing' },
+      { callSid: 'Title', status: 'In-progress' },
+      { callSid: 'UPPER', status: 'QUEUED' },
+      { callSid: 'done', status: 'Completed' },
+    ]);
+    const { url } = await serve();
+    const c = client(url);
+    await c.socket.emitWithAck('subscribe:calls', { v: 2 });
+    await until(() => c.activeCallSids().length === 3, 'the three active calls');
+    expect(c.activeCallSids()).toEqual(['Title', 'UPPER', 'lower']);
+  });
+
   it('a seed-protocol client sees the snapshot and then updates, in seed shapes', async () => {
     await calls().insertOne({ callSid: 'A', status: 'queued' });
     const { url } = await serve();

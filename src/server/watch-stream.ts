@@ -22,9 +22,15 @@ const PIPELINE: Document[] = [
   { $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete', 'invalidate'] } } },
 ];
 
+/** Writers differ in case ("ringing", "Ringing", "RINGING"); exact values keep index use. */
+function caseVariants(values: readonly string[]): string[] {
+  return values.flatMap((v) => [v, v.charAt(0).toUpperCase() + v.slice(1), v.toUpperCase()]);
+}
+
+/** Active documents, as the hub's rules decide (stream-rules.ts); the hub checks again. */
 const SNAPSHOT_FILTER: Record<StreamName, Document> = {
-  calls: { status: { $in: [...ACTIVE_CALL_STATUSES] } },
-  campaigns: { status: { $nin: [...ENDED_CAMPAIGN_STATUSES] } },
+  calls: { status: { $in: caseVariants(ACTIVE_CALL_STATUSES) } },
+  campaigns: { status: { $nin: caseVariants(ENDED_CAMPAIGN_STATUSES) } },
 };
 
 /** 286 ChangeStreamHistoryLost, or 280 ChangeStreamFatalError (resume point gone). */
