@@ -198,8 +198,6 @@ function main(): void {
         stateFile: join(userData, 'window-state.json'),
         closeToTray: () => settings.current().window.closeToTray,
         isQuitting: () => quitting,
-        isAppUrl: (url) => isAppUrl(url, location),
-        openExternal,
         logger,
         onDidLoad: () => logger.debug('renderer loaded'),
       });

@@ -61,8 +61,6 @@ function create(options: { closeToTray: boolean; quitting?: boolean }) {
     stateFile: join(dir, 'window-state.json'),
     closeToTray: () => options.closeToTray,
     isQuitting: () => options.quitting ?? false,
-    isAppUrl: () => true,
-    openExternal: async () => {},
     logger: silentLogger,
     onDidLoad: () => {},
   });

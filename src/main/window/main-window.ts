@@ -1,7 +1,6 @@
 import { BrowserWindow, screen } from 'electron';
 import type { Logger } from '../../shared/log';
 import { appWebPreferences } from '../security/web-preferences';
-import { hardenWebContents } from '../security/harden';
 import { loadWindowState, saveWindowState, visibleBounds, type WindowState } from './window-state';
 
 /**
@@ -15,8 +14,6 @@ export interface MainWindowDeps {
   stateFile: string;
   closeToTray(): boolean;
   isQuitting(): boolean;
-  isAppUrl(url: string): boolean;
-  openExternal(url: string): Promise<void>;
   logger: Logger;
   onDidLoad(window: BrowserWindow): void;
 }
@@ -43,7 +40,8 @@ export async function createMainWindow(deps: MainWindowDeps): Promise<MainWindow
     webPreferences: appWebPreferences(deps.preloadPath),
   });
   if (saved.maximized) window.maximize();
-  hardenWebContents(window.webContents, deps);
+  // Navigation, window.open and <webview> are refused for every web contents, this one
+  // included, by the app-wide 'web-contents-created' hook in ../index.ts.
   window.once('ready-to-show', () => window.show());
   window.webContents.on('did-finish-load', () => deps.onDidLoad(window));
 
