@@ -9,7 +9,7 @@ import type {
 import type { Logger } from '../shared/log';
 import type { StreamName } from '../shared/protocol/events';
 import { ACTIVE_CALL_STATUSES, ENDED_CAMPAIGN_STATUSES } from '../shared/domain/call-status';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../shared/backoff';
 import type { Hub } from './hub';
 import type { HubChange } from './hub-types';
 import { toJsonDocument } from './json-safe';
@@ -242,7 +242,13 @@ export class WatchStream {
     this.attempt += 1;
     this.setState('retrying', error);
     const delay =
-      this.attempt === 1 && mode === 'reset' ? 0 : backoffDelay(this.attempt, this.o.backoff);
+      this.attempt === 1 && mode === 'reset'
+        ? 0
+        : backoffDelay(this.attempt, Math.random, {
+            baseMs: this.o.backoff.initialMs ?? 500,
+            capMs: Math.max(this.o.backoff.initialMs ?? 500, this.o.backoff.maxMs ?? 30_000),
+            minMs: Math.min(100, this.o.backoff.initialMs ?? 500),
+          });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.open(mode, reason).catch((e: unknown) => {

@@ -11,7 +11,7 @@ import {
   type SubscribeAck,
   type SubscribeOptions,
 } from '../../shared/protocol/events';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../../shared/backoff';
 import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus, Unsubscribe } from './feed';
 
@@ -28,6 +28,7 @@ export interface RemoteFeedOptions {
   now?: () => number;
   /** How long to wait for a v2 subscribe ack before treating the server as seed-only. */
   ackTimeoutMs?: number;
+  /** Waits between attempts: full jitter up to initialMs doubling to maxMs (src/shared/backoff). */
   backoff?: { initialMs?: number; maxMs?: number };
   random?: () => number;
   /** Default ['websocket']: its failures name their cause (polling's do not). */
@@ -63,6 +64,12 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   const target = displayTarget(options.url);
   const streams = options.streams ?? STREAMS;
   const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const baseMs = options.backoff?.initialMs ?? 500;
+  const backoffOptions = {
+    baseMs,
+    capMs: Math.max(baseMs, options.backoff?.maxMs ?? 30_000),
+    minMs: Math.min(100, baseMs),
+  };
   const messages = new Set<(m: FeedMessage) => void>();
   const statuses = new Set<(s: FeedStatus) => void>();
   const problems = new Set<(p: string) => void>();
@@ -191,7 +198,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   const scheduleRetry = (error: string, failed: boolean) => {
     if (stopped) return;
     attempt += 1;
-    const delay = backoffDelay(attempt, options.backoff, options.random);
+    const delay = backoffDelay(attempt, options.random ?? Math.random, backoffOptions);
     const nextRetryAt = now() + delay;
     setStatus({ status: failed ? 'failed' : 'reconnecting', attempt, nextRetryAt, error });
     if (retryTimer) clearTimeout(retryTimer);
