@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -196,6 +197,9 @@ export const serveCommand: CliCommand = {
           timeScale: 0.25,
         });
         simulator.start();
+      }
+      if (!existsSync(join(staticDir, 'index.html'))) {
+        logger.warn(`no web dashboard at ${staticDir} (run npm run build): / answers 404`);
       }
       io.stdout(
         `callboard serve: listening on ${url} (dashboard at ${url}/, health at ${url}/healthz)\n`,
