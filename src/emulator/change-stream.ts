@@ -114,6 +114,11 @@ export class ChangeStreamCursor {
     }
   }
 
+  /** Sizes must be measured per event when events can differ from their record's size. */
+  private get exactSizes(): boolean {
+    return this.pipeline !== undefined || this.fullDocument === 'updateLookup';
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -136,7 +141,9 @@ export class ChangeStreamCursor {
       const wanted = this.inScope(record) && timestampValue(record.clusterTime) >= this.notBefore;
       const events = wanted ? this.eventsFor(record) : [];
       if (maxBytes !== Infinity && events.length > 0) {
-        const size = events.reduce((n, e) => n + calculateObjectSize(e), 0);
+        const size = this.exactSizes
+          ? events.reduce((n, e) => n + calculateObjectSize(e), 0)
+          : recordSize(record);
         if (out.length > 0 && bytes + size > maxBytes) break; // left for the next batch
         bytes += size;
       }
@@ -185,6 +192,9 @@ export class ChangeStreamCursor {
   }
 
   private toEvent(record: ChangeRecord): Document {
+    // Events are only serialised, so they may share the history's (never mutated) documents;
+    // later stages run by mingo may modify their input, so then they get copies.
+    const copy = this.pipeline ? clone : <T>(value: T) => value;
     const event: Document = {
       _id: encodeToken(record.seq),
       operationType: record.kind,
@@ -193,23 +203,23 @@ export class ChangeStreamCursor {
     };
     const kind = record.kind;
     if (kind === 'insert' || kind === 'replace') {
-      event.fullDocument = clone(record.postImage);
+      event.fullDocument = copy(record.postImage);
     } else if (kind === 'update') {
       if (this.fullDocument === 'updateLookup') {
         event.fullDocument = this.lookup(record.db, record.coll!, record.documentKey!);
       } else if (this.fullDocument !== 'default') {
-        event.fullDocument = clone(record.postImage) ?? null;
+        event.fullDocument = copy(record.postImage) ?? null;
       }
     }
     event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
     if (record.to) event.to = { ...record.to };
-    if (record.documentKey) event.documentKey = clone(record.documentKey);
-    if (record.updateDescription) event.updateDescription = clone(record.updateDescription);
+    if (record.documentKey) event.documentKey = copy(record.documentKey);
+    if (record.updateDescription) event.updateDescription = copy(record.updateDescription);
     if (
       this.beforeChange !== 'off' &&
       (kind === 'update' || kind === 'replace' || kind === 'delete')
     ) {
-      event.fullDocumentBeforeChange = clone(record.preImage) ?? null;
+      event.fullDocumentBeforeChange = copy(record.preImage) ?? null;
     }
     return event;
   }
@@ -241,4 +251,14 @@ function pickOption(stage: Document, field: string, allowed: string[], fallback:
     );
   }
   return value;
+}
+
+/** Upper estimate of a record's event size, computed once and shared by every stream. */
+function recordSize(record: ChangeRecord): number {
+  record.size ??=
+    1024 +
+    (record.postImage ? calculateObjectSize(record.postImage) : 0) +
+    (record.preImage ? calculateObjectSize(record.preImage) : 0) +
+    (record.updateDescription ? calculateObjectSize(record.updateDescription) : 0);
+  return record.size;
 }

@@ -23,6 +23,8 @@ export interface ChangeRecord {
   preImage?: Document;
   updateDescription?: UpdateDescription;
   to?: { db: string; coll: string };
+  /** Cached upper estimate of the event's BSON size (see change-stream.ts). */
+  size?: number;
 }
 
 export const NON_RESUMABLE_LABEL = 'NonResumableChangeStreamError';
