@@ -9,7 +9,7 @@ import { measureRate } from './scenarios/rate';
 import { measureClients } from './scenarios/clients';
 import { measureRenderer } from './scenarios/renderer';
 import { measureSoak } from './scenarios/soak';
-import { printReport } from './report';
+import { markdownReport, printReport } from './report';
 import type { ScenarioContext } from './scenarios/context';
 
 /** `npm run bench`: see bench/lib/options.ts for the options and docs/performance.md for the figures. */
@@ -65,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
       join(options.resultsDir, 'latest.json'),
       `${JSON.stringify(results, replacer, 2)}\n`,
     );
+    // The same tables in Markdown, for docs/performance.md.
+    writeFileSync(join(options.resultsDir, 'latest.md'), markdownReport(results));
     process.stdout.write(`\n${printReport(results)}\nresults: ${file}\n`);
   }
   return 0;

@@ -14,6 +14,12 @@ export interface LatencyFigures {
   /** Median latency of isolated single updates on an idle system (one client). */
   idleP50: number;
   okRuns: number;
+  /** The 10 full clients alone (the contender's real client path). */
+  fullP50: number;
+  fullP99: number;
+  /** Server CPU (% of one core) during the writes, and the machine's load average. */
+  serverCpu: number;
+  loadAvg: number;
 }
 
 /**
@@ -57,6 +63,10 @@ export async function measureLatency(
       bytesPerUpdatePerClient: median(mine.map((r) => r.bytesPerUpdatePerClient)),
       idleP50: median(idleMine.map((r) => r.latency.p50)),
       okRuns: mine.filter((r) => r.ok).length,
+      fullP50: median(mine.map((r) => r.fullLatency.p50)),
+      fullP99: median(mine.map((r) => r.fullLatency.p99)),
+      serverCpu: median(mine.map((r) => r.cpu.server ?? Number.NaN)),
+      loadAvg: median(mine.map((r) => r.cpu.loadAvg)),
     };
   });
   return { figures, runs: [...runs, ...idle] };
