@@ -8,7 +8,11 @@ let target: TestDatabase;
 let db: Db;
 
 async function failCommand(mode: Document | string, data: Document = {}) {
-  await target.client.db('admin').command({ configureFailPoint: 'failCommand', mode, data });
+  await target.client.db('admin').command({
+    configureFailPoint: 'failCommand',
+    mode,
+    data: { appName: target.appName, ...data },
+  });
 }
 
 /** Runs `find` and reports the error code, or 0 on success. */
@@ -88,8 +92,9 @@ describe('failCommand', () => {
   });
 
   it('appName limits the fail point to one client', async () => {
-    await failCommand('alwaysOn', { failCommands: ['find'], errorCode: 2, appName: 'victim' });
-    const victim = new MongoClient(target.uri, { appName: 'victim' });
+    const appName = `${target.appName}-victim`;
+    await failCommand('alwaysOn', { failCommands: ['find'], errorCode: 2, appName });
+    const victim = new MongoClient(target.uri, { appName });
     try {
       const error = await victim
         .db(target.dbName)

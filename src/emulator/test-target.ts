@@ -32,6 +32,12 @@ export interface TestDatabase {
   /** A connected client (closed by close()). */
   client: MongoClient;
   usingEmulator: boolean;
+  /**
+   * The `appName` of `client` (unique per call unless clientOptions set one). Scope fail
+   * points to it (`data: { appName }`) so parallel test files sharing a MONGODB_URI
+   * deployment do not fail each other's commands.
+   */
+  appName: string;
   /** Drops the database (real server) or stops the emulator, and closes the client. */
   close(): Promise<void>;
 }
@@ -61,7 +67,8 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
   const external = env.MONGODB_URI && env.MONGODB_URI !== '' ? env.MONGODB_URI : undefined;
   const emulator = external ? undefined : await startEmulator(options.emulator);
   const uri = external ?? emulator!.uri;
-  const client = new MongoClient(uri, options.clientOptions);
+  const appName = options.clientOptions?.appName ?? dbName;
+  const client = new MongoClient(uri, { ...options.clientOptions, appName });
   try {
     await client.connect();
   } catch (error) {
@@ -75,6 +82,7 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     dbName,
     client,
     usingEmulator: emulator !== undefined,
+    appName,
     close() {
       closing ??= (async () => {
         try {
