@@ -9,7 +9,6 @@ import { CommandError, badValue } from './errors';
 import {
   NON_RESUMABLE_LABEL,
   decodeToken,
-  encodeToken,
   timestampValue,
   type ChangeHistory,
   type ChangeRecord,
@@ -82,11 +81,11 @@ export class ChangeStreamCursor {
           [NON_RESUMABLE_LABEL],
         );
       }
-      history.assertAvailableAfter(point.seq);
+      history.assertResumable(point);
       this.position = point.seq;
     } else if (stage.startAfter !== undefined) {
       const point = decodeToken(stage.startAfter);
-      history.assertAvailableAfter(point.seq);
+      history.assertResumable(point);
       this.position = point.seq;
     } else if (stage.startAtOperationTime !== undefined) {
       const ts = stage.startAtOperationTime;
@@ -101,7 +100,7 @@ export class ChangeStreamCursor {
     } else {
       this.position = history.lastSeq;
     }
-    this.lastToken = encodeToken(this.position);
+    this.lastToken = this.history.token(this.position);
     if (laterStages.length > 0) {
       for (const later of laterStages) {
         const name = Object.keys(later)[0] ?? '';
@@ -149,9 +148,9 @@ export class ChangeStreamCursor {
       }
       out.push(...events);
       this.position = record.seq;
-      this.lastToken = encodeToken(record.seq);
+      this.lastToken = this.history.token(record.seq);
       if (wanted && this.invalidates(record)) {
-        this.lastToken = encodeToken(record.seq, true);
+        this.lastToken = this.history.token(record.seq, true);
         this.closed = true;
         break;
       }
@@ -166,7 +165,7 @@ export class ChangeStreamCursor {
     if (event) events.push(event);
     if (this.invalidates(record)) {
       const invalidate = this.transform({
-        _id: encodeToken(record.seq, true),
+        _id: this.history.token(record.seq, true),
         operationType: 'invalidate',
         clusterTime: record.clusterTime,
         wallTime: record.wallTime,
@@ -196,7 +195,7 @@ export class ChangeStreamCursor {
     // later stages run by mingo may modify their input, so then they get copies.
     const copy = this.pipeline ? clone : <T>(value: T) => value;
     const event: Document = {
-      _id: encodeToken(record.seq),
+      _id: this.history.token(record.seq),
       operationType: record.kind,
       clusterTime: record.clusterTime,
       wallTime: record.wallTime,

@@ -67,3 +67,38 @@ describe('bounded change history', () => {
     expect(stream.closed).toBe(true);
   });
 });
+
+describe('a token from another history', () => {
+  // An emulator restarted empty on the same port has none of the old history; a real server
+  // whose oplog no longer holds the point answers 286 too. Resuming must not silently start
+  // from "now" (the watcher would miss everything in between without knowing).
+  it('fails with 286 after the emulator restarts empty, even once it has more changes', async (ctx) => {
+    if (!target.usingEmulator) ctx.skip('restarting a real deployment empty is not a test step');
+    const { startEmulator } = await import('./server');
+    const { MongoClient } = await import('mongodb');
+    const first = await startEmulator();
+    const client1 = new MongoClient(first.uri);
+    const coll1 = client1.db('restart').collection('calls');
+    const stream1 = coll1.watch([], { maxAwaitTimeMS: 100 });
+    await started(stream1);
+    await coll1.insertMany([{ i: 0 }, { i: 1 }]);
+    const [event] = await take(stream1, 1);
+    await stream1.close();
+    await client1.close();
+    await first.stop();
+
+    const second = await startEmulator({ port: first.port });
+    const client2 = new MongoClient(second.uri);
+    try {
+      const coll2 = client2.db('restart').collection('calls');
+      await coll2.insertMany([{ i: 10 }, { i: 11 }, { i: 12 }]);
+      const resumed = coll2.watch([], { maxAwaitTimeMS: 100, resumeAfter: event!._id });
+      const error = await resumed.next().catch((e: unknown) => e);
+      await resumed.close();
+      expect(error).toMatchObject({ code: 286, codeName: 'ChangeStreamHistoryLost' });
+    } finally {
+      await client2.close();
+      await second.stop();
+    }
+  });
+});

@@ -57,8 +57,16 @@ describe('ChangeHistory', () => {
 
 describe('resume tokens and the clock', () => {
   it('round-trip and refuse garbage with 260', () => {
-    expect(decodeToken(encodeToken(42))).toEqual({ seq: 42, fromInvalidate: false });
-    expect(decodeToken(encodeToken(7, true))).toEqual({ seq: 7, fromInvalidate: true });
+    expect(decodeToken(encodeToken(42))).toEqual({
+      seq: 42,
+      fromInvalidate: false,
+      history: '00000000',
+    });
+    expect(decodeToken(encodeToken(7, true, 'abcdef01'))).toEqual({
+      seq: 7,
+      fromInvalidate: true,
+      history: 'abcdef01',
+    });
     expect(() => decodeToken({ _data: 'zz' })).toThrow(expect.objectContaining({ code: 260 }));
     expect(() => decodeToken('nope')).toThrow(expect.objectContaining({ code: 260 }));
   });

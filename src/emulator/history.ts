@@ -58,22 +58,31 @@ export function timestampValue(ts: Timestamp): bigint {
 export interface ResumePoint {
   seq: number;
   fromInvalidate: boolean;
+  /** Which history issued the token. */
+  history: string;
 }
 
-/** Resume tokens are `{ _data: <16 hex digits of seq><00 | 01 for an invalidate> }`. */
-export function encodeToken(seq: number, fromInvalidate = false): Document {
-  return { _data: seq.toString(16).padStart(16, '0') + (fromInvalidate ? '01' : '00') };
+/**
+ * Resume tokens are `{ _data: <16 hex digits of seq><8 hex digits naming the history><00 | 01
+ * for an invalidate> }`. The history's name makes a token from another emulator (one that was
+ * restarted empty on the same port) unplaceable, as a real server's oplog would make it.
+ */
+export function encodeToken(seq: number, fromInvalidate = false, history = '00000000'): Document {
+  return {
+    _data: seq.toString(16).padStart(16, '0') + history + (fromInvalidate ? '01' : '00'),
+  };
 }
 
 export function decodeToken(token: unknown): ResumePoint {
   const data = (token as Document | null)?._data;
-  if (typeof data !== 'string' || !/^[0-9a-f]{18}$/.test(data)) {
+  if (typeof data !== 'string' || !/^[0-9a-f]{26}$/.test(data)) {
     throw new CommandError(260, `Invalid resume token: ${JSON.stringify(token)}`, [
       NON_RESUMABLE_LABEL,
     ]);
   }
   return {
     seq: Number.parseInt(data.slice(0, 16), 16),
+    history: data.slice(16, 24),
     fromInvalidate: data.endsWith('01'),
   };
 }
@@ -84,7 +93,13 @@ export class ChangeHistory {
   private lastSeqValue = 0;
   private listeners = new Set<() => void>();
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    /** 8 hex digits carried in every resume token this history issues. */
+    readonly id = '00000000',
+  ) {
+    if (!/^[0-9a-f]{8}$/.test(id))
+      throw new RangeError(`history id must be 8 hex digits, got ${id}`);
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`historySize must be a positive integer, got ${limit}`);
     }
@@ -118,6 +133,21 @@ export class ChangeHistory {
     const first = this.firstSeq;
     if (seq < first || seq > this.lastSeqValue) return undefined;
     return this.records[this.start + (seq - first)];
+  }
+
+  /** A resume token for a point of this history. */
+  token(seq: number, fromInvalidate = false): Document {
+    return encodeToken(seq, fromInvalidate, this.id);
+  }
+
+  /**
+   * Throws 286 ChangeStreamHistoryLost if the point is not one of this history's (another
+   * emulator issued it, or it is ahead of everything written here) or changes after it are no
+   * longer all kept.
+   */
+  assertResumable(point: ResumePoint): void {
+    if (point.history !== this.id || point.seq > this.lastSeqValue) this.assertAvailableAfter(-1);
+    this.assertAvailableAfter(point.seq);
   }
 
   /** Throws 286 ChangeStreamHistoryLost if changes after `seq` are no longer all kept. */

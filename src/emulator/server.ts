@@ -3,6 +3,7 @@
  * presenting itself as the primary of a one-member replica set. For tests, the demo and
  * benchmarks; production uses a real replica set (see docs/emulator.md).
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { ObjectId } from 'bson';
 import { adminCommands } from './commands-admin';
@@ -58,7 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       `replicaSet must be a plain name (letters, digits, _ . -), got "${replicaSet}"`,
     );
   }
-  const history = new ChangeHistory(historySize);
+  const history = new ChangeHistory(historySize, randomBytes(4).toString('hex'));
   const clock = new LogicalClock();
   const server = createServer();
   const connections = new Set<Connection>();
