@@ -30,6 +30,9 @@ export const createBaselineClient: ClientFactory = ({ url, tracker, now, onProbl
     socket.emit('subscribe:campaigns');
   });
   socket.on('connect_error', (error) => onProblem(`baseline client: ${error.message}`));
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') onProblem(`baseline client disconnected: ${reason}`);
+  });
   socket.on('active_calls', (payload: { calls: Doc[] }) => {
     calls = payload.calls;
     gotCalls = true;

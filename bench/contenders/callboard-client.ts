@@ -32,6 +32,11 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     },
   });
   feed.onProblem((problem) => onProblem(`callboard feed: ${problem}`));
+  feed.onStatus((status) => {
+    if (status.status === 'reconnecting' || status.status === 'failed') {
+      onProblem(`callboard feed ${status.status}: ${status.error ?? ''}`);
+    }
+  });
   feed.onMessage((message) => {
     const transition = applyFeedMessage(state, message);
     state = transition.state;
@@ -65,6 +70,11 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     if (state.cursors.calls.synced && state.cursors.campaigns.synced) resolveReady();
   });
   feed.start();
+  // Time passing, as the monitor core's one tick timer does (DEFAULT_TICK_MS): lingering ended
+  // calls leave the state. Without it the state (and every copy of it) grows without bound.
+  const tick = setInterval(() => {
+    state = applyFeedMessage(state, { kind: 'tick', now: now() }).state;
+  }, 1000);
 
   return {
     ready,
@@ -79,6 +89,9 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
       }
       return held;
     },
-    close: () => feed.stop(),
+    close: () => {
+      clearInterval(tick);
+      return feed.stop();
+    },
   };
 };

@@ -14,6 +14,10 @@ export const createCeilingClient: ClientFactory = ({ url, tracker, now, onProble
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
   countTraffic(ws, traffic);
   ws.on('error', (error) => onProblem(`ceiling client: ${error.message}`));
+  let closing = false;
+  ws.on('close', (code) => {
+    if (!closing) onProblem(`ceiling client closed by the server or network (code ${code})`);
+  });
   ws.on('message', (data) => {
     const message = JSON.parse(String(data)) as {
       type: string;
@@ -52,6 +56,7 @@ export const createCeilingClient: ClientFactory = ({ url, tracker, now, onProble
     },
     close: async () => {
       if (ws.readyState === WebSocket.CLOSED) return;
+      closing = true;
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         ws.close();

@@ -51,6 +51,9 @@ export function createLightSocketClient(v2: boolean): ClientFactory {
       socket.emit('subscribe:campaigns', options);
     });
     socket.on('connect_error', (error) => onProblem(`light client: ${error.message}`));
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') onProblem(`light client disconnected: ${reason}`);
+    });
     socket.onAny((event: string, payload: Doc) => {
       const at = now();
       switch (event) {

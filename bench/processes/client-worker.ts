@@ -56,10 +56,16 @@ const trace = generateTrace(data.trace);
 const byKey = seqsByKey(trace);
 const totalOps = trace.ops.length;
 const entries: { client: BenchClient; tracker: ArrivalTracker; full: boolean }[] = [];
-const problems: string[] = [];
+/** Problems reported by the clients, counted by text (a hundred clients say the same thing). */
+const problemCounts = new Map<string, number>();
 const onProblem = (problem: string) => {
-  if (problems.length < 20) problems.push(problem);
+  const text = problem.slice(0, 300);
+  if (problemCounts.has(text) || problemCounts.size < 50) {
+    problemCounts.set(text, (problemCounts.get(text) ?? 0) + 1);
+  }
 };
+const problemList = (): string[] =>
+  [...problemCounts].map(([text, count]) => (count > 1 ? `${count}x ${text}` : text));
 
 serveRpc(port, {
   connect: async () => {
@@ -114,7 +120,7 @@ serveRpc(port, {
       extra: 0,
       messages: 0,
       bytes: 0,
-      problems,
+      problems: problemList(),
     };
     const all: number[] = [];
     const fullOnly: number[] = [];
@@ -138,6 +144,7 @@ serveRpc(port, {
       fullLatencies.buffer,
     ]);
   },
+  problems: () => problemList(),
   close: async () => {
     await Promise.all(entries.map(({ client }) => client.close().catch(() => undefined)));
     return null;

@@ -35,6 +35,8 @@ export interface SoakFigures {
   rendererHeapGrowthPctPerHour: number;
   connectionsFlat: boolean;
   changeStreamsFlat: boolean;
+  /** What the clients reported (disconnections, resyncs), counted. */
+  clientProblems: string[];
   /** Writes per second the writer achieved over the soak. */
   achievedRate: number;
 }
@@ -64,6 +66,7 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
   const workers: ClientWorker[] = [];
   const browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
   const samples: SoakSample[] = [];
+  let clientProblems: string[];
   try {
     server = await startServerProcess({
       contender: 'callboard',
@@ -128,6 +131,7 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
       }
     })();
     let nextSample = start;
+    const reported = new Set<string>();
     while (clock() < end) {
       if (clock() >= nextSample) {
         const [stats, emulator, heap] = await Promise.all([
@@ -152,11 +156,20 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
             `${sample.changeStreams} change streams, renderer heap ${(heap / 2 ** 20).toFixed(1)} MiB, ` +
             `${written} writes`,
         );
+        const problems = (
+          await Promise.all(workers.map((w) => w.rpc.call<string[]>('problems')))
+        ).flat();
+        const fresh = problems.filter((p) => !reported.has(p));
+        for (const p of fresh) reported.add(p);
+        if (fresh.length > 0) ctx.log(`  client problems: ${fresh.join(' | ')}`);
         nextSample += sampleEveryS * 1000;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     stopped = true;
+    clientProblems = (
+      await Promise.all(workers.map((w) => w.rpc.call<string[]>('problems')))
+    ).flat();
     await writerLoop;
     await rendererLoop;
     await closePage();
@@ -189,6 +202,7 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
     achievedRate:
       (samples[samples.length - 1]?.opsWritten ?? 0) /
       Math.max(1, samples[samples.length - 1]?.t ?? 1),
+    clientProblems,
     connectionsFlat: samples.every((s) => s.connections === CLIENTS),
     changeStreamsFlat: samples.every((s) => s.changeStreams === samples[0]?.changeStreams),
   };
