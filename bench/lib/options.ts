@@ -5,6 +5,8 @@ export interface BenchOptions {
   mode: 'quick' | 'full';
   /** Soak length in minutes; 0 = no soak. */
   soakMinutes: number;
+  /** Soak warm-up excluded from the growth figure, minutes; null = half the soak, at most 40. */
+  warmupMinutes: number | null;
   contenders: ContenderName[];
   repetitions: number;
   seed: number;
@@ -22,6 +24,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick              quick mode (the default): every measurement, short steps; < 5 minutes
   --full               longer steps and finer searches (about 20 minutes)
   --soak MINUTES       also run a soak of MINUTES (server + renderer memory, stream/connection counts)
+  --warmup MINUTES     soak warm-up left out of the growth figure (default: half the soak, at most 40)
   --only LIST          comma-separated subset of: ${SECTIONS.join(', ')}
   --contenders LIST    comma-separated subset of: baseline, callboard, ceiling, emulator, hub-direct
   --reps N             repetitions of each latency measurement (default 3)
@@ -36,6 +39,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     mode: 'quick',
     soakMinutes: 0,
+    warmupMinutes: null,
     contenders: ['baseline', 'callboard', 'ceiling', 'emulator', 'hub-direct'],
     repetitions: 3,
     seed: 20261126,
@@ -66,6 +70,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         options.soakMinutes = positiveInt(value(i++, arg), arg);
         options.only.add('soak');
         break;
+      case '--warmup':
+        options.warmupMinutes = positiveInt(value(i++, arg), arg, 0);
+        break;
       case '--only': {
         const list = value(i++, arg).split(',');
         for (const s of list) {
@@ -94,6 +101,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       default:
         throw new UsageError(`unknown option "${arg}"`);
     }
+  }
+  if (options.warmupMinutes !== null && options.warmupMinutes >= options.soakMinutes) {
+    throw new UsageError('--warmup must be shorter than --soak');
   }
   if (options.only.has('soak') && options.soakMinutes === 0) {
     throw new UsageError('--only soak needs --soak MINUTES');

@@ -53,7 +53,12 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
   const minutes = ctx.options.soakMinutes;
   const durationS = minutes * 60;
   const sampleEveryS = Math.max(5, Math.min(30, durationS / 40));
-  const warmupS = Math.min(120, durationS / 4);
+  // The Hub's bounded memories fill before memory can be flat: at 200 updates/s the replay ring
+  // (10,000 per stream) takes 1-4 minutes, the ended-call memory (50,000 keys) about 30.
+  const warmupS =
+    ctx.options.warmupMinutes !== null
+      ? ctx.options.warmupMinutes * 60
+      : Math.min(40 * 60, durationS / 2);
   const trace = createTraceStream({
     seed: ctx.options.seed,
     ops: 0,
