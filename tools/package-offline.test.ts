@@ -66,7 +66,7 @@ describe.skipIf(!built)(
     it('packs with the Electron named by the environment variable', () => {
       expect(exitCode, log).toBe(0);
       expect(log).toMatch(/loaded configuration\s+file=\S*electron-builder\.ts/);
-    expect(log).toContain('using custom unpacked Electron distribution');
+      expect(log).toContain('using custom unpacked Electron distribution');
       expect(existsSync(join(work, 'dist', 'linux-unpacked', 'callboard'))).toBe(true);
     });
 
