@@ -22,7 +22,7 @@ export type Section = (typeof SECTIONS)[number];
 export const USAGE = `Usage: npm run bench -- [options]
 
   --quick              quick mode (the default): every measurement, short steps; < 5 minutes
-  --full               longer steps and finer searches (about 20 minutes)
+  --full               3 repetitions of everything, 10-20 s steps (tens of minutes)
   --soak MINUTES       also run a soak of MINUTES (server + renderer memory, stream/connection counts)
   --warmup MINUTES     soak warm-up left out of the growth figure (default: half the soak, at most 40)
   --only LIST          comma-separated subset of: ${SECTIONS.join(', ')}

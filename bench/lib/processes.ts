@@ -95,7 +95,11 @@ export async function startServerProcess(
   trace?: TraceOptions,
 ): Promise<ServerProcess> {
   const child = fork(join(HERE, 'server-process.js'), [JSON.stringify(config)], {
-    execArgv: ['--expose-gc'],
+    // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    execArgv: [
+      '--expose-gc',
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
     stdio: 'inherit',
     // Structured clone, so typed arrays (send times) cross intact.
     serialization: 'advanced',

@@ -47,7 +47,7 @@ export async function measureRate(
         }
       }
       // The first step failed: halve down, so a loaded machine still gives a figure.
-      for (let rate = 100; !pass && rate >= 25; rate /= 2) {
+      for (let rate = 100; !pass && rate >= (full ? 25 : 50); rate /= 2) {
         const r = await attempt(rate);
         if (r.ok) pass = r;
       }
