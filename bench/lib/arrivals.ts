@@ -54,13 +54,15 @@ export class ArrivalTracker {
   latencies(
     writtenAt: Float64Array,
     upToSeq = this.totalOps,
+    /** Writes up to this seq count as missing or not, but give no latency (warm-up). */
+    warmupSeq = 0,
   ): { values: number[]; missing: number } {
     const values: number[] = [];
     let missing = 0;
     for (let s = 1; s <= upToSeq; s++) {
       const arrived = this.arrivals[s] as number;
       if (Number.isNaN(arrived)) missing++;
-      else values.push(Math.max(0, arrived - (writtenAt[s] as number)));
+      else if (s > warmupSeq) values.push(Math.max(0, arrived - (writtenAt[s] as number)));
     }
     return { values, missing };
   }

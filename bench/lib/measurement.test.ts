@@ -113,6 +113,10 @@ describe('ArrivalTracker', () => {
     expect(values).toEqual([5, 5, 5]);
     expect(missing).toBe(trace.ops.length - 3);
     expect(tracker.isComplete()).toBe(false);
+    // Warm-up writes still count as missing or held, but give no latency.
+    const warm = tracker.latencies(writtenAt, trace.ops.length, seqs[1] as number);
+    expect(warm.values).toEqual([5]);
+    expect(warm.missing).toBe(trace.ops.length - 3);
   });
 
   it('is complete once every key is held or removed', () => {

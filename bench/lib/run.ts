@@ -28,6 +28,12 @@ export interface RunParams {
   drainMs: number;
   /** Worker threads that hold the clients. */
   workers: number;
+  /**
+   * Seconds of writes at the start left out of the latency figures (still checked for loss):
+   * the clients have just parsed their snapshots, and the garbage that leaves is collected
+   * in the first second.
+   */
+  warmupS: number;
   /** Clients that run the full client path (the rest are light; see contenders/light-client.ts). */
   fullClients: number;
 }
@@ -169,7 +175,15 @@ export async function runOnce(
     const expected = [...databaseState.entries()];
     const collected = await Promise.all(
       workers.map((w) =>
-        w.rpc.call<CollectResult>('collect', { writtenAt: play.writtenAt, expected }, 120_000),
+        w.rpc.call<CollectResult>(
+          'collect',
+          {
+            writtenAt: play.writtenAt,
+            expected,
+            warmupSeq: Math.round(params.rate * params.warmupS),
+          },
+          120_000,
+        ),
       ),
     );
     const latencies = concat(collected.map((c) => c.latencies));

@@ -105,7 +105,8 @@ serveRpc(port, {
     return { complete, held };
   },
   collect: (params) => {
-    const { writtenAt, expected } = params as {
+    const { writtenAt, expected, warmupSeq } = params as {
+      warmupSeq: number;
       writtenAt: Float64Array;
       expected: [string, number][];
     };
@@ -125,7 +126,7 @@ serveRpc(port, {
     const all: number[] = [];
     const fullOnly: number[] = [];
     for (const { client, tracker, full } of entries) {
-      const { values, missing } = tracker.latencies(relative);
+      const { values, missing } = tracker.latencies(relative, totalOps, warmupSeq);
       for (const v of values) all.push(v);
       if (full) for (const v of values) fullOnly.push(v);
       result.missingWrites += missing;

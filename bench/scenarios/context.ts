@@ -37,7 +37,8 @@ export async function run(
     campaigns: BASE.campaigns,
     workers: BASE.workers,
     drainMs: 5_000,
-    fullClients: 10,
+    fullClients: 2,
+    warmupS: 0.5,
     ...params,
   };
   const result = await runOnce(ctx.mongo, ctx.emulator, full);

@@ -46,7 +46,7 @@ export async function measureLatency(
       runs.push(await run(ctx, { contender, rate: 200, clients, durationS }));
       // One update every 200 ms on an otherwise idle system, one client.
       if (rep === 0 || full) {
-        idle.push(await run(ctx, { contender, rate: 5, clients: 1, durationS: 2 }));
+        idle.push(await run(ctx, { contender, rate: 5, clients: 1, durationS: 2, warmupS: 0 }));
       }
     }
   }
