@@ -51,7 +51,10 @@ export async function measureRate(
         const r = await attempt(rate);
         if (r.ok) pass = r;
       }
-      for (let i = 0; i < bisections && pass && fail; i++) {
+      // Quick mode bisects only for the contenders the targets compare.
+      const bisect =
+        full || contender === 'baseline' || contender === 'callboard' || contender === 'ceiling';
+      for (let i = 0; bisect && i < bisections && pass && fail; i++) {
         const rate = Math.round((pass.rate + fail.rate) / 2 / 50) * 50;
         if (rate <= pass.rate || rate >= fail.rate) break;
         const r = await attempt(rate);
