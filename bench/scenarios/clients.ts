@@ -17,7 +17,7 @@ export interface ClientFigures {
  * (3) the most clients one server process holds at 200 updates/s: doubling from 100 (up to 800
  * in quick mode, 6400 in full) until a
  * step fails, then one bisection. Memory per client = (heap with clients connected - heap
- * before) / clients, after a full GC, at the largest step that ran.
+ * before) / clients, after a full GC, at the 100-client step.
  */
 export async function measureClients(
   ctx: ScenarioContext,
@@ -72,13 +72,12 @@ export async function measureClients(
         if (r.ok) pass = r;
         else fail = r;
       }
-      // Memory per client from the largest step that ran, pass or not: heap does not depend
-      // on whether the latency limit held.
-      const largest = [pass, fail]
-        .filter((r): r is RunResult => r !== null)
-        .sort((a, b) => b.clients - a.clients)[0];
-      const perClient = largest?.server
-        ? (largest.server.heapConnected - largest.server.heapEmpty) / largest.clients
+      // Memory per client at 100 clients (the first step, run by every contender), so the
+      // contenders are compared at the same count: the fixed part of the delta is spread over
+      // more clients at larger steps.
+      const at100 = runs.find((r) => r.contender === contender && r.clients === 100 && r.server);
+      const perClient = at100?.server
+        ? (at100.server.heapConnected - at100.server.heapEmpty) / at100.clients
         : Number.NaN;
       const list = found.get(contender) ?? [];
       list.push({
