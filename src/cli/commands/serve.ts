@@ -34,7 +34,7 @@ Stops cleanly on Ctrl-C.
 
 Options (each also settable by the environment variable shown):
   --mongo URI          MongoDB replica set URI                      CALLBOARD_MONGO_URI
-  --db NAME            database holding calls and campaigns          CALLBOARD_DB (callboard)
+  --db NAME            database holding calls and campaigns          CALLBOARD_DB (callcenter)
   --host H             address to listen on                          CALLBOARD_HOST (127.0.0.1)
   --port N             port (0 picks a free one)                     CALLBOARD_PORT (7070)
   --token T            clients must send it as auth.token            CALLBOARD_TOKEN
@@ -114,7 +114,7 @@ export const serveCommand: CliCommand = {
     if (demo && values.mongo !== undefined) {
       throw new UsageError('--demo runs its own emulator: leave out --mongo');
     }
-    const dbName = flagOrEnv(values.db, env, 'CALLBOARD_DB', 'callboard')!;
+    const dbName = flagOrEnv(values.db, env, 'CALLBOARD_DB', 'callcenter')!;
     const host = flagOrEnv(values.host, env, 'CALLBOARD_HOST', '127.0.0.1')!;
     const port = parsePort(flagOrEnv(values.port, env, 'CALLBOARD_PORT', '7070')!, '--port');
     const token = flagOrEnv(values.token, env, 'CALLBOARD_TOKEN');
