@@ -78,8 +78,11 @@ export interface ServerOptions {
   maxQueuedPackets?: number;
 }
 
-export async function openHarness(emulator: EmulatorOptions = {}): Promise<Harness> {
-  const target = await openTestDatabase({ prefix: 'reliability', emulator });
+export async function openHarness(
+  emulator: EmulatorOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Harness> {
+  const target = await openTestDatabase({ prefix: 'reliability', emulator, env });
   const db = target.client.db(target.dbName);
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const clients: FeedClient[] = [];
