@@ -105,3 +105,19 @@ describe('header KPIs and wallboard', () => {
     expect(screen.getByRole('grid', { name: 'Active calls' })).toBeTruthy();
   });
 });
+
+describe('demo marker', () => {
+  it('says "Demo data" in demo mode and one click opens the connection settings', async () => {
+    renderApp(emptySnapshot({ connection: liveConnection({ mode: 'demo' }) }));
+    const marker = (await screen.findByText('Demo data')).closest('.demo-marker') as HTMLElement;
+    expect(marker.getAttribute('role')).toBe('status');
+    fireEvent.click(within(marker).getByRole('button', { name: /Connect to real data/ }));
+    expect(await screen.findByRole('heading', { name: 'Settings' })).toBeTruthy();
+  });
+
+  it('is absent when the data is real', async () => {
+    renderApp(emptySnapshot({ connection: liveConnection({ mode: 'remote' }) }));
+    await screen.findAllByTestId('kpi-connection');
+    expect(screen.queryByText('Demo data')).toBeNull();
+  });
+});

@@ -33,6 +33,24 @@ export function AlertsBadge() {
   );
 }
 
+/**
+ * Demo mode shows simulated calls: say so where a supervisor cannot miss it, with one click to
+ * the settings that connect to a real server or MongoDB.
+ */
+export function DemoMarker() {
+  const demo = useCallboard((s) => s.connection?.mode === 'demo');
+  const setView = useCallboard((s) => s.setView);
+  if (!demo) return null;
+  return (
+    <div className="demo-marker" role="status">
+      <span className="demo-label">Demo data</span>
+      <button type="button" onClick={() => setView('settings')}>
+        Connect to real data…
+      </button>
+    </div>
+  );
+}
+
 export function Header() {
   const view = useCallboard((s) => s.view);
   const setView = useCallboard((s) => s.setView);
@@ -40,6 +58,7 @@ export function Header() {
     <header className="app-header">
       <div className="top-bar">
         <h1>Callboard</h1>
+        <DemoMarker />
         <nav aria-label="Views" className="view-nav">
           {VIEWS.map((v) => (
             <button
