@@ -3,6 +3,7 @@ import { fromServerEvent } from '../../shared/feed/from-protocol';
 import type { FeedMessage } from '../../shared/feed/types';
 import { silentLogger, type Logger } from '../../shared/log';
 import {
+  SERVER_EVENTS,
   STREAMS,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -36,20 +37,6 @@ export interface RemoteFeedOptions {
   /** How the socket is made (tests). Default socket.io-client's `io`. */
   connect?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => ClientSocket;
 }
-
-/** Every server event the feed listens to (seed + v2). */
-const SERVER_EVENTS = [
-  'active_calls',
-  'active_campaigns',
-  'call_update',
-  'campaign_update',
-  'calls_batch_update',
-  'campaigns_batch_update',
-  'call_removed',
-  'campaign_removed',
-  'resync',
-  'error',
-] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 /**
  * The Feed over Socket.IO to a Callboard server (v2) or any seed-protocol server. Runs in

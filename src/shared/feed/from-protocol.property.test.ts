@@ -1,22 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCall, parseCampaign } from '../domain/schemas';
-import type { ServerToClientEvents } from '../protocol/events';
+import { SERVER_EVENTS } from '../protocol/events';
 import { fromServerEvent } from './from-protocol';
 import { applyFeedMessage, initialFeedState } from './reducer';
 
-const EVENTS: (keyof ServerToClientEvents)[] = [
-  'active_calls',
-  'active_campaigns',
-  'call_update',
-  'campaign_update',
-  'calls_batch_update',
-  'campaigns_batch_update',
-  'call_removed',
-  'campaign_removed',
-  'resync',
-  'error',
-];
+const EVENTS = SERVER_EVENTS;
 
 const junk = fc.anything({
   withBigInt: true,

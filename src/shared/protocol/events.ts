@@ -179,3 +179,16 @@ export const CLIENT_EVENTS = [
   'get:active_calls',
   'get:active_campaigns',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
+
+export const SERVER_EVENTS = [
+  'active_calls',
+  'active_campaigns',
+  'call_update',
+  'campaign_update',
+  'calls_batch_update',
+  'campaigns_batch_update',
+  'call_removed',
+  'campaign_removed',
+  'resync',
+  'error',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
