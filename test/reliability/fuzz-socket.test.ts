@@ -72,14 +72,21 @@ async function stillServes(): Promise<void> {
     auth: { token: TOKEN },
   });
   try {
-    const snapshot = new Promise<{ calls: { callSid: string }[] }>((resolve) =>
-      probe.once('calls_batch_update' as never, resolve as never),
-    );
+    const snapshot = new Promise<{ calls: { callSid: string }[] }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no active_calls snapshot')), 5000);
+      probe.once(
+        'active_calls' as never,
+        ((payload: { calls: { callSid: string }[] }) => {
+          clearTimeout(timer);
+          resolve(payload);
+        }) as never,
+      );
+    });
     const ack = await probe
       .timeout(5000)
       .emitWithAck('subscribe:calls' as never, { v: 2 } as never);
     expect(ack).toMatchObject({ ok: true, mode: 'snapshot' });
-    void snapshot;
+    expect((await snapshot).calls.map((c) => c.callSid).sort()).toEqual(['CA1', 'CA2']);
   } finally {
     probe.disconnect();
   }

@@ -3,7 +3,7 @@
  * server (Watcher -> Hub -> gateway) in this process, the traffic simulator writing through a
  * store that counts operations, and feed clients. `close()` stops all of it.
  */
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { openTestDatabase, type TestDatabase } from '../../../src/emulator/test-target';
 import type { EmulatorOptions } from '../../../src/emulator';
 import {
@@ -166,11 +166,4 @@ export async function until(condition: () => boolean, what: string, ms = 10_000)
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** A second MongoClient on the same deployment (a writer separate from the test's client). */
-export async function connectWriter(uri: string): Promise<MongoClient> {
-  const client = new MongoClient(uri, { appName: 'callboard-reliability-writer' });
-  await client.connect();
-  return client;
 }
