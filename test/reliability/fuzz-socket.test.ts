@@ -63,6 +63,12 @@ function hubState() {
   });
 }
 
+/** The fuzz client, connected again if the last input made the server drop it. */
+async function connected(): Promise<void> {
+  if (!client.connected) client.connect();
+  await until(() => client.connected, 'the fuzz client to connect');
+}
+
 /** A fresh, well-behaved v2 client still gets the unchanged snapshot. */
 async function stillServes(): Promise<void> {
   const probe = connect(url, {
@@ -241,7 +247,37 @@ describe('hostile Socket.IO input', () => {
     });
   });
 
+  it('an unknown event is ignored with a log line (and counted), not silently', async () => {
+    const fresh = connect(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: TOKEN },
+    });
+    try {
+      await until(() => fresh.connected, 'a fresh client to connect');
+      const before = logs.length;
+      const badBefore = Number(/^callboard_bad_requests_total (\d+)$/m.exec(server.metrics())?.[1]);
+      fresh.emit('no:such:event' as never, { x: 1 } as never);
+      await until(
+        () => logs.slice(before).some((r) => /unknown event/.test(r.msg)),
+        `a log line naming the unknown event (logged: ${logs
+          .slice(before)
+          .map((r) => r.msg)
+          .join('; ')})`,
+      );
+      const line = logs.slice(before).find((r) => /unknown event/.test(r.msg))!;
+      expect(JSON.stringify(line)).toContain('no:such:event');
+      expect(
+        Number(/^callboard_bad_requests_total (\d+)$/m.exec(server.metrics())?.[1]),
+      ).toBeGreaterThan(badBefore);
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
   it('the refusals are logged or answered: bad subscribe options get an error event', async () => {
+    await connected();
     const errors: unknown[] = [];
     client.on('error' as never, ((e: unknown) => errors.push(e)) as never);
     client.emit('subscribe:calls' as never, { v: 3, __proto__: { x: 1 } } as never);
