@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from '../shared/log';
 import {
+  CLIENT_EVENTS,
   type ClientToServerEvents,
   type InterServerEvents,
   ROOMS,
@@ -61,6 +62,8 @@ export interface Gateway {
   /** Disconnects every client and detaches from the HTTP server (which it does not close). */
   close(): Promise<void>;
 }
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(CLIENT_EVENTS);
 
 const ERROR_TYPE: Record<StreamName, 'active_calls' | 'active_campaigns'> = {
   calls: 'active_calls',
@@ -128,6 +131,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     const subs = new Map<StreamName, HubSubscription>();
     const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
     let lastRateWarning = Number.NEGATIVE_INFINITY;
+    let lastUnknownWarning = Number.NEGATIVE_INFINITY;
 
     socket.use((_packet, next) => {
       if (limiter.take()) return next();
@@ -139,6 +143,19 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
           message: `too many requests: at most ${rate.perSecond} per second (burst ${rate.burst}); request dropped`,
         });
       }
+    });
+
+    // Socket.IO drops events nobody listens to without a word: count and log them (at most
+    // once a second per socket, so a flood cannot fill the log).
+    socket.onAny((event: unknown) => {
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      stats.badRequests += 1;
+      if (now() - lastUnknownWarning < 1000) return;
+      lastUnknownWarning = now();
+      logger.warn('ignored an unknown event', {
+        event: String(event).slice(0, 100),
+        address: socket.handshake.address,
+      });
     });
 
     const backpressure = {
