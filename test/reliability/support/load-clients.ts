@@ -49,10 +49,18 @@ process.on('message', (raw) => {
     clients = Array.from({ length: request.clients }, (_, i) =>
       startFeedClient(`load-${i}`, request.url, request.token),
     );
+    let ticks = 0;
     const check = setInterval(() => {
       if (clients.every((c) => c.status() === 'live')) {
         clearInterval(check);
         send({ type: 'ready' });
+        return;
+      }
+      ticks += 1;
+      if (ticks % 40 === 0) {
+        const statuses: Record<string, number> = {};
+        for (const c of clients) statuses[c.status()] = (statuses[c.status()] ?? 0) + 1;
+        send({ type: 'progress', statuses });
       }
     }, 50);
   } else if (request.type === 'digest') {

@@ -38,13 +38,21 @@ export async function startLoadClients(
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  let progress = 'none yet';
+  child.on('message', (m: { type?: string; statuses?: unknown }) => {
+    if (m?.type === 'progress') progress = JSON.stringify(m.statuses);
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   void exited.then(() => rm(outDir, { recursive: true, force: true }));
   const next = <T>(type: string, ms: number) =>
     new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.off('message', on);
-        reject(new Error(`the load clients did not answer "${type}" within ${ms} ms`));
+        reject(
+          new Error(
+            `the load clients did not answer "${type}" within ${ms} ms (client statuses: ${progress})`,
+          ),
+        );
       }, ms);
       void exited.then((code) => {
         clearTimeout(timer);
