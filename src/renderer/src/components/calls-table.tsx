@@ -52,7 +52,7 @@ function SortHeader() {
 export function CallsTable() {
   const selectIds = useMemo(() => createVisibleIdsSelector(), []);
   const ids = useCallboard(selectIds);
-  const total = useCallboard((s) => Object.keys(s.calls).length);
+  const total = useCallboard((s) => s.callCount);
   const store = useStoreApi();
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer is stateful by design; this component is not compiler-memoized, which is fine

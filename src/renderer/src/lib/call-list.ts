@@ -1,6 +1,7 @@
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CallboardState, CallFilters, SortDirection, SortKey } from '../store/types';
 import { callClockStart } from './call-time';
+import { createSortedRows, type SortedRow, type SortedRows, type SortValue } from './sorted-rows';
 
 export const UNKNOWN_CONTACT = 'Unknown contact';
 
@@ -45,7 +46,16 @@ export function matchesFilters(entry: CallEntry, filters: CallFilters): boolean 
 
 type Campaigns = Readonly<Record<string, CampaignEntry>>;
 
-function sortValue(entry: CallEntry, key: SortKey, campaigns: Campaigns): string | number {
+type EntryKey = Exclude<SortKey, 'campaign'>;
+
+/**
+ * Sort values per entry version. Entries are immutable (a change is a new object), so a value
+ * computed once (a `Date.parse` for the duration, a lower-casing for names) holds for as long as
+ * the entry lives; the campaign name is looked up each time since campaigns change apart.
+ */
+const sortValueCache = new WeakMap<CallEntry, Partial<Record<EntryKey, string | number>>>();
+
+function entrySortValue(entry: CallEntry, key: EntryKey): string | number {
   const { call } = entry;
   switch (key) {
     case 'contact':
@@ -59,30 +69,50 @@ function sortValue(entry: CallEntry, key: SortKey, campaigns: Campaigns): string
       return -callClockStart(entry);
     case 'agent':
       return (call.agentId ?? '\uffff').toLowerCase();
-    case 'campaign': {
-      const id = call.campaignId ?? '';
-      return (campaigns[id]?.campaign.name ?? (id || '\uffff')).toLowerCase();
-    }
   }
+}
+
+export function sortValue(entry: CallEntry, key: SortKey, campaigns: Campaigns): SortValue {
+  if (key === 'campaign') {
+    const id = entry.call.campaignId ?? '';
+    return (campaigns[id]?.campaign.name ?? (id || '\uffff')).toLowerCase();
+  }
+  let values = sortValueCache.get(entry);
+  if (!values) {
+    values = {};
+    sortValueCache.set(entry, values);
+  }
+  let value = values[key];
+  if (value === undefined) {
+    value = entrySortValue(entry, key);
+    values[key] = value;
+  }
+  return value;
+}
+
+type SortSpec = { key: SortKey; direction: SortDirection };
+
+function visibleRows(
+  calls: Readonly<Record<string, CallEntry>>,
+  campaigns: Campaigns,
+  filters: CallFilters,
+  sort: SortSpec,
+): SortedRow[] {
+  const rows: SortedRow[] = [];
+  for (const entry of Object.values(calls)) {
+    if (!matchesFilters(entry, filters)) continue;
+    rows.push({ id: entry.call.callSid, value: sortValue(entry, sort.key, campaigns) });
+  }
+  return rows;
 }
 
 export function visibleCallIds(
   calls: Readonly<Record<string, CallEntry>>,
   campaigns: Campaigns,
   filters: CallFilters,
-  sort: { key: SortKey; direction: SortDirection },
+  sort: SortSpec,
 ): string[] {
-  const rows: { id: string; value: string | number }[] = [];
-  for (const entry of Object.values(calls)) {
-    if (!matchesFilters(entry, filters)) continue;
-    rows.push({ id: entry.call.callSid, value: sortValue(entry, sort.key, campaigns) });
-  }
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  rows.sort((a, b) => {
-    const order = a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
-    return order !== 0 ? sign * order : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
-  return rows.map((r) => r.id);
+  return createSortedRows(sort.direction, visibleRows(calls, campaigns, filters, sort)).ids();
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
@@ -91,19 +121,50 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+interface SelectorMemo {
+  calls: CallboardState['calls'];
+  campaigns: CallboardState['campaigns'];
+  filters: CallFilters;
+  sort: CallboardState['sort'];
+  order: SortedRows;
+  /** The sort value of every visible row, to find it again in `order`. */
+  values: Map<string, SortValue>;
+  ids: string[];
+}
+
+/**
+ * Applies the calls that changed since `memo` to its order: each one is removed and, if still
+ * visible, binary-inserted. Returns whether the visible ids (or their order) changed.
+ */
+function applyChanges(memo: SelectorMemo, state: CallboardState): boolean {
+  let moved = false;
+  for (const id of new Set(state.callsChange.changed)) {
+    const before = memo.values.get(id);
+    let removedAt = -1;
+    if (before !== undefined) {
+      removedAt = memo.order.remove({ id, value: before });
+      memo.values.delete(id);
+    }
+    const entry = state.calls[id];
+    let insertedAt = -1;
+    if (entry && matchesFilters(entry, state.filters)) {
+      const value = sortValue(entry, state.sort.key, state.campaigns);
+      insertedAt = memo.order.insert({ id, value });
+      memo.values.set(id, value);
+    }
+    if (removedAt !== insertedAt) moved = true;
+  }
+  return moved;
+}
+
 /**
  * A selector for the table's row ids that recomputes only when calls, campaigns, filters or
  * sort changed, and returns the previous array when the ids came out the same: a call that
- * changes without moving re-renders its row, not the table.
+ * changes without moving re-renders its row, not the table. When only some calls changed (the
+ * store says which), the order is updated in place rather than re-sorted.
  */
 export function createVisibleIdsSelector(): (state: CallboardState) => string[] {
-  let last: {
-    calls: CallboardState['calls'];
-    campaigns: CallboardState['campaigns'];
-    filters: CallFilters;
-    sort: CallboardState['sort'];
-    ids: string[];
-  } | null = null;
+  let last: SelectorMemo | null = null;
   return (state) => {
     if (
       last &&
@@ -114,16 +175,33 @@ export function createVisibleIdsSelector(): (state: CallboardState) => string[] 
     ) {
       return last.ids;
     }
-    const ids = visibleCallIds(state.calls, state.campaigns, state.filters, state.sort);
-    const kept = last && sameIds(last.ids, ids) ? last.ids : ids;
+    if (
+      last &&
+      state.callsChange.base === last.calls &&
+      last.campaigns === state.campaigns &&
+      last.filters === state.filters &&
+      last.sort === state.sort
+    ) {
+      const moved = applyChanges(last, state);
+      last.calls = state.calls;
+      if (moved) last.ids = last.order.ids();
+      return last.ids;
+    }
+    const rows = visibleRows(state.calls, state.campaigns, state.filters, state.sort);
+    const values = new Map<string, SortValue>();
+    for (const row of rows) values.set(row.id, row.value);
+    const order = createSortedRows(state.sort.direction, rows);
+    const ids = order.ids();
     last = {
       calls: state.calls,
       campaigns: state.campaigns,
       filters: state.filters,
       sort: state.sort,
-      ids: kept,
+      order,
+      values,
+      ids: last && sameIds(last.ids, ids) ? last.ids : ids,
     };
-    return kept;
+    return last.ids;
   };
 }
 

@@ -4,26 +4,53 @@ import type { MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
 import type { CallsSlice } from './types';
 
 export function initialCallsState(): CallsSlice {
-  return { calls: {}, outcomes: createOutcomeWindow() };
+  return {
+    calls: {},
+    callCount: 0,
+    callsChange: { base: null, changed: [] },
+    outcomes: createOutcomeWindow(),
+  };
 }
 
 export function callsFromSnapshot(state: CallsSlice, snapshot: MonitorSnapshot): CallsSlice {
   const calls: Record<string, CallEntry> = {};
   for (const entry of snapshot.calls) calls[entry.call.callSid] = entry;
-  // The outcome window outlives a resync: calls that ended before it still count.
-  return { calls, outcomes: recordOutcomes(state.outcomes, snapshot.calls, snapshot.at) };
+  return {
+    calls,
+    callCount: Object.keys(calls).length,
+    callsChange: { base: null, changed: [] },
+    // The outcome window outlives a resync: calls that ended before it still count.
+    outcomes: recordOutcomes(state.outcomes, snapshot.calls, snapshot.at),
+  };
 }
 
 /** Replaces only the entries that changed, so rows holding other entries keep their objects. */
 export function callsFromDelta(state: CallsSlice, delta: MonitorDelta): CallsSlice {
   const upserted = delta.callsUpserted ?? [];
   const removed = delta.callsRemoved ?? [];
-  let calls = state.calls;
-  if (upserted.length > 0 || removed.length > 0) {
-    const next: Record<string, CallEntry> = { ...state.calls };
-    for (const entry of upserted) next[entry.call.callSid] = entry;
-    for (const callSid of removed) delete next[callSid];
-    calls = next;
+  const outcomes = recordOutcomes(state.outcomes, upserted, delta.at);
+  if (upserted.length === 0 && removed.length === 0) {
+    return {
+      calls: state.calls,
+      callCount: state.callCount,
+      callsChange: state.callsChange,
+      outcomes,
+    };
   }
-  return { calls, outcomes: recordOutcomes(state.outcomes, upserted, delta.at) };
+  const next: Record<string, CallEntry> = { ...state.calls };
+  let callCount = state.callCount;
+  const changed: string[] = [];
+  for (const entry of upserted) {
+    const id = entry.call.callSid;
+    if (!Object.prototype.hasOwnProperty.call(next, id)) callCount++;
+    next[id] = entry;
+    changed.push(id);
+  }
+  for (const callSid of removed) {
+    if (!Object.prototype.hasOwnProperty.call(next, callSid)) continue;
+    delete next[callSid];
+    callCount--;
+    changed.push(callSid);
+  }
+  return { calls: next, callCount, callsChange: { base: state.calls, changed }, outcomes };
 }

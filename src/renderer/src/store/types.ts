@@ -16,8 +16,20 @@ export interface ConnectionSlice {
   setLoad(load: LoadState): void;
 }
 
+/**
+ * How `calls` came to be: from `base` by changing only the calls named in `changed` (upserted
+ * or removed). A snapshot has no base. Lets derived structures update in O(changed).
+ */
+export interface CallsChange {
+  base: Readonly<Record<string, CallEntry>> | null;
+  changed: readonly string[];
+}
+
 export interface CallsSlice {
   calls: Readonly<Record<string, CallEntry>>;
+  /** Number of keys in `calls`, kept up to date without counting them. */
+  callCount: number;
+  callsChange: CallsChange;
   /** Calls seen ending, for "completed / failed in the last 15 min" (shared KPI window). */
   outcomes: OutcomeWindow;
 }
