@@ -1,13 +1,15 @@
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CALL_STATUSES, type CallStatus } from '../../../shared/domain';
-import { agentIds } from '../lib/call-list';
+import { createAgentIdsSelector } from '../lib/calls-aggregates';
 import { useCallboard } from '../store/context';
 
 export function CallFilters() {
   const filters = useCallboard((s) => s.filters);
   const setFilters = useCallboard((s) => s.setFilters);
   const clearFilters = useCallboard((s) => s.clearFilters);
-  const agents = useCallboard(useShallow((s) => agentIds(s.calls)));
+  const selectAgents = useMemo(() => createAgentIdsSelector(), []);
+  const agents = useCallboard((s) => selectAgents(s.calls, s.callsChange));
   const campaigns = useCallboard(
     useShallow((s) =>
       Object.values(s.campaigns)

@@ -1,7 +1,8 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isActiveCampaignStatus } from '../../../shared/domain';
-import { activeCallsByCampaign, computeCampaignProgress } from '../../../shared/kpi';
+import { computeCampaignProgress } from '../../../shared/kpi';
+import { createActiveByCampaignSelector } from '../lib/calls-aggregates';
 import { formatCount, formatDecimal, formatPercent, formatSpan } from '../lib/format';
 import { failureLevel } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
@@ -92,10 +93,9 @@ export function CampaignsPanel() {
     ),
   );
   // Live counts once calls are on screen; before that, the campaign documents' own counters.
-  const live = useCallboard(
-    useShallow((s) =>
-      s.load.phase === 'ready' ? Object.fromEntries(activeCallsByCampaign(s.calls)) : null,
-    ),
+  const selectLive = useMemo(() => createActiveByCampaignSelector(), []);
+  const live = useCallboard((s) =>
+    s.load.phase === 'ready' ? selectLive(s.calls, s.callsChange) : null,
   );
   if (load === 'loading')
     return (

@@ -1,11 +1,7 @@
 import { useMemo } from 'react';
 import { DEFAULT_ALERT_THRESHOLDS } from '../../../shared/alerts-types';
-import {
-  computeCallKpis,
-  summarizeOutcomes,
-  type CallKpis,
-  type OutcomeSummary,
-} from '../../../shared/kpi';
+import { summarizeOutcomes, type CallKpis, type OutcomeSummary } from '../../../shared/kpi';
+import { createCallKpiTracker } from '../lib/calls-aggregates';
 import { formatAgo, formatClock, formatCount, formatSpoken } from '../lib/format';
 import { connectionLevel, failureLevel, talkLevel, waitLevel, type Level } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
@@ -19,14 +15,19 @@ export interface HeaderKpis {
   outcomes: OutcomeSummary;
 }
 
-/** The shared KPI figures, computed once per clock tick or change for the whole strip. */
+/**
+ * The shared KPI figures for the whole strip: a full pass once per clock tick, and between
+ * ticks only the calls each delta changed (see createCallKpiTracker).
+ */
 export function useHeaderKpis(): HeaderKpis {
   const calls = useCallboard((s) => s.calls);
+  const change = useCallboard((s) => s.callsChange);
   const outcomes = useCallboard((s) => s.outcomes);
   const now = useNow();
+  const trackKpis = useMemo(() => createCallKpiTracker(), []);
   return useMemo(
-    () => ({ calls: computeCallKpis(calls, now), outcomes: summarizeOutcomes(outcomes, now) }),
-    [calls, outcomes, now],
+    () => ({ calls: trackKpis(calls, change, now), outcomes: summarizeOutcomes(outcomes, now) }),
+    [trackKpis, calls, change, outcomes, now],
   );
 }
 
