@@ -16,7 +16,7 @@ function PanelState(props: { title: string; children?: ReactNode; role?: 'alert'
 export function CallsPanel({ onRetry }: { onRetry: () => void }) {
   const load = useCallboard((s) => s.load);
   const connection = useCallboard((s) => s.connection);
-  const hasCalls = useCallboard((s) => Object.keys(s.calls).length > 0);
+  const hasCalls = useCallboard((s) => s.callCount > 0);
   const stale = connection != null && connection.status !== 'live';
 
   let body: ReactNode;
