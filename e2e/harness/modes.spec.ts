@@ -124,3 +124,41 @@ test('remote mode: a real Callboard server with a token', async ({ page }) => {
     await db.close();
   }
 });
+
+// QA: the same check against a deployment that already runs (docs/qa.md). The test writes one
+// clearly named call into that deployment's database and deletes it afterwards.
+const DEPLOYED_URL = process.env.CALLBOARD_E2E_SERVER_URL;
+test('remote mode: a running deployment (CALLBOARD_E2E_SERVER_URL)', async ({ page }) => {
+  test.skip(
+    !DEPLOYED_URL || !process.env.MONGODB_URI,
+    'set CALLBOARD_E2E_SERVER_URL (and CALLBOARD_E2E_SERVER_TOKEN) plus MONGODB_URI and ' +
+      'CALLBOARD_E2E_DB (default callcenter) for the database that server watches',
+  );
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(process.env.MONGODB_URI!);
+  const dbName = process.env.CALLBOARD_E2E_DB || 'callcenter';
+  try {
+    harness = await startHarness(
+      page,
+      withCallFailedNotified({
+        ...DEFAULT_SETTINGS,
+        mode: 'remote',
+        remote: { url: DEPLOYED_URL!, token: process.env.CALLBOARD_E2E_SERVER_TOKEN ?? '' },
+      }),
+    );
+    const deployed: Harness = {
+      ...harness,
+      database: { uri: process.env.MONGODB_URI!, name: dbName },
+      db: () => client.db(dbName),
+    };
+    await writeReachesScreenAndAlerts(page, deployed, 'deployed');
+  } finally {
+    await harness?.close();
+    harness = undefined;
+    await client
+      .db(dbName)
+      .collection('calls')
+      .deleteMany({ callSid: /^harness-deployed-/ });
+    await client.close();
+  }
+});
