@@ -118,7 +118,8 @@ export default tseslint.config(
           extra: [
             ...noBareBuiltins,
             {
-              regex: '^(socket\\.io(-client)?|mongodb|bson|react|react-dom|zustand|@tanstack/.*)(/|$)',
+              regex:
+                '^(socket\\.io(-client)?|mongodb|bson|react|react-dom|zustand|@tanstack/.*)(/|$)',
               message: 'src/shared is pure: no I/O or UI libraries',
             },
           ],

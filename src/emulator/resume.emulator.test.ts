@@ -29,13 +29,11 @@ function watch(coll: Collection, options: ChangeStreamOptions = {}) {
 }
 
 async function failCommand(mode: Document | string, data: Document) {
-  await target.client
-    .db('admin')
-    .command({
-      configureFailPoint: 'failCommand',
-      mode,
-      data: { ...data, appName: target.appName },
-    });
+  await target.client.db('admin').command({
+    configureFailPoint: 'failCommand',
+    mode,
+    data: { ...data, appName: target.appName },
+  });
 }
 
 /** Records the commands the client starts, succeeds and fails, from now until stop(). */
