@@ -63,20 +63,20 @@ export async function startHarness(page: Page, settings: Settings): Promise<Harn
     clock: systemClock(),
     logger,
   });
-  const closers: (() => Promise<void>)[] = [async () => rm(dir, { recursive: true, force: true })];
+  const closers: Closer[] = [['temp folder', () => rm(dir, { recursive: true, force: true })]];
   let client: MongoClient | null = null;
   try {
     const core = await controller.start();
-    closers.unshift(() => controller.dispose());
+    closers.unshift(['app controller (feed, core)', () => controller.dispose()]);
     const raised: Alert[] = [];
     core.onDidRaiseAlert((a) => raised.push(a));
     const site = await serveStatic('out/renderer');
-    closers.unshift(() => site.close());
+    closers.unshift(['renderer http server', () => site.close()]);
     const bridge = await bridgeToPage(page, controller, {
       appOrigin: new URL(site.url).origin,
       logger,
     });
-    closers.unshift(async () => bridge.dispose());
+    closers.unshift(['bridge', async () => bridge.dispose()]);
     page.on('pageerror', (e) =>
       logs.push({ time: '', level: 'error', scope: 'page', msg: e.message }),
     );
@@ -94,13 +94,34 @@ export async function startHarness(page: Page, settings: Settings): Promise<Harn
       },
       async close() {
         await client?.close().catch(() => {});
-        for (const close of closers) await close().catch(() => {});
+        await runClosers(closers);
       },
     };
   } catch (error) {
-    for (const close of closers) await close().catch(() => {});
+    await runClosers(closers).catch(() => {});
     throw error;
   }
+}
+
+type Closer = [name: string, close: () => Promise<unknown>];
+
+/**
+ * Closes everything in order. One that does not finish in 20 s fails the test naming what
+ * hung (instead of an anonymous hook timeout), after the others have still been closed.
+ */
+async function runClosers(closers: Closer[]): Promise<void> {
+  const hung: string[] = [];
+  for (const [name, close] of closers) {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<'hung'>((done) => {
+      timer = setTimeout(() => done('hung'), 20_000);
+    });
+    const result = await Promise.race([close().catch(() => 'failed'), limit]);
+    clearTimeout(timer);
+    if (result === 'hung') hung.push(name);
+  }
+  if (hung.length > 0)
+    throw new Error(`harness close: did not finish within 20 s: ${hung.join(', ')}`);
 }
 
 function settingsDatabase(settings: Settings): { uri: string; name: string } {

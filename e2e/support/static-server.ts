@@ -39,6 +39,12 @@ export async function serveStatic(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    // The page may still hold keep-alive connections when a test ends: close them too, or
+    // server.close() waits for Chromium to let go.
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }
