@@ -54,7 +54,7 @@ export async function measureSoak(ctx: ScenarioContext): Promise<SoakFigures> {
   const durationS = minutes * 60;
   const sampleEveryS = Math.max(5, Math.min(30, durationS / 40));
   // The Hub's bounded memories fill before memory can be flat: at 200 updates/s the replay ring
-  // (10,000 per stream) takes 1-4 minutes, the ended-call memory (50,000 keys) about 30.
+  // (10,000 per stream) takes 1-4 minutes, the ended-call memory (50,000 keys) about 40.
   const warmupS =
     ctx.options.warmupMinutes !== null
       ? ctx.options.warmupMinutes * 60
