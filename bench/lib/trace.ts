@@ -11,6 +11,7 @@
  * their state by its key and `benchSeq`.
  */
 
+import { seededRandom } from '../../src/server/simulator/random';
 export interface TraceOptions {
   seed: number;
   /** Ops after the initial state. */
@@ -38,18 +39,6 @@ export interface Trace {
   initialCalls: Record<string, unknown>[];
   initialCampaigns: Record<string, unknown>[];
   ops: TraceOp[];
-}
-
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns [0, 1). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ACTIVE_PATH = ['initiated', 'queued', 'ringing', 'in-progress'] as const;
@@ -90,7 +79,7 @@ export interface TraceStream {
 /** The trace as an endless stream; generateTrace takes its first `ops`. */
 export function createTraceStream(options: TraceOptions): TraceStream {
   validate(options);
-  const random = createRandom(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const campaignIds = Array.from(
     { length: options.campaigns },
