@@ -291,3 +291,25 @@ describe('command errors', () => {
     }
   });
 });
+
+describe('nesting depth', () => {
+  // A real server refuses documents nested deeper than 100 levels when they are written.
+  const nested = (depth: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 1; i < depth; i++) value = [value];
+    return value;
+  };
+
+  it('stores a document at the limit and refuses one past it, in inserts and updates', async (ctx) => {
+    if (!target.usingEmulator) ctx.skip('the exact refusal differs between server versions');
+    const coll = target.client.db(target.dbName).collection('depth');
+    await coll.insertOne({ _id: 'ok' as never, v: nested(99) });
+    const tooDeep = await coll.insertOne({ v: nested(150) }).catch((e: unknown) => e);
+    expect(tooDeep).toMatchObject({ code: 15 });
+    const update = await coll
+      .updateOne({ _id: 'ok' as never }, { $set: { w: nested(150) } })
+      .catch((e: unknown) => e);
+    expect(update).toMatchObject({ code: 15 });
+    expect(await coll.countDocuments()).toBe(1);
+  });
+});

@@ -6,7 +6,7 @@ import { ObjectId, UUID, type Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from './errors';
 import type { ChangeHistory, ChangeKind, LogicalClock } from './history';
-import { clone, describeUpdate, getPath, keyOf } from './values';
+import { clone, describeUpdate, getPath, isPlainObject, keyOf } from './values';
 
 export interface IndexSpec {
   v: number;
@@ -95,6 +95,35 @@ function duplicateKey(coll: Collection, spec: IndexSpec, doc: Document): Command
   );
 }
 
+/** MongoDB's limit on how deep documents nest (docs: "Nested Depth for BSON Documents"). */
+export const MAX_NESTING_DEPTH = 100;
+
+/**
+ * Refuses a document nested deeper than MongoDB allows, as a real server does at write time.
+ * (Stored anyway, it would later break the change-stream replies that carry it.) Iterative,
+ * so a hostile document cannot overflow the stack here.
+ */
+export function assertNestingDepth(doc: Document): void {
+  const stack: [unknown, number][] = [[doc, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > MAX_NESTING_DEPTH) {
+      throw new CommandError(
+        15,
+        `Document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} levels`,
+      );
+    }
+    const children = Array.isArray(value)
+      ? value
+      : isPlainObject(value)
+        ? Object.values(value as Document)
+        : [];
+    for (const child of children) {
+      if (Array.isArray(child) || isPlainObject(child)) stack.push([child, depth + 1]);
+    }
+  }
+}
+
 export function validateCollectionName(name: unknown): string {
   if (typeof name !== 'string' || name === '' || name.includes('\0') || name.startsWith('.')) {
     throw new CommandError(73, `Invalid collection name: ${String(name)}`);
@@ -161,6 +190,7 @@ export class Store {
     if (Array.isArray(doc._id)) {
       throw new CommandError(2, `The '_id' value cannot be of type array`);
     }
+    assertNestingDepth(doc);
     const id = keyOf(doc._id);
     coll.checkUnique(doc);
     coll.docs.set(id, doc);
@@ -178,6 +208,7 @@ export class Store {
         `Performing an update on the path '_id' would modify the immutable field '_id'`,
       );
     }
+    assertNestingDepth(after);
     coll.checkUnique(after, id);
     coll.removeFromIndexes(id, before);
     coll.docs.set(id, after);
