@@ -178,7 +178,11 @@ describe('hostile documents in MongoDB', () => {
           expect(prototypePolluted()).toBe(false);
         },
       ),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        seed: Number(process.env.CALLBOARD_FUZZ_SEED ?? Date.now() % 2 ** 31),
+        path: process.env.CALLBOARD_FUZZ_PATH,
+      },
     );
     const problems = h.clients.reduce((n, c) => n + c.stats.problems.length, 0);
     expect(problems).toBeGreaterThan(0);
