@@ -17,6 +17,7 @@ import {
   type StoreOp,
 } from '../../../src/server';
 import type { HubOptions } from '../../../src/server/hub-types';
+import { configureFailPoint } from '../../../src/server/emulator-test-support';
 import { silentLogger, type Logger } from '../../../src/shared/log';
 import { startFeedClient, type FeedClient } from './feed-client';
 
@@ -142,21 +143,12 @@ export async function openHarness(
 }
 
 /** `failCommand` on the watcher's connections only; false when the server refuses test commands. */
-export async function failPoint(
+export function failPoint(
   target: TestDatabase,
   mode: unknown,
   data: Record<string, unknown>,
 ): Promise<boolean> {
-  try {
-    await target.client.db('admin').command({
-      configureFailPoint: 'failCommand',
-      mode,
-      data: { appName: WATCHER_APP, ...data },
-    });
-    return true;
-  } catch {
-    return false;
-  }
+  return configureFailPoint(target, mode, { appName: WATCHER_APP, ...data });
 }
 
 /** Resolves when `condition` holds (polled), or rejects after `ms` naming `what`. */
