@@ -98,11 +98,22 @@ export interface HubCounters {
   /** Age (ms) of the oldest pending change at the last flush, and the worst seen. */
   lastFlushLagMs: number;
   maxFlushLagMs: number;
+  /** The coalescing window chosen after the last flush (ms): its cost over the budget, capped. */
+  flushWindowMs: number;
 }
 
 export interface HubOptions {
-  /** Minimum time between flushes under load (ms); an idle hub flushes at once. Default 16. */
+  /**
+   * The longest coalescing window under load (ms); an idle hub flushes at once. Default 16.
+   * Below it the window adapts: after a flush that took `d` ms the next one may start
+   * `d / flushBudget` ms after it began, so a cheap flush (few clients, few changes) goes out
+   * almost at once and an expensive one is amortised over more changes.
+   */
   flushIntervalMs?: number;
+  /** Share of the event loop that flushing may take under load, in (0, 1]. Default 0.25. */
+  flushBudget?: number;
+  /** Monotonic clock (ms) that paces and times flushes; default `performance.now`. */
+  monotonic?: () => number;
   /** Entries kept per stream for `since` replay. Default 10 000. */
   ringCapacity?: number;
   /** Keys of recently ended calls remembered, so late events cannot revive them. Default 50 000. */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Hub } from './hub';
 import type { HubEvent, SubscriberBackpressure } from './hub-types';
 
@@ -73,6 +73,78 @@ describe('Hub', () => {
     hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
     await got;
     expect(events.at(-1)).toMatchObject({ type: 'changes', seq: 1 });
+  });
+
+  describe('adaptive flush window', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** A hub whose flushes cost `cost` ms on its monotonic clock (each subscriber's listener spends it). */
+    function pacedHub(options: ConstructorParameters<typeof Hub>[0] = {}) {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+      let clock = 1000;
+      let cost = 0;
+      const hub = makeHub({ monotonic: () => clock, ...options });
+      const seqs: number[] = [];
+      hub.subscribe('calls', {}, (event) => {
+        clock += cost;
+        if (event.type === 'changes') seqs.push(event.seq);
+      });
+      return {
+        hub,
+        seqs,
+        setCost: (ms: number) => (cost = ms),
+        advance: (ms: number) => {
+          clock += ms;
+          vi.advanceTimersByTime(ms);
+        },
+      };
+    }
+
+    it('waits the last flush cost over the budget before the next flush', () => {
+      const t = pacedHub({ flushBudget: 0.25, flushIntervalMs: 16 });
+      t.setCost(2);
+      t.hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
+      t.advance(0); // idle: the first change goes out on the next turn
+      expect(t.seqs).toEqual([1]);
+      expect(t.hub.counters().flushWindowMs).toBe(8);
+      t.hub.ingest('calls', [{ doc: call('b', 'ringing') }]);
+      t.hub.ingest('calls', [{ doc: call('c', 'ringing') }]);
+      t.advance(5); // 2 ms of the 8 ms window were spent in the flush itself
+      expect(t.seqs).toEqual([1]);
+      t.advance(1);
+      expect(t.seqs).toEqual([1, 3]); // b and c in one flush
+    });
+
+    it('flushes a cheap stream at once even under a steady stream of changes', () => {
+      const t = pacedHub({ flushBudget: 0.25, flushIntervalMs: 16 });
+      t.setCost(0);
+      for (let i = 0; i < 5; i++) {
+        t.hub.ingest('calls', [{ doc: call(`k${i}`, 'ringing') }]);
+        t.advance(0);
+        expect(t.seqs).toHaveLength(i + 1);
+      }
+      expect(t.hub.counters().flushWindowMs).toBe(0);
+    });
+
+    it('never waits longer than flushIntervalMs, however costly a flush was', () => {
+      const t = pacedHub({ flushBudget: 0.25, flushIntervalMs: 16 });
+      t.setCost(10);
+      t.hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
+      t.advance(0);
+      expect(t.hub.counters().flushWindowMs).toBe(16);
+      t.hub.ingest('calls', [{ doc: call('b', 'ringing') }]);
+      t.advance(5);
+      expect(t.seqs).toEqual([1]);
+      t.advance(1);
+      expect(t.seqs).toEqual([1, 2]);
+    });
+
+    it('refuses a budget outside (0, 1]', () => {
+      expect(() => new Hub({ flushBudget: 0 })).toThrow(/flushBudget must be in \(0, 1\], got 0/);
+      expect(() => new Hub({ flushBudget: 1.5 })).toThrow(/got 1.5/);
+    });
   });
 
   it('sends a call that turned terminal once, then ignores late active versions of it', () => {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { STREAMS, type SinceCursor, type StreamName } from '../shared/protocol/events';
 import type {
   HubChange,
@@ -41,8 +42,8 @@ function defaultEpoch(): string {
 
 /**
  * The authoritative state of active calls and campaigns, with an epoch, a per-stream seq and a
- * bounded replay ring. Changes are coalesced per key and flushed at once when idle, at most
- * every `flushIntervalMs` under load. Subscribers are called synchronously; one whose socket
+ * bounded replay ring. Changes are coalesced per key and flushed at once when idle; under load
+ * the window adapts to what a flush costs (`flushBudget`), up to `flushIntervalMs`. Subscribers are called synchronously; one whose socket
  * is saturated is held back (memory stays bounded: only its cursor is kept) and catches up
  * from the ring on drain, or gets a snapshot when the ring no longer covers it.
  */
@@ -50,12 +51,15 @@ export class Hub {
   private epochId: string;
   private readonly streams: Record<StreamName, StreamState>;
   private readonly flushIntervalMs: number;
+  private readonly flushBudget: number;
+  private readonly monotonic: () => number;
+  /** Earliest time (monotonic) the next flush may start. */
+  private nextFlushAt = Number.NEGATIVE_INFINITY;
   private readonly endedMemory: number;
   private readonly now: () => number;
   private readonly newEpoch: () => string;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private flushImmediate: ReturnType<typeof setImmediate> | null = null;
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   private readonly onListenerError: ((error: unknown) => void) | undefined;
   private readonly stats = {
@@ -72,10 +76,15 @@ export class Hub {
     listenerErrors: 0,
     lastFlushLagMs: 0,
     maxFlushLagMs: 0,
+    flushWindowMs: 0,
   };
 
   constructor(options: HubOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 16;
+    this.flushBudget = options.flushBudget ?? 0.25;
+    if (!(this.flushBudget > 0 && this.flushBudget <= 1))
+      throw new RangeError(`flushBudget must be in (0, 1], got ${this.flushBudget}`);
+    this.monotonic = options.monotonic ?? (() => performance.now());
     this.endedMemory = options.endedMemory ?? 50_000;
     this.now = options.now ?? Date.now;
     this.newEpoch = options.newEpoch ?? defaultEpoch;
@@ -217,8 +226,14 @@ export class Hub {
   /** Applies pending changes now (also called by the flush timer). */
   flush(): void {
     this.clearTimers();
-    this.lastFlushAt = this.now();
+    const started = this.monotonic();
     for (const name of STREAMS) this.flushStream(name);
+    const window = Math.min(
+      this.flushIntervalMs,
+      (this.monotonic() - started) / this.flushBudget,
+    );
+    this.stats.flushWindowMs = window;
+    this.nextFlushAt = started + window;
   }
 
   /** Stops timers and drops subscribers; the hub accepts nothing after. */
@@ -241,7 +256,7 @@ export class Hub {
 
   private scheduleFlush(): void {
     if (this.flushTimer || this.flushImmediate || this.closed) return;
-    const wait = this.lastFlushAt + this.flushIntervalMs - this.now();
+    const wait = this.nextFlushAt - this.monotonic();
     if (wait <= 0) {
       // Idle: flush once the current burst of synchronous ingests is done.
       this.flushImmediate = setImmediate(() => this.flush());

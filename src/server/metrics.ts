@@ -93,6 +93,12 @@ export function formatMetrics(
       hub.lastFlushLagMs,
     ),
     line('callboard_hub_flush_lag_max_ms', 'Worst flush lag seen', 'gauge', hub.maxFlushLagMs),
+    line(
+      'callboard_hub_flush_window_ms',
+      'Coalescing window after the last flush (its cost over the flush budget)',
+      'gauge',
+      hub.flushWindowMs,
+    ),
     line('callboard_clients', 'Connected Socket.IO clients', 'gauge', gateway.connected),
     line(
       'callboard_connections_total',
