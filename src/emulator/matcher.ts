@@ -1,9 +1,12 @@
-/** Filters: mingo's Query, with a shortcut for the common `{ _id: value }` (a direct lookup). */
+/**
+ * Filters: mingo's Query, with a shortcut for the common `{ _id: value }` (a direct lookup) and
+ * for equality on a field with a single-field index (`EqualityIndex`).
+ */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import type { Cursor as MingoCursor } from 'mingo/cursor';
 import { CommandError, bsonTypeName, toCommandError } from './errors';
-import type { Collection } from './store';
+import { EqualityIndex, type Collection } from './store';
 import { isPlainObject, keyOf } from './values';
 
 export class Matcher {
@@ -22,6 +25,15 @@ export class Matcher {
   private get query(): Query {
     this.compiled ??= new Query(this.filter, {});
     return this.compiled;
+  }
+
+  /** The equality index key of the filter's condition on top-level `field`, if it is one. */
+  equalityKey(field: string): string | undefined {
+    let value: unknown = this.filter[field];
+    if (isPlainObject(value) && Object.keys(value).length === 1 && '$eq' in value)
+      value = value.$eq;
+    if ((value as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp') return undefined;
+    return EqualityIndex.keyFor(value);
   }
 
   test(doc: Document): boolean {
@@ -66,6 +78,18 @@ export function matching(coll: Collection | undefined, query: Matcher, limit = 0
   if (query.idKey !== undefined) {
     const doc = coll.docs.get(query.idKey);
     return doc && query.test(doc) ? [doc] : out;
+  }
+  for (const index of coll.indexes) {
+    if (!index.equality) continue;
+    const key = query.equalityKey(index.equality.field);
+    const ids = key === undefined ? undefined : index.equality.lookup(key);
+    // More than one candidate: scan, which keeps natural order without tracking positions.
+    if (ids === undefined || ids.size > 1) continue;
+    for (const id of ids) {
+      const doc = coll.docs.get(id);
+      if (doc && query.test(doc)) out.push(doc);
+    }
+    return out;
   }
   for (const doc of coll.docs.values()) {
     if (query.test(doc)) {

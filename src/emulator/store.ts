@@ -23,6 +23,73 @@ interface Index {
   /** Unique indexes only: index key -> document id key. */
   entries?: Map<string, string>;
   partial?: Query;
+  /** Single-field, non-partial indexes: answers equality filters on that field (`matching`). */
+  equality?: EqualityIndex;
+}
+
+/**
+ * Which documents hold each scalar value of one top-level field, so an equality filter on an
+ * indexed field (`{ callSid: 'CA1' }`) looks its documents up instead of scanning the
+ * collection, as mongod's index would. Values a plain key cannot stand for (arrays, which
+ * match an equality on any element; embedded documents; numeric types with no exact key) are
+ * counted, not posted: while any is stored, the index declines and the caller scans.
+ */
+export class EqualityIndex {
+  private readonly postings = new Map<string, Set<string>>();
+  private opaque = 0;
+
+  constructor(readonly field: string) {}
+
+  /** The key an equality on `value` looks up, or undefined when the index cannot answer it. */
+  static keyFor(value: unknown): string | undefined {
+    if (value === undefined || value === null) return undefined; // null also matches missing
+    if (Array.isArray(value) || isPlainObject(value) || value instanceof RegExp) return undefined;
+    const key = keyOf(value);
+    return key.startsWith('j') ? undefined : key; // Decimal128 and friends compare by value
+  }
+
+  add(id: string, doc: Document): void {
+    const value = doc[this.field];
+    if (value === undefined) return;
+    const key = EqualityIndex.keyFor(value);
+    if (key === undefined) {
+      this.opaque += 1;
+      return;
+    }
+    let ids = this.postings.get(key);
+    if (!ids) this.postings.set(key, (ids = new Set()));
+    ids.add(id);
+  }
+
+  remove(id: string, doc: Document): void {
+    const value = doc[this.field];
+    if (value === undefined) return;
+    const key = EqualityIndex.keyFor(value);
+    if (key === undefined) {
+      this.opaque -= 1;
+      return;
+    }
+    const ids = this.postings.get(key);
+    ids?.delete(id);
+    if (ids?.size === 0) this.postings.delete(key);
+  }
+
+  /** Ids of the documents whose field equals the value keyed `key`; undefined: scan instead. */
+  lookup(key: string): ReadonlySet<string> | undefined {
+    if (this.opaque > 0) return undefined;
+    return this.postings.get(key) ?? new Set();
+  }
+}
+
+function equalityIndexFor(spec: IndexSpec): EqualityIndex | undefined {
+  const fields = Object.keys(spec.key);
+  const field = fields[0];
+  if (fields.length !== 1 || field === undefined || field.includes('.') || field === '_id')
+    return undefined;
+  if (spec.partialFilterExpression) return undefined;
+  const direction = spec.key[field] as unknown;
+  if (direction !== 1 && direction !== -1 && direction !== 'hashed') return undefined;
+  return new EqualityIndex(field);
 }
 
 export class Collection {
@@ -64,6 +131,7 @@ export class Collection {
 
   addToIndexes(id: string, doc: Document): void {
     for (const index of this.indexes) {
+      index.equality?.add(id, doc);
       const key = index.entries && this.indexKey(index, doc);
       if (key !== undefined) index.entries!.set(key, id);
     }
@@ -71,6 +139,7 @@ export class Collection {
 
   removeFromIndexes(id: string, doc: Document): void {
     for (const index of this.indexes) {
+      index.equality?.remove(id, doc);
       const key = index.entries && this.indexKey(index, doc);
       if (key !== undefined && index.entries!.get(key) === id) index.entries!.delete(key);
     }
@@ -280,6 +349,7 @@ export class Store {
     }
     const index: Index = { spec };
     if (spec.partialFilterExpression) index.partial = new Query(spec.partialFilterExpression, {});
+    const equality = equalityIndexFor(spec);
     if (spec.unique) {
       index.entries = new Map();
       for (const [id, doc] of coll.docs) {
@@ -288,6 +358,10 @@ export class Store {
         if (index.entries.has(key)) throw duplicateKey(coll, spec, doc);
         index.entries.set(key, id);
       }
+    }
+    if (equality) {
+      for (const [id, doc] of coll.docs) equality.add(id, doc);
+      index.equality = equality;
     }
     coll.indexes.push(index);
     return true;
