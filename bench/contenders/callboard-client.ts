@@ -1,15 +1,17 @@
 import { io } from 'socket.io-client';
+import { FeedMessageQueue } from '../../src/core/feed/message-queue';
 import { createRemoteFeed } from '../../src/core/feed/remote-feed';
 import { applyFeedMessage, initialFeedState } from '../../src/shared/feed/reducer';
-import type { FeedState } from '../../src/shared/feed/types';
+import type { FeedMessage, FeedState } from '../../src/shared/feed/types';
 import { STREAMS } from '../../src/shared/protocol/events';
 import { isTerminalCallStatus } from '../lib/trace';
 import { countTraffic, type ClientFactory } from './types';
 
 /**
  * Callboard's client path: the real RemoteFeed (v2 subscription with ack, batched, every event
- * checked by the shared `fromServerEvent`) and the shared reducer, applied per message as the
- * monitor core applies them. The state that "holds" a write is the reducer's FeedState.
+ * checked by the shared `fromServerEvent`) and the shared reducer, the messages of one turn
+ * applied merged as the monitor core applies them (FeedMessageQueue). The state that "holds" a
+ * write is the reducer's FeedState.
  */
 export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProblem }) => {
   const traffic = { messages: 0, bytes: 0 };
@@ -37,7 +39,7 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
       onProblem(`callboard feed ${status.status}: ${status.error ?? ''}`);
     }
   });
-  feed.onMessage((message) => {
+  const apply = (message: FeedMessage) => {
     const transition = applyFeedMessage(state, message);
     state = transition.state;
     const { changes } = transition;
@@ -68,11 +70,14 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
       }
     }
     if (state.cursors.calls.synced && state.cursors.campaigns.synced) resolveReady();
-  });
+  };
+  const queue = new FeedMessageQueue(() => state.cursors, apply);
+  feed.onMessage((message) => queue.push(message));
   feed.start();
   // Time passing, as the monitor core's one tick timer does (DEFAULT_TICK_MS): lingering ended
   // calls leave the state. Without it the state (and every copy of it) grows without bound.
   const tick = setInterval(() => {
+    queue.drain();
     state = applyFeedMessage(state, { kind: 'tick', now: now() }).state;
   }, 1000);
 
@@ -80,6 +85,7 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     ready,
     traffic,
     finalState: () => {
+      queue.drain();
       const held = new Map<string, number>();
       for (const [key, entry] of Object.entries(state.calls)) {
         if (!isTerminalCallStatus(entry.call.status)) held.set(key, Number(entry.call.benchSeq));
@@ -91,6 +97,7 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     },
     close: () => {
       clearInterval(tick);
+      queue.clear();
       return feed.stop();
     },
   };

@@ -169,7 +169,7 @@ describe('monitor core', () => {
     expect(delta.callsUpserted!.every((e) => e.call.status === 'in-progress')).toBe(true);
   });
 
-  it('sends a removal, not an upsert, for a call that came and went inside one window', () => {
+  it('sends a removal, not an upsert, for a call that came and went inside one window', async () => {
     const { feed, clock, deltas, goLive } = setup();
     goLive();
     deltas.length = 0;
@@ -183,6 +183,7 @@ describe('monitor core', () => {
       seq: 1,
       at: clock.now(),
     });
+    await Promise.resolve(); // a later turn: applied on its own, not merged with the next
     feed.push({
       kind: 'batch',
       stream: 'calls',
@@ -199,7 +200,31 @@ describe('monitor core', () => {
     expect(deltas[0]!.callsRemoved).toEqual(['a']);
   });
 
-  it('asks the feed to resync once on a gap, and shows resyncing until the snapshot', () => {
+  it('applies the messages of one turn merged: a call that came and went is never shown', async () => {
+    const { feed, clock, core, deltas, goLive } = setup();
+    goLive();
+    deltas.length = 0;
+    for (let seq = 1; seq <= 3; seq++) {
+      feed.push({
+        kind: 'batch',
+        stream: 'calls',
+        calls: seq === 3 ? [] : [call(seq === 1 ? 'a' : 'b', 'ringing')],
+        removed: seq === 3 ? [{ callSid: 'a', reason: 'deleted' }] : [],
+        epoch: 'e1',
+        fromSeq: seq,
+        seq,
+        at: clock.now(),
+      });
+    }
+    await Promise.resolve();
+    expect(core.getSnapshot().calls.map((e) => e.call.callSid)).toEqual(['b']);
+    clock.advance(50);
+    expect(deltas).toHaveLength(1);
+    expect(deltas[0]!.callsUpserted?.map((e) => e.call.callSid)).toEqual(['b']);
+    expect(deltas[0]!.callsRemoved).toBeUndefined();
+  });
+
+  it('asks the feed to resync once on a gap, and shows resyncing until the snapshot', async () => {
     const { feed, core, clock, goLive } = setup();
     goLive();
     feed.push({
@@ -222,6 +247,7 @@ describe('monitor core', () => {
       seq: 6,
       at: clock.now(),
     });
+    await Promise.resolve(); // messages of one turn are applied on the next microtask
     expect(feed.resyncs).toHaveLength(1);
     expect(feed.resyncs[0]!.stream).toBe('calls');
     expect(core.getSnapshot().connection.status).toBe('resyncing');

@@ -1,5 +1,6 @@
 import type { Alert, AlertKind, AlertThresholds } from '../../shared/alerts-types';
 import { applyFeedMessage, initialFeedState } from '../../shared/feed/reducer';
+import { FeedMessageQueue } from '../feed/message-queue';
 import {
   DEFAULT_FEED_OPTIONS,
   type FeedMessage,
@@ -95,14 +96,17 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   let tickTimer: TimerHandle | null = null;
   let disposed = false;
 
-  const snapshot = (): MonitorSnapshot => ({
-    calls: Object.values(state.calls),
-    campaigns: Object.values(state.campaigns),
-    connection,
-    alerts: alerts.list(),
-    alertsPausedUntil,
-    at: clock.now(),
-  });
+  const snapshot = (): MonitorSnapshot => {
+    queue.drain();
+    return {
+      calls: Object.values(state.calls),
+      campaigns: Object.values(state.campaigns),
+      connection,
+      alerts: alerts.list(),
+      alertsPausedUntil,
+      at: clock.now(),
+    };
+  };
 
   const emit = <T>(listeners: Set<(value: T) => void>, value: T, what: string) => {
     for (const listener of [...listeners]) {
@@ -116,6 +120,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
 
   const flush = () => {
     flushTimer = null;
+    queue.drain();
     const delta = batcher.flush(state, {
       connection,
       alerts: alerts.list(),
@@ -205,9 +210,13 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     scheduleFlush();
   };
 
+  // Messages of one turn are applied together, merged (FeedMessageQueue).
+  const queue = new FeedMessageQueue(() => state.cursors, apply);
+
   const tick = () => {
     tickTimer = null;
     if (disposed) return;
+    queue.drain();
     apply({ kind: 'tick', now: clock.now() });
     scheduleFlush();
     tickTimer = clock.setTimeout(tick, tickMs);
@@ -216,7 +225,9 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   const attach = (next: FeedSource) => {
     const { feed } = next;
     feedSubscriptions = [
-      feed.onMessage((message) => apply(message)),
+      feed.onMessage((message) => {
+        if (!disposed && source.feed === feed) queue.push(message);
+      }),
       feed.onStatus((status) => {
         if (disposed || source.feed !== feed) return;
         feedStatus = status;
@@ -300,6 +311,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       if (disposed) throw new Error('the monitor core is disposed');
       log.info('switching feed', { from: source.mode, to: next.mode, target: next.target });
       await detach();
+      queue.clear();
       source = next;
       state = initialFeedState();
       resyncAsked.clear();
@@ -318,6 +330,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       flushTimer = tickTimer = null;
       changeListeners.clear();
       alertListeners.clear();
+      queue.clear();
       await detach();
       const now = clock.now();
       connection = {
