@@ -76,7 +76,7 @@ describe.skipIf(!CLI_BUILT && !process.env.MONGODB_URI)(
         const handlesBefore = handles();
         h = await openHarness({}, { MONGODB_URI: uri });
         const { server, url } = await h.startServer();
-        const writer = startLoadWriter(h.db, RATE);
+        const writer = await startLoadWriter(h.db, RATE);
         h.defer(() => writer.stop());
         const startedClients = Date.now();
         load = await startLoadClients(url, CLIENTS, undefined, 60_000 + CLIENTS * 500);
@@ -137,6 +137,8 @@ describe.skipIf(!CLI_BUILT && !process.env.MONGODB_URI)(
             connectMs,
             convergeMs,
             clientsBehind: behind.length,
+            clientMessages: last.digests.reduce((n, d) => n + d.messages, 0),
+            clientMessagesApplied: last.digests.reduce((n, d) => n + d.applied, 0),
             activeDocuments: truth.active,
             hubEntriesOut: hub.entriesOut,
             hubDeliveries: hub.deliveries,

@@ -1,8 +1,9 @@
 /**
  * A client as the apps hold one: the real RemoteFeed (socket.io-client, v2 with since replay,
  * own reconnect) applying messages with the shared reducer, and asking for a snapshot when the
- * reducer finds a hole (what the monitor core does).
+ * reducer finds a hole, applying the messages of one turn merged (what the monitor core does).
  */
+import { FeedMessageQueue } from '../../../src/core/feed/message-queue';
 import { createRemoteFeed } from '../../../src/core/feed/remote-feed';
 import type { FeedStatus } from '../../../src/core/feed/feed';
 import { applyFeedMessage, initialFeedState } from '../../../src/shared/feed/reducer';
@@ -14,7 +15,13 @@ export interface FeedClient {
   state(): FeedState;
   status(): FeedStatus['status'];
   /** Messages applied, problems reported and resyncs asked, for assertions. */
-  stats: { messages: number; problems: string[]; resyncs: number; snapshots: number };
+  stats: {
+    messages: number;
+    applied: number;
+    problems: string[];
+    resyncs: number;
+    snapshots: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -27,25 +34,47 @@ export function startFeedClient(name: string, url: string, token?: string): Feed
   });
   let state = initialFeedState();
   let status: FeedStatus['status'] = 'connecting';
-  const stats = { messages: 0, problems: [] as string[], resyncs: 0, snapshots: 0 };
+  const stats = { messages: 0, applied: 0, problems: [] as string[], resyncs: 0, snapshots: 0 };
   const asked = new Set<string>();
   feed.onStatus((s) => (status = s.status));
   feed.onProblem((p) => stats.problems.push(p));
+  const queue = new FeedMessageQueue(
+    () => state.cursors,
+    (message) => {
+      stats.applied += 1;
+      state = applyFeedMessage(state, message).state;
+      for (const stream of STREAMS) {
+        const reason = state.resyncNeeded[stream];
+        if (reason === undefined) {
+          if (state.cursors[stream].synced) asked.delete(stream);
+        } else if (!asked.has(stream)) {
+          asked.add(stream);
+          stats.resyncs += 1;
+          feed.resync(stream, reason);
+        }
+      }
+    },
+  );
   feed.onMessage((message) => {
     stats.messages += 1;
     if (message.kind === 'snapshot') stats.snapshots += 1;
-    state = applyFeedMessage(state, message).state;
-    for (const stream of STREAMS) {
-      const reason = state.resyncNeeded[stream];
-      if (reason === undefined) {
-        if (state.cursors[stream].synced) asked.delete(stream);
-      } else if (!asked.has(stream)) {
-        asked.add(stream);
-        stats.resyncs += 1;
-        feed.resync(stream, reason);
-      }
-    }
+    queue.push(message);
   });
   feed.start();
-  return { name, state: () => state, status: () => status, stats, stop: () => feed.stop() };
+  // Time passing, as the core's 1 s tick: ended calls leave once their linger is over.
+  const tick = setInterval(() => {
+    queue.drain();
+    state = applyFeedMessage(state, { kind: 'tick', now: Date.now() }).state;
+  }, 1000);
+  return {
+    name,
+    state: () => (queue.drain(), state),
+    status: () => status,
+    stats,
+    stop: () => {
+      clearInterval(tick);
+      queue.clear();
+      return feed.stop();
+    },
+  };
 }

@@ -22,6 +22,8 @@ export interface ClientDigest {
   calls: number;
   campaigns: number;
   messages: number;
+  /** Messages applied after merging the messages of each turn (FeedMessageQueue). */
+  applied: number;
   snapshots: number;
   resyncs: number;
   problems: string[];
@@ -73,6 +75,7 @@ process.on('message', (raw) => {
         calls: view.calls.size,
         campaigns: view.campaigns.size,
         messages: c.stats.messages,
+        applied: c.stats.applied,
         snapshots: c.stats.snapshots,
         resyncs: c.stats.resyncs,
         problems: c.stats.problems.slice(0, 5),

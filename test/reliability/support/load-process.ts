@@ -36,6 +36,8 @@ export async function startLoadClients(
     throw new Error(`building the load clients failed:\n${built.stderr}${built.stdout}`);
   const child: ChildProcess = fork(join(outDir, 'load-clients.js'), [], {
     cwd: ROOT,
+    // CALLBOARD_LOAD_NODE_ARGS: extra Node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    execArgv: process.env.CALLBOARD_LOAD_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let progress = 'none yet';

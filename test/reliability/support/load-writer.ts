@@ -3,6 +3,8 @@
  * moving through their lifecycle (insert queued -> ringing -> in-progress -> an outcome) and
  * bumps campaign counters, in one bulkWrite per collection every tick. Counts what it stored
  * and the ticks it had to skip because the previous write had not finished (falling behind).
+ * Like a production database, the calls carry a unique index on `callSid` (the key every
+ * status update filters on) and the campaigns one on `campaignId`.
  */
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 
@@ -19,7 +21,13 @@ export interface LoadWriter {
   stop(): Promise<void>;
 }
 
-export function startLoadWriter(db: Db, perSecond: number, activeTarget = 300): LoadWriter {
+export async function startLoadWriter(
+  db: Db,
+  perSecond: number,
+  activeTarget = 300,
+): Promise<LoadWriter> {
+  await db.collection('calls').createIndex({ callSid: 1 }, { unique: true });
+  await db.collection('campaigns').createIndex({ campaignId: 1 }, { unique: true });
   const tickMs = 100;
   const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
   const active = new Map<string, string>();
