@@ -82,7 +82,9 @@ describe('Hub', () => {
 
     /** A hub whose flushes cost `cost` ms on its monotonic clock (each subscriber's listener spends it). */
     function pacedHub(options: ConstructorParameters<typeof Hub>[0] = {}) {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+      vi.useFakeTimers({
+        toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'],
+      });
       let clock = 1000;
       let cost = 0;
       const hub = makeHub({ monotonic: () => clock, ...options });

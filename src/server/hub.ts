@@ -228,10 +228,7 @@ export class Hub {
     this.clearTimers();
     const started = this.monotonic();
     for (const name of STREAMS) this.flushStream(name);
-    const window = Math.min(
-      this.flushIntervalMs,
-      (this.monotonic() - started) / this.flushBudget,
-    );
+    const window = Math.min(this.flushIntervalMs, (this.monotonic() - started) / this.flushBudget);
     this.stats.flushWindowMs = window;
     this.nextFlushAt = started + window;
   }
