@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialFeedState } from '../../shared/feed/reducer';
 import type { FeedMessage } from '../../shared/feed/types';
+import { manualClock } from '../monitor/clock';
 import { FeedMessageQueue } from './message-queue';
 
 const batch = (seq: number, callSid: string): FeedMessage => ({
@@ -62,5 +63,93 @@ describe('FeedMessageQueue', () => {
     queue.clear();
     await Promise.resolve();
     expect(applied).toHaveLength(1);
+  });
+
+  describe('pacing by cost', () => {
+    /** A queue whose every apply costs `cost` ms of its monotonic clock. */
+    function paced(cost: number, options: { budget?: number; maxWaitMs?: number } = {}) {
+      const clock = manualClock(0);
+      let mono = 0;
+      const applied: FeedMessage[] = [];
+      const cursors = {
+        ...initialFeedState().cursors,
+        calls: { epoch: 'e1', seq: 0, synced: true },
+      };
+      const queue = new FeedMessageQueue(
+        () => cursors,
+        (m) => {
+          mono += cost;
+          applied.push(m);
+          if (m.kind === 'batch') cursors.calls = { ...cursors.calls, seq: m.seq! };
+        },
+        { timers: clock, monotonic: () => mono, ...options },
+      );
+      const advance = (ms: number) => {
+        mono += ms;
+        clock.advance(ms);
+      };
+      return { queue, applied, advance, clock };
+    }
+
+    it('keeps applying on the next microtask while applying is cheap', async () => {
+      const { queue, applied, clock } = paced(0);
+      for (let seq = 1; seq <= 3; seq++) {
+        queue.push(batch(seq, `c${seq}`));
+        await Promise.resolve();
+        expect(applied).toHaveLength(seq);
+      }
+      expect(clock.pendingTimers()).toBe(0);
+    });
+
+    it('waits so that applying stays within the budget, and merges what came meanwhile', async () => {
+      const { queue, applied, advance } = paced(2, { budget: 0.1, maxWaitMs: 50 });
+      queue.push(batch(1, 'a'));
+      await Promise.resolve();
+      expect(applied).toHaveLength(1); // cost 2 ms: the next drain starts 20 ms after this one began
+      queue.push(batch(2, 'b'));
+      queue.push(batch(3, 'c'));
+      await Promise.resolve();
+      advance(17);
+      expect(applied).toHaveLength(1);
+      advance(1);
+      expect(applied).toHaveLength(2);
+      expect(applied[1]).toMatchObject({ fromSeq: 2, seq: 3 });
+    });
+
+    it('never holds a message longer than maxWaitMs', async () => {
+      const { queue, applied, advance } = paced(40, { budget: 0.1, maxWaitMs: 50 });
+      queue.push(batch(1, 'a'));
+      await Promise.resolve();
+      queue.push(batch(2, 'b'));
+      advance(9);
+      expect(applied).toHaveLength(1);
+      advance(1);
+      expect(applied).toHaveLength(2);
+    });
+
+    it('drain and clear stop the timer', async () => {
+      const { queue, applied, clock } = paced(2);
+      queue.push(batch(1, 'a'));
+      await Promise.resolve();
+      queue.push(batch(2, 'b'));
+      expect(clock.pendingTimers()).toBe(1);
+      queue.drain();
+      expect(applied).toHaveLength(2);
+      expect(clock.pendingTimers()).toBe(0);
+      queue.push(batch(3, 'c'));
+      queue.clear();
+      expect(clock.pendingTimers()).toBe(0);
+    });
+
+    it('refuses a budget outside (0, 1]', () => {
+      const make = (budget: number) =>
+        new FeedMessageQueue(
+          () => initialFeedState().cursors,
+          () => undefined,
+          { budget },
+        );
+      expect(() => make(0)).toThrow(/budget must be in \(0, 1\], got 0/);
+      expect(() => make(2)).toThrow(/got 2/);
+    });
   });
 });

@@ -6,6 +6,8 @@ export type TimerHandle = unknown;
 
 export interface MonitorClock {
   now(): number;
+  /** Monotonic milliseconds with sub-millisecond resolution, for timing work. */
+  monotonic(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
@@ -13,6 +15,7 @@ export interface MonitorClock {
 export function systemClock(): MonitorClock {
   return {
     now: () => Date.now(),
+    monotonic: () => performance.now(),
     setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
     clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
@@ -30,6 +33,8 @@ export function manualClock(start = 1_000_000): ManualClock {
   const timers = new Map<number, { at: number; callback: () => void }>();
   return {
     now: () => now,
+    // Work takes no time on a manual clock.
+    monotonic: () => now,
     setTimeout(callback, ms) {
       const id = nextId++;
       timers.set(id, { at: now + Math.max(0, ms), callback });

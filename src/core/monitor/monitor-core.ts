@@ -210,8 +210,12 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     scheduleFlush();
   };
 
-  // Messages of one turn are applied together, merged (FeedMessageQueue).
-  const queue = new FeedMessageQueue(() => state.cursors, apply);
+  // Messages that arrive close together are applied merged, paced by what applying costs.
+  const queue = new FeedMessageQueue(() => state.cursors, apply, {
+    timers: clock,
+    monotonic: () => clock.monotonic(),
+    maxWaitMs: batchMs,
+  });
 
   const tick = () => {
     tickTimer = null;
