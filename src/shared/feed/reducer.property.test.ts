@@ -277,6 +277,7 @@ describe('reducer properties', () => {
         campaigns: { epoch: null, seq: null, synced: false },
       },
       resyncNeeded: {},
+      callsGone: {},
       lastEventAt: null,
     });
   });

@@ -123,6 +123,82 @@ describe('snapshot', () => {
   });
 });
 
+describe('calls that left (seed)', () => {
+  const options = { terminalLingerMs: 5_000, goneMemoryMs: 60_000 };
+  /** Call a ends at 10 and leaves at the tick of 5_010. */
+  const left = () => {
+    const ended = applyAll(
+      [
+        callsBatch([call('a', 'in-progress'), call('b', 'ringing')], 1),
+        callsBatch([call('a', 'completed')], 10),
+      ],
+      options,
+    );
+    return applyFeedMessage(ended.state, { kind: 'tick', now: 5_010 }, options);
+  };
+
+  it('remembers a call that left, so a late active update cannot bring it back', () => {
+    const gone = left();
+    expect(gone.state.calls.a).toBeUndefined();
+    expect(gone.state.callsGone).toEqual({ a: 5_010 });
+    const late = applyFeedMessage(
+      gone.state,
+      callsBatch([call('a', 'in-progress')], 6_000),
+      options,
+    );
+    expect(late.state).toBe(gone.state);
+    expect(late.changes.ignored).toMatch(/already left \(a\)/);
+    const repeat = applyFeedMessage(
+      gone.state,
+      callsBatch([call('a', 'completed')], 6_000),
+      options,
+    );
+    expect(repeat.state.calls.a).toBeUndefined();
+  });
+
+  it('a seed snapshot that raced with the end does not bring it back either', () => {
+    const gone = left();
+    const raced = applyFeedMessage(
+      gone.state,
+      callsSnapshot([call('a', 'in-progress'), call('b', 'ringing')], 6_000),
+      options,
+    );
+    expect(Object.keys(raced.state.calls)).toEqual(['b']);
+  });
+
+  it('forgets it after goneMemoryMs', () => {
+    const gone = left();
+    const still = applyFeedMessage(gone.state, { kind: 'tick', now: 65_009 }, options);
+    expect(still.state).toBe(gone.state);
+    const forgot = applyFeedMessage(gone.state, { kind: 'tick', now: 65_010 }, options);
+    expect(forgot.state.callsGone).toEqual({});
+    const back = applyFeedMessage(
+      forgot.state,
+      callsBatch([call('a', 'ringing')], 65_011),
+      options,
+    );
+    expect(back.state.calls.a?.call.status).toBe('ringing');
+  });
+
+  it('v2 messages are ordered by seq and do not consult it', () => {
+    const { state } = applyAll(
+      [
+        callsSnapshot([call('a', 'in-progress')], 1, { epoch: 'e', seq: 1 }),
+        callsBatch([call('a', 'completed')], 10, { epoch: 'e', seq: 2 }),
+        { kind: 'tick', now: 5_010 },
+      ],
+      options,
+    );
+    expect(state.callsGone).toEqual({ a: 5_010 });
+    const fresh = applyFeedMessage(
+      state,
+      callsSnapshot([call('a', 'in-progress')], 6_000, { epoch: 'f', seq: 1 }),
+      options,
+    );
+    expect(fresh.state.calls.a?.call.status).toBe('in-progress');
+  });
+});
+
 describe('updates (seed)', () => {
   it('upserts; an unchanged document changes nothing', () => {
     const { state } = applyAll([callsBatch([call('a', 'ringing')], 1)]);

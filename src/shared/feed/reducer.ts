@@ -16,6 +16,8 @@ import {
 import { sameDocument } from './same-document';
 import {
   DEFAULT_FEED_OPTIONS,
+  DEFAULT_GONE_MEMORY_MS,
+  GONE_CALLS_LIMIT,
   type CallEntry,
   type CampaignEntry,
   type FeedChanges,
@@ -37,7 +39,8 @@ import {
  *   marked `resyncNeeded`; a batch at or below the cursor is a duplicate and ignored;
  * - seed (no seq): messages apply in order; an update older (`updatedAt`) than the held
  *   version is ignored, by updates and snapshots alike (a seed snapshot may race with updates),
- *   and a seed snapshot does not revive a call held as ended.
+ *   and a seed snapshot does not revive a call held as ended, nor one that already left
+ *   (`callsGone`, remembered for `goneMemoryMs`).
  * Records are null-prototype objects, so a key such as `__proto__` is only ever a key.
  */
 
@@ -48,8 +51,14 @@ export function initialFeedState(): FeedState {
     campaigns: emptyRecord<CampaignEntry>(),
     cursors: { calls: cursor(), campaigns: cursor() },
     resyncNeeded: {},
+    callsGone: emptyRecord<number>(),
     lastEventAt: null,
   };
+}
+
+/** The seed rules' memory of calls that left; null for campaigns (they may run again). */
+function goneFor(state: FeedState, stream: StreamName): Records<number> | null {
+  return stream === 'calls' ? state.callsGone : null;
 }
 
 function noChanges(ignored?: string): FeedChanges {
@@ -126,9 +135,11 @@ function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEnt
   }
   const next = emptyRecord<E>();
   const seed = message.seq === undefined;
+  const gone = seed ? goneFor(state, stream) : null;
   for (const doc of docs) {
     if (rules.isEnded(doc)) continue;
     const key = rules.key(doc);
+    if (gone && has(gone, key)) continue; // left already: this version is older than its end
     const held = has(before, key) ? before[key] : undefined;
     // A seed server answers get:active_* from a query that can race with the updates it
     // emits: a snapshot's version older than the one held (or a call already seen ending)
@@ -191,8 +202,10 @@ function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>
   const draft = new Draft<E>(before);
   const seed = message.seq === undefined;
   const stale: string[] = [];
+  const gone = seed ? goneFor(state, stream) : null;
   for (const doc of docs) {
-    if (upsert(rules, draft, doc, message.at, seed) === 'stale') stale.push(rules.key(doc));
+    if (gone && has(gone, rules.key(doc))) stale.push(rules.key(doc));
+    else if (upsert(rules, draft, doc, message.at, seed) === 'stale') stale.push(rules.key(doc));
   }
   let removalsApplied = 0;
   for (const removal of removed) {
@@ -208,12 +221,37 @@ function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>
   }
   const diff = diffKeys(before, draft.result(), draft.touched);
   const allStale = stale.length > 0 && stale.length === docs.length && removalsApplied === 0;
-  const ignored = allStale ? `stale: older than held version (${stale.join(', ')})` : undefined;
+  const ignored = allStale
+    ? `stale: older than the held version, or the call already left (${stale.join(', ')})`
+    : undefined;
   const nextState =
     allStale && seed
       ? state
       : finish(state, stream, draft.result(), verdict.cursor, false, message.at);
   return { state: nextState, changes: toChanges(stream, diff, [], ignored) };
+}
+
+/** Adds the calls that just left, forgets those past the memory; the same record if neither. */
+function rememberGone(
+  gone: Records<number>,
+  left: readonly string[],
+  now: number,
+  options: FeedOptions,
+): Records<number> {
+  const memoryMs = options.goneMemoryMs ?? DEFAULT_GONE_MEMORY_MS;
+  const keys = Object.keys(gone);
+  const expired = keys.filter((key) => now - gone[key]! >= memoryMs);
+  if (left.length === 0 && expired.length === 0) return gone;
+  const next = emptyRecord<number>();
+  const drop = new Set(expired);
+  for (const key of keys) if (!drop.has(key)) next[key] = gone[key]!;
+  for (const key of left) next[key] = now;
+  const kept = Object.keys(next);
+  if (kept.length > GONE_CALLS_LIMIT) {
+    kept.sort((a, b) => next[a]! - next[b]!);
+    for (const key of kept.slice(0, kept.length - GONE_CALLS_LIMIT)) delete next[key];
+  }
+  return next;
 }
 
 function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTransition {
@@ -229,11 +267,21 @@ function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTra
   };
   const calls = sweep(state.calls);
   const campaigns = sweep(state.campaigns);
+  const callsGone = rememberGone(state.callsGone, calls.removed, now, options);
   const changes = noChanges();
   changes.callsRemoved = calls.removed;
   changes.campaignsRemoved = campaigns.removed;
-  if (calls.removed.length === 0 && campaigns.removed.length === 0) return { state, changes };
-  return { state: { ...state, calls: calls.records, campaigns: campaigns.records }, changes };
+  if (
+    calls.removed.length === 0 &&
+    campaigns.removed.length === 0 &&
+    callsGone === state.callsGone
+  ) {
+    return { state, changes };
+  }
+  return {
+    state: { ...state, calls: calls.records, campaigns: campaigns.records, callsGone },
+    changes,
+  };
 }
 
 /** Applies one message. Returns the same state object when the message changed nothing. */

@@ -40,6 +40,13 @@ export interface FeedState {
   /** Streams whose history has a hole; the holder must ask for a snapshot. Value: why. */
   resyncNeeded: Readonly<Partial<Record<StreamName, string>>>;
   /**
+   * Calls that ended and left after their linger: key -> local clock (ms) they left. Kept for
+   * `FeedOptions.goneMemoryMs` (at most GONE_CALLS_LIMIT keys), so a late seed update or a
+   * seed snapshot that raced with the call's end cannot bring it back as a call that never
+   * ends. v2 messages, ordered by seq, do not consult it.
+   */
+  callsGone: Readonly<Record<string, number>>;
+  /**
    * Local clock (ms) of the last message that changed the state (entries, cursors or resync
    * marks), or null before the first. A message that changed nothing leaves it alone; feed
    * liveness is the core's ConnectionState.lastEventAt.
@@ -90,9 +97,14 @@ export type FeedMessage =
 export interface FeedOptions {
   /** How long a call that turned terminal stays visible with its final status. */
   terminalLingerMs: number;
+  /** How long a call that left is remembered as gone (`FeedState.callsGone`). Default 15 min. */
+  goneMemoryMs?: number;
 }
 
 export const DEFAULT_FEED_OPTIONS: FeedOptions = { terminalLingerMs: 5_000 };
+export const DEFAULT_GONE_MEMORY_MS = 15 * 60_000;
+/** The most gone calls remembered; past it the oldest are forgotten first. */
+export const GONE_CALLS_LIMIT = 50_000;
 
 /** What one message changed, so the holder can forward a delta instead of the whole state. */
 export interface FeedChanges {
