@@ -47,6 +47,25 @@ describe('coalesceFeedMessages', () => {
     expect(applyAll(coalesceFeedMessages(messages)).state.calls.a).toBeDefined();
   });
 
+  it('does not merge a deletion of a key the run upserted, so its end is still seen', () => {
+    const messages: FeedMessage[] = [
+      callsBatch([call('a', 'in-progress')], 1),
+      callsBatch([call('a', 'failed')], 2),
+      callsBatch([], 3, { removed: [{ callSid: 'a', reason: 'deleted' }] }),
+    ];
+    const merged = coalesceFeedMessages(messages);
+    expect(merged).toHaveLength(2);
+    // Applied as merged, the failure is a transition of its own (what callsEndedBy reads).
+    const ended = applyAll([merged[0]!]).state.calls.a;
+    expect(ended?.endedAt).toBeDefined();
+    // A terminal removal keeps the entry (with endedAt): that one may join.
+    const terminal = coalesceFeedMessages([
+      callsBatch([call('b', 'in-progress')], 1),
+      callsBatch([], 2, { removed: [{ callSid: 'b', reason: 'terminal' }] }),
+    ]);
+    expect(terminal).toHaveLength(1);
+  });
+
   it('merges contiguous v2 batches into one range', () => {
     const state = applyAll([callsSnapshot([], 0, { epoch: 'e', seq: 4 })]).state;
     const merged = coalesceFeedMessages([v2(5, 6), v2(7, 7), v2(8, 9)], state.cursors);

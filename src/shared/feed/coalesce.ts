@@ -12,8 +12,10 @@ import type { FeedMessage, FeedState } from './types';
  *
  * A batch joins the run before it when both are batches of the same stream, and either both
  * are seed (no seq), or both are v2 of the same epoch with the new one starting right after
- * the run (fromSeq = run seq + 1). It does not join when it upserts a key the run removed:
- * the reducer applies a batch's upserts before its removals.
+ * the run (fromSeq = run seq + 1). It does not join when it upserts a key the run removed
+ * (the reducer applies a batch's upserts before its removals), nor when it deletes a key the
+ * run upserted: merged, a call that failed and was then deleted would never be seen ending,
+ * and its call-failed alert would be lost.
  */
 type Batch = Extract<FeedMessage, { kind: 'batch' }>;
 type CallsBatch = Extract<Batch, { stream: 'calls' }>;
@@ -29,6 +31,13 @@ function removedKeys(batch: Batch): string[] {
   return batch.stream === 'calls'
     ? batch.removed.map((r) => r.callSid)
     : batch.removed.map((r) => r.campaignId);
+}
+
+/** Keys the batch deletes outright (a `terminal` removal keeps the entry, with endedAt). */
+function deletedKeys(batch: Batch): string[] {
+  return batch.stream === 'calls'
+    ? batch.removed.filter((r) => r.reason === 'deleted').map((r) => r.callSid)
+    : batch.removed.filter((r) => r.reason === 'deleted').map((r) => r.campaignId);
 }
 
 /** A v2 batch whose range the reducer would accept as well-formed. */
@@ -74,10 +83,12 @@ export function coalesceFeedMessages(
   const out: FeedMessage[] = [];
   let run: Batch | null = null;
   let runRemoved = new Set<string>();
+  let runUpserted = new Set<string>();
   const flush = () => {
     if (run) out.push(run);
     run = null;
     runRemoved = new Set();
+    runUpserted = new Set();
   };
   /**
    * Follows the reducer's cursor rules for a v2 batch: 'exact' when it starts right after
@@ -123,7 +134,8 @@ export function coalesceFeedMessages(
       current !== null &&
       current.stream === message.stream &&
       (current.seq !== undefined) === v2 &&
-      !upsertKeys(message).some((key) => runRemoved.has(key));
+      !upsertKeys(message).some((key) => runRemoved.has(key)) &&
+      !deletedKeys(message).some((key) => runUpserted.has(key));
     if (current && joins) {
       run = merge(current, message);
     } else {
@@ -131,6 +143,7 @@ export function coalesceFeedMessages(
       run = message;
     }
     for (const key of removedKeys(message)) runRemoved.add(key);
+    for (const key of upsertKeys(message)) runUpserted.add(key);
   }
   flush();
   return out;
