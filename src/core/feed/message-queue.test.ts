@@ -65,6 +65,27 @@ describe('FeedMessageQueue', () => {
     expect(applied).toHaveLength(1);
   });
 
+  it('when apply throws: drops that message, keeps the ones after it, rethrows', () => {
+    const applied: FeedMessage[] = [];
+    let fail = true;
+    const queue = new FeedMessageQueue(
+      () => initialFeedState().cursors,
+      (m) => {
+        if (fail && m.kind === 'tick') throw new Error('boom');
+        applied.push(m);
+      },
+    );
+    queue.push(batch(1, 'a'));
+    queue.push({ kind: 'tick', now: 1 });
+    queue.push(batch(2, 'b'));
+    expect(() => queue.drain()).toThrow('boom');
+    expect(applied).toHaveLength(1);
+    expect(queue.size).toBe(1);
+    fail = false;
+    queue.drain();
+    expect(applied.map((m) => (m.kind === 'batch' ? m.seq : m.kind))).toEqual([1, 2]);
+  });
+
   describe('pacing by cost', () => {
     /** A queue whose every apply costs `cost` ms of its monotonic clock. */
     function paced(cost: number, options: { budget?: number; maxWaitMs?: number } = {}) {

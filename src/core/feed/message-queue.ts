@@ -82,7 +82,11 @@ export class FeedMessageQueue {
     });
   }
 
-  /** Applies everything queued now (before reading the state, say). */
+  /**
+   * Applies everything queued now (before reading the state, say). If `apply` throws, that
+   * message is dropped, the ones after it stay queued in order for the next drain, and the
+   * error is rethrown.
+   */
   drain(): void {
     this.cancel();
     if (this.queued.length === 0) return;
@@ -92,9 +96,14 @@ export class FeedMessageQueue {
       this.queued = [];
       const merged =
         messages.length === 1 ? messages : coalesceFeedMessages(messages, this.cursors());
-      for (const message of merged) {
+      for (let i = 0; i < merged.length; i++) {
         this.stats.applied += 1;
-        this.apply(message);
+        try {
+          this.apply(merged[i]!);
+        } catch (error) {
+          this.queued = [...merged.slice(i + 1), ...this.queued];
+          throw error;
+        }
       }
     }
     this.nextDrainAt =
