@@ -50,7 +50,7 @@ export class EqualityIndex {
 
   add(id: string, doc: Document): void {
     const value = doc[this.field];
-    if (value === undefined) return;
+    if (value === undefined || value === null) return; // an equality on a value never matches
     const key = EqualityIndex.keyFor(value);
     if (key === undefined) {
       this.opaque += 1;
@@ -63,7 +63,7 @@ export class EqualityIndex {
 
   remove(id: string, doc: Document): void {
     const value = doc[this.field];
-    if (value === undefined) return;
+    if (value === undefined || value === null) return;
     const key = EqualityIndex.keyFor(value);
     if (key === undefined) {
       this.opaque -= 1;
@@ -72,6 +72,14 @@ export class EqualityIndex {
     const ids = this.postings.get(key);
     ids?.delete(id);
     if (ids?.size === 0) this.postings.delete(key);
+  }
+
+  /** What the index holds, in a stable order (tests compare it with one built from scratch). */
+  contents(): { opaque: number; postings: [string, string[]][] } {
+    const postings = [...this.postings]
+      .map(([key, ids]): [string, string[]] => [key, [...ids].sort()])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { opaque: this.opaque, postings };
   }
 
   /** Ids of the documents whose field equals the value keyed `key`; undefined: scan instead. */
