@@ -29,6 +29,8 @@ async function openDashboard(page: Page) {
   await expect(page.getByRole('heading', { name: 'Callboard' })).toBeVisible();
   await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('kpi-connection')).toHaveAttribute('data-level', 'ok');
+  // `serve --demo` says its data is simulated; the dashboard must not pass it off as real.
+  await expect(page.locator('.demo-marker')).toContainText('Demo data');
   return errors;
 }
 

@@ -72,6 +72,18 @@ describe('gateway: v2', () => {
     expect(await batch).toMatchObject({ v: 2, fromSeq: 2, seq: 3, removed: [] });
   });
 
+  it('says in the ack when the data is simulated (serve --demo), and only then', async () => {
+    const t = await start({ simulated: true });
+    const ack = await t.client().emitWithAck('subscribe:calls', { v: 2 });
+    expect(ack).toMatchObject({ ok: true, simulated: true });
+    expect(await (await fetch(`${t.url}/healthz`)).json()).toMatchObject({ simulated: true });
+    await t.close();
+    const real = await start();
+    expect(await real.client().emitWithAck('subscribe:calls', { v: 2 })).not.toHaveProperty(
+      'simulated',
+    );
+  });
+
   it('replays exactly the missed events, in order, to a client that comes back with since', async () => {
     const t = await start();
     const hub = t.server.hub;

@@ -44,6 +44,8 @@ export interface GatewayOptions {
   rateLimit?: { perSecond: number; burst: number };
   /** Outgoing packets queued for one socket before the hub holds it back. Default 256. */
   maxQueuedPackets?: number;
+  /** The data is simulated (`serve --demo`): every v2 subscribe ack says so. */
+  simulated?: boolean;
   now?: () => number;
 }
 
@@ -221,7 +223,13 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         },
       );
       subs.set(stream, sub);
-      reply?.({ ok: true, mode: sub.mode, epoch: sub.epoch, seq: sub.seq });
+      reply?.({
+        ok: true,
+        mode: sub.mode,
+        epoch: sub.epoch,
+        seq: sub.seq,
+        ...(options.simulated ? { simulated: true } : {}),
+      });
     };
 
     const answerSnapshot = (stream: StreamName) => {

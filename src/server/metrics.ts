@@ -19,6 +19,8 @@ export interface HealthReport {
   epoch: string;
   seq: Record<string, number>;
   clients: number;
+  /** Present when the data is simulated (`serve --demo`). */
+  simulated?: true;
   mongo?: WatcherHealth;
 }
 

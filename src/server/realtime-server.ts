@@ -35,6 +35,8 @@ export interface RealtimeServerConfig {
   /** Created with the hub, so it can feed it: e.g. `(hub) => new Watcher({ hub, ... })`. */
   source?: (hub: Hub) => HubSource;
   gateway?: Pick<GatewayOptions, 'maxHttpBufferSize' | 'rateLimit' | 'maxQueuedPackets'>;
+  /** The data is simulated (`serve --demo`): subscribe acks and /healthz say so. */
+  simulated?: boolean;
 }
 
 export interface RealtimeServer {
@@ -76,6 +78,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       epoch: hub.epoch,
       seq: Object.fromEntries(STREAMS.map((s) => [s, hub.seq(s)])),
       clients: gateway?.counters().connected ?? 0,
+      ...(config.simulated ? { simulated: true as const } : {}),
       ...(mongo ? { mongo } : {}),
     };
   };
@@ -174,6 +177,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
           logger: logger.child('gateway'),
           ...(config.token !== undefined ? { token: config.token } : {}),
           allowedOrigins: config.allowedOrigins ?? [],
+          ...(config.simulated ? { simulated: true } : {}),
           ...config.gateway,
         });
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

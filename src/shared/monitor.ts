@@ -30,6 +30,8 @@ export interface ConnectionState {
   lastEventAt: number | null;
   /** Protocol in use with the server: 2, or 1 for a seed-protocol server. */
   protocol?: 1 | 2;
+  /** The server says its data is simulated (`callboard serve --demo`): shown as demo data. */
+  simulated?: boolean;
 }
 
 export interface MonitorSnapshot {

@@ -176,6 +176,7 @@ export const serveCommand: CliCommand = {
         insecureNoAuth: values['insecure-no-auth'] ?? false,
         allowedOrigins: origins,
         staticDir,
+        simulated: demo,
         source: (hub) =>
           new Watcher({
             hub,

@@ -17,6 +17,8 @@ export interface FeedStatus {
   error?: string;
   /** 2 for a v2 server, 1 for a seed-protocol server. */
   protocol?: 1 | 2;
+  /** The source says its data is simulated (a server run with `--demo`). */
+  simulated?: boolean;
 }
 
 export type Unsubscribe = () => void;

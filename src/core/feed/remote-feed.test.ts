@@ -159,6 +159,26 @@ describe('remote feed', () => {
     expect(failed.map((s) => s.attempt)).toEqual(expect.arrayContaining([1, 2]));
   });
 
+  it('reports the data as simulated when the server says so in its ack', async () => {
+    const server = await miniServer((socket) => {
+      socket.on('subscribe:calls', (_options: unknown, ack: (a: unknown) => void) => {
+        socket.emit('active_calls', {
+          calls: [],
+          count: 0,
+          timestamp: stamp(),
+          v: 2,
+          epoch: 'E',
+          seq: 0,
+        });
+        ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, simulated: true });
+      });
+    });
+    const w = watch({ url: server.url, streams: ['calls'] }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.statuses.at(-1)).toMatchObject({ protocol: 2, simulated: true });
+  });
+
   it('speaks v2 when acked, reconnects after a drop and asks for replay since its cursor', async () => {
     const subscribes: unknown[] = [];
     let seq = 5;
@@ -185,6 +205,7 @@ describe('remote feed', () => {
     w.feed.start();
     await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
     expect(w.statuses.at(-1)!.protocol).toBe(2);
+    expect(w.statuses.at(-1)!.simulated).toBeUndefined();
     seq = 6;
     server.io.emit('calls_batch_update', {
       v: 2,

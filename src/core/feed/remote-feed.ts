@@ -63,6 +63,8 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   const cursors = new Map<StreamName, SinceCursor>();
   const synced = new Set<StreamName>();
   let protocol: 1 | 2 | undefined;
+  /** The server said its data is simulated; kept for the feed's life (the server's nature). */
+  let simulated = false;
   let socket: ClientSocket | null = null;
   let everConnected = false;
   /** Bumped on every connect and disconnect: late acks of an old connection are ignored. */
@@ -81,12 +83,13 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       }
     }
   };
-  const setStatus = (next: Omit<FeedStatus, 'mode' | 'target' | 'protocol'>) => {
+  const setStatus = (next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated'>) => {
     current = {
       ...next,
       mode: 'remote',
       target,
       ...(protocol !== undefined ? { protocol } : {}),
+      ...(simulated ? { simulated: true } : {}),
     };
     emitTo(statuses, current);
   };
@@ -169,6 +172,10 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
         return;
       }
       protocol = 2;
+      if (ack.simulated === true && !simulated) {
+        simulated = true;
+        setStatus({ ...current });
+      }
       if (ack.mode === 'replay') {
         synced.add(stream);
         updateLive();

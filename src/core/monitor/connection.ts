@@ -37,6 +37,7 @@ export function nextConnection(prev: ConnectionState, inputs: ConnectionInputs):
   };
   const protocol = feed ? feed.protocol : prev.protocol;
   if (protocol !== undefined) next.protocol = protocol;
+  if (feed ? feed.simulated : prev.simulated) next.simulated = true;
   if (status === 'reconnecting' || status === 'failed') {
     const source = feed ?? prev;
     if (source.attempt !== undefined) next.attempt = source.attempt;
@@ -57,6 +58,7 @@ export function sameConnection(a: ConnectionState, b: ConnectionState): boolean 
     a.nextRetryAt === b.nextRetryAt &&
     a.error === b.error &&
     a.protocol === b.protocol &&
+    a.simulated === b.simulated &&
     a.lastEventAt === b.lastEventAt
   );
 }

@@ -127,6 +127,19 @@ describe('monitor core', () => {
     expect(snap.calls).toEqual([]);
   });
 
+  it('carries a simulated source into the connection state, and keeps it through reconnects', () => {
+    const { feed, core, goLive } = setup();
+    goLive();
+    expect(core.getSnapshot().connection.simulated).toBeUndefined();
+    feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2, simulated: true });
+    expect(core.getSnapshot().connection.simulated).toBe(true);
+    feed.setStatus({ status: 'reconnecting', mode: 'remote', target: 'x', simulated: true });
+    expect(core.getSnapshot().connection).toMatchObject({
+      status: 'reconnecting',
+      simulated: true,
+    });
+  });
+
   it('is live once the feed is live and both streams hold a snapshot', () => {
     const { feed, core, clock, goLive } = setup();
     feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2 });

@@ -51,6 +51,8 @@ export interface SubscribeAck {
   epoch?: string;
   seq?: number;
   error?: string;
+  /** True when the server's data is simulated (`callboard serve --demo`): clients say so. */
+  simulated?: boolean;
 }
 
 export type RemovalReason = 'terminal' | 'deleted';

@@ -115,6 +115,12 @@ describe('demo marker', () => {
     expect(await screen.findByRole('heading', { name: 'Settings' })).toBeTruthy();
   });
 
+  it('says "Demo data" when the server it is connected to runs simulated traffic', async () => {
+    renderApp(emptySnapshot({ connection: liveConnection({ mode: 'remote', simulated: true }) }));
+    const label = await screen.findByText('Demo data');
+    expect(label.getAttribute('title')).toMatch(/serve --demo/);
+  });
+
   it('is absent when the data is real', async () => {
     renderApp(emptySnapshot({ connection: liveConnection({ mode: 'remote' }) }));
     await screen.findAllByTestId('kpi-connection');

@@ -34,16 +34,28 @@ export function AlertsBadge() {
 }
 
 /**
- * Demo mode shows simulated calls: say so where a supervisor cannot miss it, with one click to
- * the settings that connect to a real server or MongoDB.
+ * Demo mode, or a server that says its data is simulated (`callboard serve --demo`), shows
+ * simulated calls: say so where a supervisor cannot miss it, with one click to the settings
+ * that connect to a real server or MongoDB.
  */
 export function DemoMarker() {
-  const demo = useCallboard((s) => s.connection?.mode === 'demo');
+  const source = useCallboard((s) =>
+    s.connection?.mode === 'demo' ? 'app' : s.connection?.simulated ? 'server' : null,
+  );
   const setView = useCallboard((s) => s.setView);
-  if (!demo) return null;
+  if (!source) return null;
   return (
     <div className="demo-marker" role="status">
-      <span className="demo-label">Demo data</span>
+      <span
+        className="demo-label"
+        title={
+          source === 'server'
+            ? 'The server runs simulated traffic (callboard serve --demo)'
+            : 'The app runs simulated traffic (demo mode)'
+        }
+      >
+        Demo data
+      </span>
       <button type="button" onClick={() => setView('settings')}>
         Connect to real data…
       </button>
