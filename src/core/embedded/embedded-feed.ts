@@ -57,6 +57,7 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
       host: options.serveHost ?? '127.0.0.1',
       port: options.servePort,
       ...(options.serveToken ? { token: options.serveToken } : {}),
+      ...(options.mode === 'demo' ? { simulated: true } : {}),
       hub,
       source: (h) => (source = options.createSource(h)),
     });
