@@ -8,6 +8,8 @@ export interface CapturedIo {
   err(): string;
   /** Resolves when stdout has printed something matching `pattern` (or rejects after ms). */
   waitForOut(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** The same for stderr. */
+  waitForErr(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
   stop(): void;
 }
 
@@ -17,6 +19,27 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
   const stops = new Set<() => void>();
   const waiters = new Set<() => void>();
   const changed = () => waiters.forEach((w) => w());
+  const waitFor = (
+    text: () => string,
+    name: string,
+    pattern: RegExp,
+    ms = 10_000,
+  ): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = text().match(pattern);
+        if (!match) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(match);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${pattern} in ${name}; stdout:\n${out}\nstderr:\n${err}`));
+      }, ms);
+      waiters.add(check);
+      check();
+    });
   return {
     io: {
       stdout: (text) => {
@@ -35,23 +58,8 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
     },
     out: () => out,
     err: () => err,
-    waitForOut(pattern, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = out.match(pattern);
-          if (!match) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${pattern} in stdout:\n${out}\nstderr:\n${err}`));
-        }, ms);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForOut: (pattern, ms) => waitFor(() => out, 'stdout', pattern, ms),
+    waitForErr: (pattern, ms) => waitFor(() => err, 'stderr', pattern, ms),
     stop: () => [...stops].forEach((s) => s()),
   };
 }

@@ -19,8 +19,13 @@ afterEach(async () => {
   server = null;
 });
 
-async function serve(token?: string) {
-  server = createRealtimeServer({ logger: silentLogger, port: 0, ...(token ? { token } : {}) });
+async function serve(token?: string, simulated = false) {
+  server = createRealtimeServer({
+    logger: silentLogger,
+    port: 0,
+    ...(token ? { token } : {}),
+    simulated,
+  });
   const { url } = await server.start();
   return { hub: server.hub, url };
 }
@@ -36,6 +41,15 @@ describe('callboard tail', () => {
     await cap.waitForOut(/\d\d:\d\d:\d\d call CA1 {2}in-progress/);
     hub.ingest('calls', [{ id: 'id-CA1', doc: null }]);
     await cap.waitForOut(/call CA1 removed/);
+    cap.stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('says so when the server runs simulated traffic (serve --demo)', async () => {
+    const { url } = await serve(undefined, true);
+    const cap = captureIo();
+    const exit = tailCommand.run(['--url', url], cap.io);
+    await cap.waitForErr(/the server's data is simulated \(serve --demo\)/);
     cap.stop();
     expect(await exit).toBe(0);
   });

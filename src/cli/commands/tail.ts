@@ -93,6 +93,7 @@ export const tailCommand: CliCommand = {
       feed.onProblem((problem) =>
         io.stderr(`callboard tail: bad data from the server: ${problem}\n`),
       );
+      let saidSimulated = false;
       feed.onStatus((status) => {
         if (status.status === 'failed' && !live) {
           io.stderr(`callboard tail: ${status.error ?? 'cannot connect'}\n`);
@@ -100,6 +101,10 @@ export const tailCommand: CliCommand = {
           return;
         }
         if (status.status === 'live') live = true;
+        if (status.simulated && !saidSimulated) {
+          saidSimulated = true;
+          io.stderr(`callboard tail: the server's data is simulated (serve --demo)\n`);
+        }
         if (status.status === last) return;
         last = status.status;
         if (status.status === 'reconnecting' || status.status === 'failed') {
