@@ -35,7 +35,11 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`timed out waiting for ${pattern} in ${name}; stdout:\n${out}\nstderr:\n${err}`));
+        reject(
+          new Error(
+            `timed out waiting for ${pattern} in ${name}; stdout:\n${out}\nstderr:\n${err}`,
+          ),
+        );
       }, ms);
       waiters.add(check);
       check();
