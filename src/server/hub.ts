@@ -43,9 +43,10 @@ function defaultEpoch(): string {
 /**
  * The authoritative state of active calls and campaigns, with an epoch, a per-stream seq and a
  * bounded replay ring. Changes are coalesced per key and flushed at once when idle; under load
- * the window adapts to what a flush costs (`flushBudget`), up to `flushIntervalMs`. Subscribers are called synchronously; one whose socket
- * is saturated is held back (memory stays bounded: only its cursor is kept) and catches up
- * from the ring on drain, or gets a snapshot when the ring no longer covers it.
+ * the window adapts to what a flush costs (`flushBudget`), up to `flushIntervalMs`.
+ * Subscribers are called synchronously; one whose socket is saturated is held back (memory
+ * stays bounded: only its cursor is kept) and catches up from the ring on drain, or gets a
+ * snapshot when the ring no longer covers it.
  */
 export class Hub {
   private epochId: string;
