@@ -234,6 +234,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       }),
       feed.onStatus((status) => {
         if (disposed || source.feed !== feed) return;
+        queue.drain(); // the status is judged against the data that came before it
         feedStatus = status;
         if (refreshConnection()) {
           runAlerts('connection', state, null);
