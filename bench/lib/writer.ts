@@ -128,7 +128,7 @@ export async function playSchedule(
 function toWrite(op: TraceOp, stamp: number): AnyBulkWriteOperation<BenchDoc> {
   const fields = withDates({ ...op.fields, benchWrittenAt: stamp });
   // Documents are addressed by _id (= callSid / campaignId): an indexed lookup, as a real
-  // deployment would have on callSid; the emulator's only index fast path is _id.
+  // deployment would have on callSid (the emulator answers both from an index).
   if (op.kind === 'insert') return { insertOne: { document: { _id: op.key, ...fields } } };
   const filter = { _id: op.key };
   return { updateOne: { filter, update: { $set: fields } } };

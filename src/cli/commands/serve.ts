@@ -41,7 +41,8 @@ Options (each also settable by the environment variable shown):
   --origin URL         a browser origin allowed to connect (repeat)  CALLBOARD_ORIGINS (comma-separated)
   --state-dir DIR      where the resume token is kept                CALLBOARD_STATE_DIR
                        (default ~/.local/state/callboard; never in your database)
-  --demo               run the bundled MongoDB emulator and a traffic simulator
+  --demo               run the bundled MongoDB emulator and a        CALLBOARD_DEMO=1
+                       traffic simulator (clients show "Demo data")
   --demo-rate N        demo: new calls per second (default 2)        CALLBOARD_DEMO_RATE
   --insecure-no-auth   allow a non-loopback --host without --token (everyone who can reach
                        it sees every call)
