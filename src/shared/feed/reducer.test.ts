@@ -180,7 +180,7 @@ describe('calls that left (seed)', () => {
     expect(back.state.calls.a?.call.status).toBe('ringing');
   });
 
-  it('v2 messages are ordered by seq and do not consult it', () => {
+  it('v2 streams, ordered by seq, keep no such memory', () => {
     const { state } = applyAll(
       [
         callsSnapshot([call('a', 'in-progress')], 1, { epoch: 'e', seq: 1 }),
@@ -189,7 +189,8 @@ describe('calls that left (seed)', () => {
       ],
       options,
     );
-    expect(state.callsGone).toEqual({ a: 5_010 });
+    expect(state.calls.a).toBeUndefined();
+    expect(state.callsGone).toEqual({});
     const fresh = applyFeedMessage(
       state,
       callsSnapshot([call('a', 'in-progress')], 6_000, { epoch: 'f', seq: 1 }),

@@ -267,7 +267,13 @@ function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTra
   };
   const calls = sweep(state.calls);
   const campaigns = sweep(state.campaigns);
-  const callsGone = rememberGone(state.callsGone, calls.removed, now, options);
+  // Only seed streams need the memory: v2 is ordered by seq (and the server keeps its own).
+  const seed = state.cursors.calls.seq === null;
+  const callsGone = seed
+    ? rememberGone(state.callsGone, calls.removed, now, options)
+    : Object.keys(state.callsGone).length === 0
+      ? state.callsGone
+      : emptyRecord<number>();
   const changes = noChanges();
   changes.callsRemoved = calls.removed;
   changes.campaignsRemoved = campaigns.removed;

@@ -40,10 +40,10 @@ export interface FeedState {
   /** Streams whose history has a hole; the holder must ask for a snapshot. Value: why. */
   resyncNeeded: Readonly<Partial<Record<StreamName, string>>>;
   /**
-   * Calls that ended and left after their linger: key -> local clock (ms) they left. Kept for
-   * `FeedOptions.goneMemoryMs` (at most GONE_CALLS_LIMIT keys), so a late seed update or a
-   * seed snapshot that raced with the call's end cannot bring it back as a call that never
-   * ends. v2 messages, ordered by seq, do not consult it.
+   * Seed streams only: calls that ended and left after their linger, key -> local clock (ms)
+   * they left. Kept for `FeedOptions.goneMemoryMs` (at most GONE_CALLS_LIMIT keys), so a late
+   * seed update or a seed snapshot that raced with the call's end cannot bring it back as a
+   * call that never ends. Empty on v2 streams: they are ordered by seq.
    */
   callsGone: Readonly<Record<string, number>>;
   /**
@@ -97,14 +97,17 @@ export type FeedMessage =
 export interface FeedOptions {
   /** How long a call that turned terminal stays visible with its final status. */
   terminalLingerMs: number;
-  /** How long a call that left is remembered as gone (`FeedState.callsGone`). Default 15 min. */
+  /** How long a call that left is remembered as gone (`FeedState.callsGone`). Default 2 min. */
   goneMemoryMs?: number;
 }
 
 export const DEFAULT_FEED_OPTIONS: FeedOptions = { terminalLingerMs: 5_000 };
-export const DEFAULT_GONE_MEMORY_MS = 15 * 60_000;
-/** The most gone calls remembered; past it the oldest are forgotten first. */
-export const GONE_CALLS_LIMIT = 50_000;
+export const DEFAULT_GONE_MEMORY_MS = 2 * 60_000;
+/**
+ * The most gone calls remembered; past it the oldest are forgotten first. A tick that adds or
+ * forgets some copies the record, so this also bounds that copy (about 1 ms at 10,000).
+ */
+export const GONE_CALLS_LIMIT = 10_000;
 
 /** What one message changed, so the holder can forward a delta instead of the whole state. */
 export interface FeedChanges {
