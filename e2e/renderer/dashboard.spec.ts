@@ -20,6 +20,25 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
+// The page's own CSP (the <meta> in index.html: same origin only, no inline script or style)
+// must never get in the dashboard's way: every violation it reports fails the test.
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+});
+
+test.afterEach(async ({ page }) => {
+  const violations = await page.evaluate(
+    () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [],
+  );
+  expect(violations).toEqual([]);
+});
+
 const rows = (page: Page) => page.locator('.calls-body [role="row"]');
 
 async function openDashboard(page: Page) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppUrl } from './app-origin';
 import { checkExternalUrl } from './external-url';
@@ -46,9 +48,28 @@ describe('the content security policy', () => {
     expect(scripts).not.toMatch(/unsafe-eval|unsafe-inline|https?:|\*/);
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
   });
-  it('opens connect-src to the dev server only in development', () => {
+  it('allows no inline style: React styles go through the CSSOM, the stylesheet is a file', () => {
+    expect(directives.get('style-src')).toEqual(["'self'"]);
+  });
+  it('opens connect-src and inline script and style to the dev server only in development', () => {
     expect(contentSecurityPolicy()).toBe(CONTENT_SECURITY_POLICY);
-    expect(contentSecurityPolicy('http://localhost:5173/')).toContain('ws://localhost:5173');
+    const dev = contentSecurityPolicy('http://localhost:5173/');
+    expect(dev).toContain('ws://localhost:5173');
+    expect(dev).toContain("style-src 'self' 'unsafe-inline'");
+  });
+  it('the web dashboard <meta> is as strict: same origin only, no inline script or style', () => {
+    const html = readFileSync(join(__dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const metaDirectives = new Map(
+      meta.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values];
+      }),
+    );
+    expect(metaDirectives.get('script-src')).toEqual(["'self'"]);
+    expect(metaDirectives.get('style-src')).toEqual(["'self'"]);
+    expect(metaDirectives.get('connect-src')).toEqual(["'self'"]);
+    expect(metaDirectives.get('object-src')).toEqual(["'none'"]);
   });
 });
 

@@ -41,15 +41,17 @@ export function appWebPreferences(preloadPath: string): AppWebPreferences {
 
 /**
  * The renderer loads only its own bundle: no inline script, no eval, no remote code, no
- * frames, no plugins. Inline styles are allowed because React's `style` props set them.
- * The desktop renderer talks to nothing over the network (the main process holds the feed),
- * so connect-src is 'self' only. Set both as a <meta> in index.html and as a response
- * header on every response of the app's session (./harden.ts).
+ * frames, no plugins, no inline styles (React's `style` props go through the CSSOM, which CSP
+ * does not restrict; the stylesheet is a file). The desktop renderer talks to nothing over
+ * the network (the main process holds the feed), and the web dashboard only to the server
+ * that served it, so connect-src is 'self' only. The <meta> in index.html carries the same
+ * rules for the web dashboard; the app's session also sends this as a response header on
+ * every response (./harden.ts).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
@@ -65,7 +67,9 @@ export const CONTENT_SECURITY_POLICY = [
 
 /**
  * In development only (electron-vite's dev server): Vite's HMR client connects to its
- * websocket, and the React refresh preamble is an inline script. Never used for a built app.
+ * websocket, the React refresh preamble is an inline script, and Vite injects styles as
+ * <style> elements (the dev server drops index.html's <meta> CSP: electron.vite.config.ts).
+ * Never used for a built app.
  */
 export function contentSecurityPolicy(devServerUrl?: string): string {
   if (!devServerUrl) return CONTENT_SECURITY_POLICY;
@@ -73,5 +77,7 @@ export function contentSecurityPolicy(devServerUrl?: string): string {
   return CONTENT_SECURITY_POLICY.replace(
     "connect-src 'self'",
     `connect-src 'self' ws://${host} http://${host}`,
-  ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+  )
+    .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
 }
