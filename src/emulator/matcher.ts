@@ -29,6 +29,7 @@ export class Matcher {
 
   /** The equality index key of the filter's condition on top-level `field`, if it is one. */
   equalityKey(field: string): string | undefined {
+    if (!Object.prototype.hasOwnProperty.call(this.filter, field)) return undefined;
     let value: unknown = this.filter[field];
     if (isPlainObject(value) && Object.keys(value).length === 1 && '$eq' in value)
       value = value.$eq;
