@@ -48,8 +48,12 @@ export class EqualityIndex {
     return key.startsWith('j') ? undefined : key; // Decimal128 and friends compare by value
   }
 
+  private valueOf(doc: Document): unknown {
+    return Object.prototype.hasOwnProperty.call(doc, this.field) ? doc[this.field] : undefined;
+  }
+
   add(id: string, doc: Document): void {
-    const value = doc[this.field];
+    const value = this.valueOf(doc);
     if (value === undefined || value === null) return; // an equality on a value never matches
     const key = EqualityIndex.keyFor(value);
     if (key === undefined) {
@@ -62,7 +66,7 @@ export class EqualityIndex {
   }
 
   remove(id: string, doc: Document): void {
-    const value = doc[this.field];
+    const value = this.valueOf(doc);
     if (value === undefined || value === null) return;
     const key = EqualityIndex.keyFor(value);
     if (key === undefined) {
