@@ -201,6 +201,9 @@ test('an alert appears and is acknowledged', async ({ page }) => {
 test('screenshots: main screen, wallboard and settings in light and dark', async ({
   page,
 }, testInfo) => {
+  // Run alone (`-g screenshots`) against a fresh server, the wait for a minute of progress
+  // history below takes most of the default 60 s: give the test room for it.
+  test.setTimeout(240_000);
   await openDashboard(page);
   // Pace and ETA need a minute of progress history: wait for them, so the pictures show them.
   await expect(page.getByTestId('campaign-card').first()).toContainText(/Pace \d/, {
