@@ -222,7 +222,7 @@ function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>
   const diff = diffKeys(before, draft.result(), draft.touched);
   const allStale = stale.length > 0 && stale.length === docs.length && removalsApplied === 0;
   const ignored = allStale
-    ? `stale: older than the held version, or the call already left (${stale.join(', ')})`
+    ? `stale: older than the held version, or already left (${stale.join(', ')})`
     : undefined;
   const nextState =
     allStale && seed
