@@ -41,12 +41,7 @@ beforeAll(async () => {
   ({ url } = await server.start());
   server.hub.load('calls', docs);
   server.hub.load('campaigns', [{ campaignId: 'K1', name: 'Spring', status: 'running' }]);
-  client = connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: { token: TOKEN },
-  });
+  client = authedClient();
   await until(() => client.connected, 'the fuzz client to connect');
 });
 afterAll(async () => {
@@ -54,6 +49,16 @@ afterAll(async () => {
   await server?.stop();
   writeFuzzCounts('fuzz-socket', counts);
 });
+
+/** A client of its own, with the token, that does not reconnect by itself. */
+function authedClient() {
+  return connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { token: TOKEN },
+  });
+}
 
 function hubState() {
   return JSON.stringify({
@@ -71,12 +76,7 @@ async function connected(): Promise<void> {
 
 /** A fresh, well-behaved v2 client still gets the unchanged snapshot. */
 async function stillServes(): Promise<void> {
-  const probe = connect(url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    auth: { token: TOKEN },
-  });
+  const probe = authedClient();
   try {
     const snapshot = new Promise<{ calls: { callSid: string }[] }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no active_calls snapshot')), 5000);
@@ -248,12 +248,7 @@ describe('hostile Socket.IO input', () => {
   });
 
   it('an unknown event is ignored with a log line (and counted), not silently', async () => {
-    const fresh = connect(url, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      auth: { token: TOKEN },
-    });
+    const fresh = authedClient();
     try {
       await until(() => fresh.connected, 'a fresh client to connect');
       const before = logs.length;
