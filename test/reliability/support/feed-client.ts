@@ -34,14 +34,22 @@ export function startFeedClient(name: string, url: string, token?: string): Feed
   });
   let state = initialFeedState();
   let status: FeedStatus['status'] = 'connecting';
-  const stats = { messages: 0, applied: 0, problems: [] as string[], resyncs: 0, snapshots: 0 };
+  const stats = {
+    messages: 0,
+    problems: [] as string[],
+    resyncs: 0,
+    snapshots: 0,
+    /** Counted by the queue: messages applied after merging. */
+    get applied() {
+      return queue.stats.applied;
+    },
+  };
   const asked = new Set<string>();
   feed.onStatus((s) => (status = s.status));
   feed.onProblem((p) => stats.problems.push(p));
   const queue = new FeedMessageQueue(
     () => state.cursors,
     (message) => {
-      stats.applied += 1;
       state = applyFeedMessage(state, message).state;
       for (const stream of STREAMS) {
         const reason = state.resyncNeeded[stream];
