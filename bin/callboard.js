@@ -10,7 +10,7 @@ if (!fs.existsSync(entry)) {
   process.exit(1);
 }
 require(entry)
-  .main(process.argv.slice(2))
+  .runFromBin(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;
   });

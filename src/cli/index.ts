@@ -1,4 +1,5 @@
 import { CliError, UsageError, type CliCommand, type CliIo } from './command';
+import { installFailurePolicy } from '../core/process/failure-policy';
 import { VERSION } from './version';
 import { emulatorCommand } from './commands/emulator';
 import { serveCommand } from './commands/serve';
@@ -39,7 +40,21 @@ export function processIo(): CliIo {
   };
 }
 
-/** Entry point used by bin/callboard.js; returns the exit code. */
+/**
+ * What bin/callboard.js runs: an error nothing caught ends the process with a message and
+ * exit code 70 (src/core/process/failure-policy.ts), then the command itself.
+ */
+export function runFromBin(argv: string[]): Promise<number> {
+  installFailurePolicy(process, {
+    mode: 'exit',
+    name: 'callboard',
+    stderr: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  });
+  return main(argv);
+}
+
+/** Entry point (tests call it with their own io); returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {

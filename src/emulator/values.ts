@@ -10,13 +10,30 @@ export function isPlainObject(value: unknown): value is Document {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Sets a field, even one named `__proto__` (MongoDB stores it as an ordinary field; plain
+ * assignment would replace the copy's prototype instead).
+ */
+export function setField(target: Document, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}
+
 /** Deep copy of plain objects and arrays; BSON value objects are shared (treated as immutable). */
 export function clone<T>(value: T): T {
   if (Array.isArray(value)) return value.map(clone) as T;
   if (value instanceof Date) return new Date(value.getTime()) as T;
   if (isPlainObject(value)) {
     const out: Document = {};
-    for (const key of Object.keys(value)) out[key] = clone(value[key]);
+    for (const key of Object.keys(value)) setField(out, key, clone(value[key]));
     return out as T;
   }
   return value;

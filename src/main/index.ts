@@ -16,6 +16,7 @@ import { createFeedForSettings } from '../core/embedded/feed-factory';
 import { testConnectionFor } from '../core/embedded/test-connection';
 import { createRemoteFeed } from '../core/feed/remote-feed';
 import { systemClock } from '../core/monitor/clock';
+import { installFailurePolicy } from '../core/process/failure-policy';
 import { createAlertsPort } from '../core/monitor/shared-alerts';
 import type { AlertTarget } from '../shared/alerts-types';
 import { createLogger, formatLogLine, type LogLevel, type LogSink } from '../shared/log';
@@ -59,6 +60,14 @@ function main(): void {
     sink: (record) => sinks.forEach((sink) => sink(record)),
     level: envLevel && LEVELS.includes(envLevel) ? envLevel : 'info',
     scope: 'main',
+  });
+  // An error nothing caught is logged and the app goes on (src/core/process/failure-policy.ts).
+  installFailurePolicy(process, {
+    mode: 'recover',
+    report: (kind, error) =>
+      logger.error(`${kind}: ${(error as Error)?.message ?? String(error)}`, {
+        stack: (error as Error)?.stack,
+      }),
   });
   const shutdown = createShutdown(logger);
   const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;

@@ -1,11 +1,12 @@
 // Helpers for this folder's MongoDB-backed tests (`*.emulator.test.ts`).
+import type { Logger } from '../shared/log';
 import { io as connect } from 'socket.io-client';
 import type { TestDatabase } from '../emulator/test-target';
 import { silentLogger } from '../shared/log';
 import { applyFeedMessage, initialFeedState } from '../shared/feed/reducer';
 import { fromServerEvent } from '../shared/feed/from-protocol';
 import type { FeedState } from '../shared/feed/types';
-import { isActiveStatus } from '../shared/domain/call-status';
+import { isCallEnded } from '../shared/domain/lifecycle';
 import type { ServerToClientEvents } from '../shared/protocol/events';
 import { createRealtimeServer, type RealtimeServer } from './realtime-server';
 import type { ResumeTokenStore } from './resume-token-store';
@@ -16,7 +17,7 @@ export const WATCHER_APP_NAME = 'callboard-watcher-test';
 
 export async function startWatchedServer(
   target: TestDatabase,
-  options: { tokenStore?: ResumeTokenStore; token?: string } = {},
+  options: { tokenStore?: ResumeTokenStore; token?: string; logger?: Logger } = {},
 ): Promise<{ server: RealtimeServer; url: string }> {
   const server = createRealtimeServer({
     logger: silentLogger,
@@ -27,7 +28,7 @@ export async function startWatchedServer(
         hub,
         uri: target.uri,
         dbName: target.dbName,
-        logger: silentLogger,
+        logger: options.logger ?? silentLogger,
         tokenStore: options.tokenStore,
         clientOptions: { appName: WATCHER_APP_NAME },
         backoff: { initialMs: 20, maxMs: 200 },
@@ -67,7 +68,7 @@ export function stateClient(url: string, auth: Record<string, unknown> = {}): St
     state: () => state,
     activeCallSids: () =>
       Object.values(state.calls)
-        .filter((e) => isActiveStatus(e.call.status))
+        .filter((e) => !isCallEnded(e.call.status))
         .map((e) => e.call.callSid)
         .sort(),
     close: () => socket.disconnect(),

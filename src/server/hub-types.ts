@@ -1,3 +1,4 @@
+import type { LifecycleRules } from '../shared/domain/lifecycle';
 import type { SinceCursor, StreamName } from '../shared/protocol/events';
 import type { JsonDocument } from './json-safe';
 
@@ -123,4 +124,8 @@ export interface HubOptions {
   newEpoch?: () => string;
   /** A subscriber's listener threw; the hub went on with the others. */
   onListenerError?: (error: unknown) => void;
+  /** How status values map to active/ended (defaults plus an admin's overrides). */
+  lifecycle?: LifecycleRules;
+  /** Called the first time each status value no mapping knows is seen (to log it once). */
+  onUnknownStatus?: (stream: StreamName, value: string) => void;
 }

@@ -12,7 +12,9 @@ import type {
   JsonDocument,
 } from './hub-types';
 import { ReplayRing } from './replay-ring';
-import { keyOf, STREAM_RULES } from './stream-rules';
+import { DEFAULT_LIFECYCLE, type LifecycleRules } from '../shared/domain/lifecycle';
+import { createStreamRules, type AllStreamRules } from './stream-rules';
+import { UnknownValues, type UnknownValue } from './unknown-values';
 
 interface Subscriber {
   listener: HubListener;
@@ -63,6 +65,12 @@ export class Hub {
   private flushImmediate: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
   private readonly onListenerError: ((error: unknown) => void) | undefined;
+  private readonly onUnknownStatus: HubOptions['onUnknownStatus'];
+  private readonly unknown = new UnknownValues();
+  /** How status values map to active/ended: clients in this process parse with it too. */
+  readonly lifecycle: LifecycleRules;
+  /** What is active and how documents are keyed (the shared lifecycle and field mapping). */
+  readonly rules: AllStreamRules;
   private readonly stats = {
     eventsIn: 0,
     eventsDropped: 0,
@@ -90,6 +98,9 @@ export class Hub {
     this.now = options.now ?? Date.now;
     this.newEpoch = options.newEpoch ?? defaultEpoch;
     this.onListenerError = options.onListenerError;
+    this.onUnknownStatus = options.onUnknownStatus;
+    this.lifecycle = options.lifecycle ?? DEFAULT_LIFECYCLE;
+    this.rules = createStreamRules(this.lifecycle);
     this.epochId = this.newEpoch();
     const capacity = options.ringCapacity ?? 10_000;
     const make = (): StreamState => ({
@@ -145,7 +156,7 @@ export class Hub {
     for (const change of changes) {
       this.stats.eventsIn += 1;
       const key =
-        (change.doc ? keyOf(stream, change.doc) : null) ??
+        (change.doc ? this.rules[stream].keyOf(change.doc) : null) ??
         change.key ??
         (change.id !== undefined ? state.idToKey.get(change.id) : undefined);
       if (key == null) {
@@ -170,8 +181,8 @@ export class Hub {
     state.docs.clear();
     state.idToKey.clear();
     for (const doc of docs) {
-      const key = keyOf(stream, doc);
-      if (key !== null && STREAM_RULES[stream].isActive(doc)) this.hold(state, key, doc);
+      const key = this.rules[stream].keyOf(doc);
+      if (key !== null && this.isActive(stream, doc)) this.hold(state, key, doc);
     }
     this.epochId = this.newEpoch();
     this.stats.epochBumps += 1;
@@ -283,17 +294,32 @@ export class Hub {
     }
   }
 
+  /** Whether the rules call `doc` active; an unknown status is active and counted. */
+  private isActive(stream: StreamName, doc: JsonDocument): boolean {
+    const lifecycle = this.rules[stream].lifecycleOf(doc);
+    if (!lifecycle.known) {
+      const value = lifecycle.status === '' ? '(none)' : lifecycle.status;
+      if (this.unknown.note(stream, value)) this.onUnknownStatus?.(stream, value);
+    }
+    return lifecycle.phase === 'active';
+  }
+
+  /** The status values no mapping knows, seen since start (bounded; /healthz, /metrics). */
+  unknownStatuses(): UnknownValue[] {
+    return this.unknown.list();
+  }
+
   /** Decides what one coalesced change means for the active set; null: nothing to send. */
   private apply(stream: StreamName, key: string, doc: JsonDocument | null): HubEntry | null {
     const state = this.streams[stream];
-    const rules = STREAM_RULES[stream];
+    const rules = this.rules[stream];
     const held = state.docs.has(key);
     if (doc === null) {
       if (!held) return null;
       this.release(state, key);
       return { seq: 0, key, doc: null };
     }
-    if (rules.isActive(doc)) {
+    if (this.isActive(stream, doc)) {
       // A terminal call never changes again: an active version arriving later is stale.
       if (rules.endIsFinal && state.ended.has(key)) return null;
       this.hold(state, key, doc);

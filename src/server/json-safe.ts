@@ -9,6 +9,8 @@ export type JsonValue =
 
 export type JsonDocument = { [key: string]: JsonValue };
 
+import { setOwnField } from '../shared/own-field';
+
 const MAX_DEPTH = 32;
 
 interface BsonLike {
@@ -74,7 +76,7 @@ export function toJsonSafe(value: unknown, depth = 0): JsonValue | undefined {
   const out: { [key: string]: JsonValue } = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     const safe = toJsonSafe(item, depth + 1);
-    if (safe !== undefined) out[key] = safe;
+    if (safe !== undefined) setOwnField(out, key, safe); // `__proto__` stays a field
   }
   return out;
 }

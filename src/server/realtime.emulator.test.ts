@@ -10,7 +10,8 @@ import {
   stateClient,
   type StateClient,
 } from './emulator-test-support';
-import { fileTokenStore } from './resume-token-store';
+import { createLogger, type LogRecord } from '../shared/log';
+import { fileTokenStore, memoryTokenStore, type ResumeTokenStore } from './resume-token-store';
 import { nextEvent, until } from './test-support';
 
 let target: TestDatabase;
@@ -200,5 +201,37 @@ describe('realtime server over MongoDB', () => {
     await until(() => c.activeCallSids().join() === 'A,B', 'B after the resync');
     expect(c.events.filter(([e]) => e === 'resync')).toHaveLength(1);
     expect(server.hub.counters().epochBumps).toBe(1);
+  });
+
+  it('a resume token that cannot be dropped after a 286 is logged; the server goes on', async () => {
+    await calls().insertOne({ callSid: 'A', status: 'queued' });
+    const saved = memoryTokenStore();
+    const tokenStore: ResumeTokenStore = {
+      load: (ns) => saved.load(ns),
+      save: (ns, token) =>
+        token === null ? Promise.reject(new Error('EIO: i/o error')) : saved.save(ns, token),
+    };
+    const logged: LogRecord[] = [];
+    const logger = createLogger({ sink: (r) => logged.push(r), level: 'warn' });
+    const { server, url } = await serve({ tokenStore, logger });
+    const c = client(url);
+    await c.socket.emitWithAck('subscribe:calls', { v: 2 });
+    const resync = nextEvent<{ epoch: string }>(c.socket, 'resync', 10_000);
+    const ok = await configureFailPoint(
+      target,
+      { times: 1 },
+      { failCommands: ['getMore'], errorCode: 286 },
+    );
+    if (!ok) return expect.soft(target.usingEmulator).toBe(false);
+    await resync;
+    await calls().insertOne({ callSid: 'B', status: 'ringing' });
+    await until(() => c.activeCallSids().join() === 'A,B', 'B after the resync');
+    await until(
+      () => logged.some((r) => r.msg === 'could not drop the saved resume token'),
+      'the log line',
+    );
+    const line = logged.find((r) => r.msg === 'could not drop the saved resume token');
+    expect(line).toMatchObject({ level: 'error', error: 'EIO: i/o error' });
+    expect(server.health().status).toBe('ok');
   });
 });

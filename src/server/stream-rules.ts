@@ -1,34 +1,68 @@
-import { isActiveCampaignStatus, isActiveStatus } from '../shared/domain/call-status';
+import {
+  DEFAULT_CALL_FIELDS,
+  DEFAULT_CAMPAIGN_FIELDS,
+  readField,
+  type FieldPaths,
+} from '../shared/domain/field-mapping';
+import {
+  DEFAULT_LIFECYCLE,
+  type Lifecycle,
+  type LifecycleRules,
+  type StatusRule,
+} from '../shared/domain/lifecycle';
+import { snapshotFilter } from '../shared/domain/snapshot-filter';
 import type { StreamName } from '../shared/protocol/events';
 import type { JsonDocument } from './json-safe';
 
-/** How each stream keys its documents and decides which are active (ARCHITECTURE.md). */
+/**
+ * How each stream keys its documents and decides which are active: the shared lifecycle rule
+ * and field mapping (src/shared/domain), so the snapshot query, the Hub and the clients agree.
+ */
 export interface StreamRules {
-  keyField: string;
+  /** The document's key as a string, or null when it has none. */
+  keyOf(doc: JsonDocument): string | null;
+  /** What the document's status means. */
+  lifecycleOf(doc: JsonDocument): Lifecycle;
   isActive(doc: JsonDocument): boolean;
-  /** Whether leaving the active set is final (a terminal call never changes again). */
+  /** Whether leaving the active set is final (an ended call never changes again). */
   endIsFinal: boolean;
+  /** The snapshot query: excludes only what isActive calls ended (the Hub checks again). */
+  snapshotFilter: Record<string, unknown>;
 }
 
-function status(doc: JsonDocument): string {
-  const value = doc.status;
-  return typeof value === 'string' ? value.trim().toLowerCase() : '';
+function rulesFor(
+  status: StatusRule,
+  keyPaths: readonly string[],
+  endIsFinal: boolean,
+): StreamRules {
+  return {
+    keyOf(doc) {
+      const value = readField(doc, keyPaths);
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+      return null;
+    },
+    lifecycleOf: (doc) => status.of(doc.status),
+    isActive: (doc) => status.of(doc.status).phase === 'active',
+    endIsFinal,
+    snapshotFilter: snapshotFilter(status),
+  };
 }
 
-export const STREAM_RULES: Record<StreamName, StreamRules> = {
-  calls: { keyField: 'callSid', isActive: (doc) => isActiveStatus(status(doc)), endIsFinal: true },
-  campaigns: {
-    keyField: 'campaignId',
-    // A campaign without a status is not shown: the schema needs one.
-    isActive: (doc) => status(doc) !== '' && isActiveCampaignStatus(status(doc)),
-    endIsFinal: false,
+export type AllStreamRules = Readonly<Record<StreamName, StreamRules>>;
+
+/** The rules for both streams from a lifecycle (the defaults plus an admin's overrides). */
+export function createStreamRules(
+  lifecycle: LifecycleRules = DEFAULT_LIFECYCLE,
+  fields: { calls: FieldPaths; campaigns: FieldPaths } = {
+    calls: DEFAULT_CALL_FIELDS,
+    campaigns: DEFAULT_CAMPAIGN_FIELDS,
   },
-};
-
-/** The document's key as a string, or null when it has none. */
-export function keyOf(stream: StreamName, doc: JsonDocument): string | null {
-  const value = doc[STREAM_RULES[stream].keyField];
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  return null;
+): AllStreamRules {
+  return {
+    calls: rulesFor(lifecycle.calls, fields.calls.callSid ?? ['callSid'], true),
+    campaigns: rulesFor(lifecycle.campaigns, fields.campaigns.campaignId ?? ['campaignId'], false),
+  };
 }
+
+export const DEFAULT_STREAM_RULES: AllStreamRules = createStreamRules();

@@ -1,6 +1,7 @@
 import { ObjectId, Timestamp, type ChangeStreamDocument } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { coveredBySnapshot, isHistoryLost, timestampValue, toHubChange } from './watch-stream';
+import { DEFAULT_STREAM_RULES } from './stream-rules';
 
 const id = new ObjectId();
 const ns = { db: 'd', coll: 'calls' };
@@ -56,18 +57,34 @@ describe('coveredBySnapshot', () => {
   const ended = { doc: { callSid: 'A', status: 'failed' } };
   it('skips what the snapshot already holds, but keeps a call outcome from before it', () => {
     const before = event({ operationType: 'update', clusterTime: at(9) });
-    expect(coveredBySnapshot('calls', before, active, snapshot)).toBe(true);
-    expect(coveredBySnapshot('calls', before, { id: 'x', doc: null }, snapshot)).toBe(true);
-    expect(coveredBySnapshot('calls', before, ended, snapshot)).toBe(false);
+    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, active, snapshot)).toBe(true);
+    expect(
+      coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, { id: 'x', doc: null }, snapshot),
+    ).toBe(true);
+    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, ended, snapshot)).toBe(false);
     // Campaigns can start again after ending: an old ended version must not win.
     const campaign = { doc: { campaignId: 'C', status: 'completed' } };
-    expect(coveredBySnapshot('campaigns', before, campaign, snapshot)).toBe(true);
+    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.campaigns, before, campaign, snapshot)).toBe(
+      true,
+    );
   });
 
   it('stops checking at the first event after the snapshot', () => {
-    expect(coveredBySnapshot('calls', event({ clusterTime: at(11) }), active, snapshot)).toBeNull();
     expect(
-      coveredBySnapshot('calls', event({ clusterTime: undefined }), active, snapshot),
+      coveredBySnapshot(
+        DEFAULT_STREAM_RULES.calls,
+        event({ clusterTime: at(11) }),
+        active,
+        snapshot,
+      ),
+    ).toBeNull();
+    expect(
+      coveredBySnapshot(
+        DEFAULT_STREAM_RULES.calls,
+        event({ clusterTime: undefined }),
+        active,
+        snapshot,
+      ),
     ).toBeNull();
   });
 });

@@ -8,30 +8,18 @@ import type {
 } from 'mongodb';
 import type { Logger } from '../shared/log';
 import type { StreamName } from '../shared/protocol/events';
-import { ACTIVE_CALL_STATUSES, ENDED_CAMPAIGN_STATUSES } from '../shared/domain/call-status';
 import { backoffDelay } from '../shared/backoff';
 import type { Hub } from './hub';
 import type { HubChange } from './hub-types';
 import { toJsonDocument } from './json-safe';
 import type { WatcherState } from './metrics';
 import type { ResumeToken, ResumeTokenStore } from './resume-token-store';
-import { STREAM_RULES } from './stream-rules';
+import type { StreamRules } from './stream-rules';
 
 /** Server-side filter: only the operations that change what clients see. */
 const PIPELINE: Document[] = [
   { $match: { operationType: { $in: ['insert', 'update', 'replace', 'delete', 'invalidate'] } } },
 ];
-
-/** Writers differ in case ("ringing", "Ringing", "RINGING"); exact values keep index use. */
-function caseVariants(values: readonly string[]): string[] {
-  return values.flatMap((v) => [v, v.charAt(0).toUpperCase() + v.slice(1), v.toUpperCase()]);
-}
-
-/** Active documents, as the hub's rules decide (stream-rules.ts); the hub checks again. */
-const SNAPSHOT_FILTER: Record<StreamName, Document> = {
-  calls: { status: { $in: caseVariants(ACTIVE_CALL_STATUSES) } },
-  campaigns: { status: { $nin: caseVariants(ENDED_CAMPAIGN_STATUSES) } },
-};
 
 /** 286 ChangeStreamHistoryLost, or 280 ChangeStreamFatalError (resume point gone). */
 export function isHistoryLost(error: unknown): boolean {
@@ -79,14 +67,13 @@ export function toHubChange(change: ChangeStreamDocument): HubChange | null {
  * is after the snapshot, and so is every later one.
  */
 export function coveredBySnapshot(
-  stream: StreamName,
+  rules: StreamRules,
   change: ChangeStreamDocument,
   hubChange: HubChange,
   snapshotTime: bigint,
 ): boolean | null {
   const at = timestampValue((change as { clusterTime?: unknown }).clusterTime);
   if (at === null || at > snapshotTime) return null;
-  const rules = STREAM_RULES[stream];
   return !(rules.endIsFinal && hubChange.doc !== null && !rules.isActive(hubChange.doc));
 }
 
@@ -196,7 +183,10 @@ export class WatchStream {
     let session: ClientSession | undefined;
     try {
       session = this.o.client.startSession();
-      const raw = await this.coll.find(SNAPSHOT_FILTER[this.o.stream], { session }).toArray();
+      // Index-friendly: excludes the ended spellings (nearly all of a production collection);
+      // the Hub drops any other ended spelling by the same rule (docs/operations.md, indexes).
+      const filter = this.o.hub.rules[this.o.stream].snapshotFilter;
+      const raw = await this.coll.find(filter, { session }).toArray();
       this.snapshotTime = timestampValue(session.operationTime);
       const docs = raw.map((d) => toJsonDocument(d));
       if (mode === 'reset') this.o.hub.reset(this.o.stream, docs, reason);
@@ -237,7 +227,15 @@ export class WatchStream {
     this.restarts += 1;
     if (mode === 'reset') {
       this.token = null;
-      void this.o.tokens.save(this.ns, null);
+      // Best effort: the stream restarts from a snapshot either way. If the token cannot be
+      // dropped, a restart of the process resumes from the old one and gets 286 again, which
+      // also ends in a snapshot: nothing is lost, so a disk error is logged, not fatal.
+      this.o.tokens.save(this.ns, null).catch((e: unknown) => {
+        this.o.logger.error('could not drop the saved resume token', {
+          ns: this.ns,
+          error: (e as Error).message,
+        });
+      });
     }
     this.attempt += 1;
     this.setState('retrying', error);
@@ -279,7 +277,12 @@ export class WatchStream {
   /** Events from before the snapshot are in it; only a call's final version still counts. */
   private coveredBySnapshot(change: ChangeStreamDocument, hubChange: HubChange): boolean {
     if (this.snapshotTime === null) return false;
-    const covered = coveredBySnapshot(this.o.stream, change, hubChange, this.snapshotTime);
+    const covered = coveredBySnapshot(
+      this.o.hub.rules[this.o.stream],
+      change,
+      hubChange,
+      this.snapshotTime,
+    );
     if (covered === null) this.snapshotTime = null; // past the snapshot: stop checking
     return covered === true;
   }

@@ -4,6 +4,7 @@
  * Secrets are redacted here, so no sink can leak them: keys named like token/password/secret,
  * and passwords inside connection strings.
  */
+import { setOwnField } from './own-field';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -52,13 +53,7 @@ export function redact(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const safe = SECRET_KEY.test(key) && v != null && v !== '' ? '***' : redact(v, depth + 1);
-    // defineProperty, not assignment: a logged payload may hold a `__proto__` key.
-    Object.defineProperty(out, key, {
-      value: safe,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnField(out, key, safe); // a logged payload may hold a `__proto__` key
   }
   return out;
 }

@@ -84,18 +84,24 @@ describe('hub feed (embedded mode without MongoDB)', () => {
     expect(core.getSnapshot().connection.status).toBe('live');
   });
 
-  it('reports a document the schema refuses as a problem and applies the rest', () => {
+  it('keeps a call with an unreadable field, without it, and reports the field', () => {
     const { clock, hub, feed, core } = setup();
     const problems: string[] = [];
     feed.onProblem((p) => problems.push(p));
     hub.ingest('calls', [
       { doc: { callSid: 'ok', status: 'ringing' } },
-      { doc: { callSid: 'bad', status: 'on-fire' } },
+      { doc: { callSid: 'odd', status: 'on-fire', startTime: 'yesterday-ish' } },
     ]);
     hub.flush();
     clock.advance(50);
-    expect(core.getSnapshot().calls.map((e) => e.call.callSid)).toEqual(['ok']);
-    expect(problems.join()).toMatch(/status "on-fire"/);
+    const calls = core.getSnapshot().calls.map((e) => e.call);
+    expect(calls.map((c) => [c.callSid, c.status, c.startTime])).toEqual([
+      ['ok', 'ringing', undefined],
+      ['odd', 'on-fire', undefined],
+    ]);
+    expect(problems).toEqual([
+      'call odd: left out unreadable fields: startTime: "yesterday-ish" is not a date',
+    ]);
   });
 
   it('stop() unsubscribes from the hub and closes what the feed owns', async () => {

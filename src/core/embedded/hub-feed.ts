@@ -1,5 +1,5 @@
 import type { Call, Campaign } from '../../shared/domain/schemas';
-import { parseCall, parseCampaign } from '../../shared/domain/schemas';
+import { parseCall, parseCampaign, type DocumentParse } from '../../shared/domain/schemas';
 import type { FeedMessage } from '../../shared/feed/types';
 import type { Logger } from '../../shared/log';
 import type { FeedMode } from '../../shared/monitor';
@@ -67,15 +67,12 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     return s;
   };
 
-  const parseAll = <T>(
-    docs: unknown[],
-    parse: (d: unknown) => { ok: true; value: T } | { ok: false; error: string },
-  ) => {
+  const parseAll = <T>(docs: unknown[], parse: (d: unknown) => DocumentParse<T>) => {
     const out: T[] = [];
     for (const doc of docs) {
       const result = parse(doc);
       if (result.ok) out.push(result.value);
-      else emit(problems, result.error);
+      for (const text of result.ok ? result.leftOut : [result.error]) emit(problems, text);
     }
     return out;
   };
@@ -93,7 +90,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
           ? {
               kind: 'snapshot',
               stream: 'calls',
-              calls: parseAll<Call>(event.docs, parseCall),
+              calls: parseAll<Call>(event.docs, (d) => parseCall(d, hub.lifecycle)),
               epoch: event.epoch,
               seq: event.seq,
               at,
@@ -101,7 +98,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
           : {
               kind: 'snapshot',
               stream: 'campaigns',
-              campaigns: parseAll<Campaign>(event.docs, parseCampaign),
+              campaigns: parseAll<Campaign>(event.docs, (d) => parseCampaign(d, hub.lifecycle)),
               epoch: event.epoch,
               seq: event.seq,
               at,
@@ -116,14 +113,14 @@ export function createHubFeed(options: HubFeedOptions): Feed {
           ? {
               kind: 'batch',
               stream: 'calls',
-              calls: parseAll<Call>(docs, parseCall),
+              calls: parseAll<Call>(docs, (d) => parseCall(d, hub.lifecycle)),
               removed: removedKeys.map((callSid) => ({ callSid, reason: 'deleted' as const })),
               ...range,
             }
           : {
               kind: 'batch',
               stream: 'campaigns',
-              campaigns: parseAll<Campaign>(docs, parseCampaign),
+              campaigns: parseAll<Campaign>(docs, (d) => parseCampaign(d, hub.lifecycle)),
               removed: removedKeys.map((campaignId) => ({
                 campaignId,
                 reason: 'deleted' as const,

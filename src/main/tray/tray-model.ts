@@ -1,5 +1,5 @@
 import type { MonitorSnapshot } from '../../shared/monitor';
-import { isActiveCampaignStatus, isTerminalStatus } from '../../shared/domain/call-status';
+import { isCallEnded, isCampaignEnded } from '../../shared/domain/lifecycle';
 
 /**
  * What the tray shows, computed from the monitor snapshot with no Electron in sight, so
@@ -46,10 +46,8 @@ function describeConnection(snapshot: MonitorSnapshot, now: number): string {
 }
 
 export function trayModel(snapshot: MonitorSnapshot, now: number): TrayModel {
-  const activeCalls = snapshot.calls.filter((e) => !isTerminalStatus(e.call.status)).length;
-  const campaigns = snapshot.campaigns.filter((e) =>
-    isActiveCampaignStatus(e.campaign.status),
-  ).length;
+  const activeCalls = snapshot.calls.filter((e) => !isCallEnded(e.call.status)).length;
+  const campaigns = snapshot.campaigns.filter((e) => !isCampaignEnded(e.campaign.status)).length;
   const openAlerts = snapshot.alerts.filter(
     (a) =>
       a.acknowledgedAt === undefined &&

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
-import { isTerminalStatus } from '../../shared/domain/call-status';
+import { TERMINAL_CALL_STATUSES } from '../../shared/domain/lifecycle';
+
+const isTerminal = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
 import type { CallStore, SimCall, SimCampaign, StoreOp } from './call-store';
 import { TrafficSimulator } from './simulator';
 
@@ -70,7 +72,7 @@ describe('TrafficSimulator', () => {
         expect(ALLOWED[statuses[i - 1]!]).toContain(statuses[i]);
       }
       const last = statuses.at(-1)!;
-      if (isTerminalStatus(last)) outcomes.set(last, (outcomes.get(last) ?? 0) + 1);
+      if (isTerminal(last)) outcomes.set(last, (outcomes.get(last) ?? 0) + 1);
     }
     const ended = [...outcomes.values()].reduce((a, b) => a + b, 0);
     expect([...outcomes.keys()].sort()).toEqual([

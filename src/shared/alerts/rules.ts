@@ -5,7 +5,7 @@ import type {
   AlertTarget,
   AlertThresholds,
 } from '../alerts-types';
-import { FAILED_CALL_STATUSES, type TerminalCallStatus } from '../domain/call-status';
+import { FAILED_CALL_STATUSES, type TerminalCallStatus } from '../domain/lifecycle';
 import type { Call } from '../domain/schemas';
 import type { CallEntry, CampaignEntry, FeedState } from '../feed/types';
 import { callTalkingSince, callWaitingSince } from '../kpi/call-times';

@@ -1,2 +1,4 @@
-export * from './call-status';
+export * from './lifecycle';
 export * from './schemas';
+export * from './snapshot-filter';
+export * from './field-mapping';

@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { CALL_STATUSES, type CallStatus } from './call-status';
+import {
+  DEFAULT_CALL_FIELDS,
+  DEFAULT_CAMPAIGN_FIELDS,
+  withMappedFields,
+  type FieldPaths,
+} from './field-mapping';
+import { DEFAULT_LIFECYCLE, statusText, type LifecycleRules } from './lifecycle';
 
 /**
  * Documents come from MongoDB written by other services, so parsing is lenient where the real
  * world is messy (dates as ISO strings, Date objects or epoch milliseconds; numbers as numeric
  * strings; unknown extra fields kept) and strict where it matters (a call needs its `callSid`
- * and a known status, a campaign its `campaignId`).
+ * (or `campaignId`); any status is kept, and read through the lifecycle rule).
  */
 
 /**
@@ -14,6 +20,7 @@ import { CALL_STATUSES, type CallStatus } from './call-status';
  */
 export function previewValue(value: unknown, max = 60): string {
   let text: string;
+  if (typeof value === 'number') return String(value); // JSON would print Infinity as null
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
@@ -24,11 +31,18 @@ export function previewValue(value: unknown, max = 60): string {
 
 /** A date in any of the shapes seen in the wild, normalised to an ISO-8601 string. */
 export const dateField = z
-  .union([z.string(), z.date(), z.number()])
+  .union([z.string(), z.date(), z.number()], {
+    error: (issue) => `${previewValue(issue.input)} is not a date`,
+  })
   .nullish()
   .transform((value, ctx) => {
     if (value == null) return value;
-    const date = value instanceof Date ? value : new Date(value);
+    // A number below 1e11 is epoch seconds (ElevenLabs' *_unix_secs): as milliseconds it
+    // would be a date in 1973; as seconds, 1e11 is the year 5138.
+    const date =
+      value instanceof Date
+        ? value
+        : new Date(typeof value === 'number' && Math.abs(value) < 1e11 ? value * 1000 : value);
     if (Number.isNaN(date.getTime())) {
       ctx.addIssue({ code: 'custom', message: `${previewValue(value)} is not a date` });
       return z.NEVER;
@@ -38,7 +52,9 @@ export const dateField = z
 
 /** A count or duration: a finite number, or a numeric string (some writers store "42"). */
 export const numberField = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], {
+    error: (issue) => `${previewValue(issue.input)} is not a number`,
+  })
   .nullish()
   .transform((value, ctx) => {
     if (value == null) return value;
@@ -62,23 +78,18 @@ const key = (name: string) =>
     .refine((v) => v.length > 0, { error: `${name} must not be empty` })
     .refine((v) => v.length <= 256, { error: `${name} is longer than 256 characters` });
 
-const statusTypeError = (issue: { input?: unknown }): string =>
-  issue.input == null
-    ? 'status is required'
-    : `status must be text, not ${Array.isArray(issue.input) ? 'an array' : typeof issue.input}`;
-
-const callStatus = z
-  .string({ error: statusTypeError })
-  .transform((s) => s.trim().toLowerCase())
-  .refine((s): s is CallStatus => (CALL_STATUSES as readonly string[]).includes(s), {
-    error: (issue) =>
-      `status ${previewValue(issue.input)} is not one of ${CALL_STATUSES.join(', ')}`,
-  })
-  .transform((s) => s as CallStatus);
+/**
+ * The status as written: any value is accepted (a call is never dropped for its status); what
+ * it means is the lifecycle rule's business (./lifecycle), applied by parseCall/parseCampaign.
+ */
+const statusField = z
+  .unknown()
+  .optional()
+  .transform((value) => statusText(value));
 
 export const callSchema = z.looseObject({
   callSid: key('callSid'),
-  status: callStatus,
+  status: statusField,
   to: optionalText,
   from: optionalText,
   contactName: optionalText,
@@ -93,10 +104,7 @@ export const callSchema = z.looseObject({
 export const campaignSchema = z.looseObject({
   campaignId: key('campaignId'),
   name: optionalText,
-  status: z
-    .string({ error: statusTypeError })
-    .transform((s) => s.trim().toLowerCase())
-    .refine((s) => s.length > 0, { error: 'status must not be empty' }),
+  status: statusField,
   totalCalls: numberField,
   completedCalls: numberField,
   failedCalls: numberField,
@@ -109,6 +117,11 @@ export const campaignSchema = z.looseObject({
   updatedAt: dateField,
 });
 
+/**
+ * A parsed document. Its status is canonical when the rule knows it (`done` is held as
+ * `completed`, a CallStatus), the value as written otherwise (shown marked, see
+ * unknownStatusLabel).
+ */
 export type Call = z.output<typeof callSchema>;
 export type Campaign = z.output<typeof campaignSchema>;
 
@@ -128,16 +141,73 @@ export function describeZodError(what: string, error: z.ZodError): string {
   return text.length > 2000 ? `${text.slice(0, 2000)}...` : text;
 }
 
-export function parseCall(input: unknown): ParseResult<Call> {
-  const result = callSchema.safeParse(input);
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, error: describeZodError('invalid call', result.error) };
+/** What a document parse gives: the value, plus the fields left out because they were unreadable. */
+export type DocumentParse<T> =
+  { ok: true; value: T; leftOut: string[] } | { ok: false; error: string };
+
+/**
+ * Parses one document read through the field mapping. A field whose value cannot be read
+ * (`startTime: "soon"`) is left out and named in `leftOut`, so the call stays on screen; only
+ * a document without its key (or not an object) is refused.
+ */
+function parseDocument<S extends z.ZodType>(
+  schema: S,
+  what: string,
+  keyName: string,
+  input: unknown,
+  fields: FieldPaths,
+): DocumentParse<z.output<S>> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    const result = schema.safeParse(input);
+    return result.success
+      ? { ok: true, value: result.data, leftOut: [] }
+      : { ok: false, error: describeZodError(`invalid ${what}`, result.error) };
+  }
+  const doc = withMappedFields(input as Record<string, unknown>, fields);
+  const first = schema.safeParse(doc);
+  if (first.success) return { ok: true, value: first.data, leftOut: [] };
+  const bad = new Set(first.error.issues.map((issue) => String(issue.path[0] ?? '')));
+  if (bad.has(keyName) || bad.has('')) {
+    return { ok: false, error: describeZodError(`invalid ${what}`, first.error) };
+  }
+  for (const field of bad) delete doc[field];
+  const second = schema.safeParse(doc);
+  if (!second.success) {
+    return { ok: false, error: describeZodError(`invalid ${what}`, second.error) };
+  }
+  return {
+    ok: true,
+    value: second.data,
+    leftOut: [
+      describeZodError(`${what} ${String(doc[keyName])}: left out unreadable fields`, first.error),
+    ],
+  };
 }
 
-export function parseCampaign(input: unknown): ParseResult<Campaign> {
-  const result = campaignSchema.safeParse(input);
-  return result.success
-    ? { ok: true, value: result.data }
-    : { ok: false, error: describeZodError('invalid campaign', result.error) };
+/** A call document, its status read through `rules` (the server's, or the defaults). */
+export function parseCall(
+  input: unknown,
+  rules: LifecycleRules = DEFAULT_LIFECYCLE,
+): DocumentParse<Call> {
+  const result = parseDocument(callSchema, 'call', 'callSid', input, DEFAULT_CALL_FIELDS);
+  if (!result.ok) return result;
+  const value = { ...result.value, status: rules.calls.of(result.value.status).status };
+  return { ...result, value };
+}
+
+/** A campaign document, its status read through `rules`. */
+export function parseCampaign(
+  input: unknown,
+  rules: LifecycleRules = DEFAULT_LIFECYCLE,
+): DocumentParse<Campaign> {
+  const result = parseDocument(
+    campaignSchema,
+    'campaign',
+    'campaignId',
+    input,
+    DEFAULT_CAMPAIGN_FIELDS,
+  );
+  if (!result.ok) return result;
+  const value = { ...result.value, status: rules.campaigns.of(result.value.status).status };
+  return { ...result, value };
 }

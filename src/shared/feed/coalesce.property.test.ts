@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALL_STATUSES } from '../domain/call-status';
+import { CALL_STATUSES } from '../domain/lifecycle';
 import { coalesceFeedMessages } from './coalesce';
 import { initialFeedState } from './reducer';
 import { applyAll, call, callsSnapshot } from './test-helpers';

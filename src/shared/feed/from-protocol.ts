@@ -5,6 +5,7 @@ import {
   parseCampaign,
   type Call,
   type Campaign,
+  type DocumentParse,
   type ParseResult,
 } from '../domain/schemas';
 import type {
@@ -86,16 +87,18 @@ function parseDocs<T>(
   event: string,
   field: string,
   items: readonly unknown[],
-  parse: (input: unknown) => ParseResult<T>,
+  parse: (input: unknown) => DocumentParse<T>,
   problems: string[],
 ): T[] {
   const docs: T[] = [];
   let bad = 0;
   items.forEach((item, index) => {
     const result = parse(item);
+    const texts = result.ok ? result.leftOut : [result.error];
     if (result.ok) docs.push(result.value);
-    else if (++bad <= MAX_PROBLEMS)
-      problems.push(bounded(`${event}: ${field}[${index}]: ${result.error}`));
+    for (const text of texts) {
+      if (++bad <= MAX_PROBLEMS) problems.push(bounded(`${event}: ${field}[${index}]: ${text}`));
+    }
   });
   if (bad > MAX_PROBLEMS)
     problems.push(`${event}: and ${bad - MAX_PROBLEMS} more invalid ${field}`);
@@ -237,13 +240,16 @@ function snapshotMeta(meta: Meta): { epoch?: string; seq?: number } {
 function single<T>(
   event: string,
   doc: unknown,
-  parse: (input: unknown) => ParseResult<T>,
+  parse: (input: unknown) => DocumentParse<T>,
   problems: string[],
 ): T[] {
   const result = parse(doc);
-  if (result.ok) return [result.value];
-  problems.push(bounded(`${event}: ${result.error}`));
-  return [];
+  if (!result.ok) {
+    problems.push(bounded(`${event}: ${result.error}`));
+    return [];
+  }
+  for (const text of result.leftOut) problems.push(bounded(`${event}: ${text}`));
+  return [result.value];
 }
 
 function callsBatch(calls: Call[], removed: CallRemoval[], meta: Meta, at: number): FeedMessage {

@@ -1,4 +1,4 @@
-import { isActiveCampaignStatus, isTerminalStatus } from '../domain/call-status';
+import { isCallEnded, isCampaignEnded } from '../domain/lifecycle';
 import type { Call, Campaign } from '../domain/schemas';
 import { sameDocument } from './same-document';
 import type { CallEntry, CampaignEntry, StreamCursor } from './types';
@@ -41,7 +41,7 @@ export interface EntityRules<D, E extends AnyEntry> {
 export const callRules: EntityRules<Call, CallEntry> = {
   key: (call) => call.callSid,
   doc: (entry) => entry.call,
-  isEnded: (call) => isTerminalStatus(call.status),
+  isEnded: (call) => isCallEnded(call.status),
   finalOnceEnded: true,
   make(call, at, endedAt, held) {
     const entry: CallEntry = { call, receivedAt: at };
@@ -57,7 +57,7 @@ export const callRules: EntityRules<Call, CallEntry> = {
 export const campaignRules: EntityRules<Campaign, CampaignEntry> = {
   key: (campaign) => campaign.campaignId,
   doc: (entry) => entry.campaign,
-  isEnded: (campaign) => !isActiveCampaignStatus(campaign.status),
+  isEnded: (campaign) => isCampaignEnded(campaign.status),
   finalOnceEnded: false,
   make(campaign, at, endedAt) {
     const entry: CampaignEntry = { campaign, receivedAt: at };

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isTerminalStatus, type CallStatus, CALL_STATUSES } from '../domain/call-status';
+import { TERMINAL_CALL_STATUSES, type CallStatus, CALL_STATUSES } from '../domain/lifecycle';
+
+const isTerminalStatus = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
 import type { Call, Campaign } from '../domain/schemas';
 import { applyFeedMessage, initialFeedState } from './reducer';
 import { applyAll, call, callsSnapshot, campaign, campaignsSnapshot } from './test-helpers';

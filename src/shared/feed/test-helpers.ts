@@ -1,4 +1,4 @@
-import type { CallStatus } from '../domain/call-status';
+import type { CallStatus } from '../domain/lifecycle';
 import type { Call, Campaign } from '../domain/schemas';
 import { applyFeedMessage, initialFeedState } from './reducer';
 import type { FeedMessage, FeedOptions, FeedState, FeedTransition } from './types';

@@ -71,6 +71,7 @@ describe('computeCallKpis', () => {
       byStatus: { initiated: 0, queued: 0, ringing: 0, 'in-progress': 0 },
       longestWait: null,
       longestTalk: null,
+      unknownStatus: 0,
       avgTalkSecondsInProgress: null,
     });
   });

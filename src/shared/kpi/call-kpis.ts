@@ -1,4 +1,4 @@
-import { ACTIVE_CALL_STATUSES, type ActiveCallStatus } from '../domain/call-status';
+import { ACTIVE_CALL_STATUSES, type ActiveCallStatus } from '../domain/lifecycle';
 import type { CallEntry } from '../feed/types';
 import { callTalkingSince, callWaitingSince, secondsBetween } from './call-times';
 
@@ -6,6 +6,8 @@ import { callTalkingSince, callWaitingSince, secondsBetween } from './call-times
 export interface CallKpis {
   active: number;
   byStatus: Record<ActiveCallStatus, number>;
+  /** Active calls whose status no mapping knows (shown marked; not in byStatus). */
+  unknownStatus: number;
   /** The queued or ringing call that has waited longest, or null when none waits. */
   longestWait: { callSid: string; status: 'queued' | 'ringing'; seconds: number } | null;
   /** The call in progress the longest, or null. */
@@ -28,6 +30,7 @@ export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
     number
   >;
   let active = 0;
+  let unknownStatus = 0;
   let longestWait: CallKpis['longestWait'] = null;
   let longestTalk: CallKpis['longestTalk'] = null;
   let talkTotal = 0;
@@ -35,9 +38,13 @@ export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
   for (const entry of entriesOf(calls)) {
     if (entry.endedAt !== undefined) continue;
     const { status, callSid } = entry.call;
-    if (!Object.prototype.hasOwnProperty.call(byStatus, status)) continue;
-    byStatus[status as ActiveCallStatus]++;
     active++;
+    if (!Object.prototype.hasOwnProperty.call(byStatus, status)) {
+      // A status no mapping knows: active (the call is on screen, marked), counted apart.
+      unknownStatus++;
+      continue;
+    }
+    byStatus[status as ActiveCallStatus]++;
     if (status === 'queued' || status === 'ringing') {
       const seconds = secondsBetween(callWaitingSince(entry), now);
       if (!longestWait || seconds > longestWait.seconds) {
@@ -53,6 +60,7 @@ export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
   return {
     active,
     byStatus,
+    unknownStatus,
     longestWait,
     longestTalk,
     avgTalkSecondsInProgress: talking > 0 ? talkTotal / talking : null,

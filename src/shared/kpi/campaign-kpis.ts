@@ -1,5 +1,5 @@
 import type { CallEntry, CampaignEntry, FeedState } from '../feed/types';
-import { isActiveCampaignStatus } from '../domain/call-status';
+import { isCampaignEnded } from '../domain/lifecycle';
 import { entriesOf } from './call-kpis';
 import {
   campaignDone,
@@ -98,7 +98,7 @@ export function computeCampaignProgress(
     campaignId: campaign.campaignId,
     name: typeof campaign.name === 'string' ? campaign.name : null,
     status: campaign.status,
-    ended: entry.endedAt !== undefined || !isActiveCampaignStatus(campaign.status),
+    ended: entry.endedAt !== undefined || isCampaignEnded(campaign.status),
     total,
     done,
     remaining,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../feed/test-helpers';
 import type { CallEntry } from '../feed/types';
-import type { CallStatus } from '../domain/call-status';
+import type { CallStatus } from '../domain/lifecycle';
 import {
   createOutcomeWindow,
   pruneOutcomes,
@@ -34,7 +34,14 @@ describe('outcome window', () => {
     );
     const now = summarizeOutcomes(w, 6 * MIN);
     expect(now).toMatchObject({ completed: 3, failed: 3, total: 7, avgTalkSecondsCompleted: 90 });
-    expect(now.byStatus).toEqual({ completed: 3, failed: 1, busy: 1, 'no-answer': 1, canceled: 1 });
+    expect(now.byStatus).toEqual({
+      completed: 3,
+      failed: 1,
+      busy: 1,
+      'no-answer': 1,
+      canceled: 1,
+      unknown: 0,
+    });
     // 15 minutes after the first call ended, it has left the window.
     const later = summarizeOutcomes(w, 15 * MIN);
     expect(later).toMatchObject({ completed: 2, failed: 3, avgTalkSecondsCompleted: 120 });

@@ -1,9 +1,9 @@
 import {
   FAILED_CALL_STATUSES,
   TERMINAL_CALL_STATUSES,
-  isTerminalStatus,
+  callLifecycle,
   type TerminalCallStatus,
-} from '../domain/call-status';
+} from '../domain/lifecycle';
 import type { CallEntry } from '../feed/types';
 import { finalTalkSeconds } from './call-times';
 
@@ -63,8 +63,9 @@ export function recordOutcomes(
   const known = new Set(pruned.samples.map((s) => s.callSid));
   const added: OutcomeSample[] = [];
   for (const entry of ended) {
-    const { callSid, status, campaignId } = entry.call;
-    if (!isTerminalStatus(status) || known.has(callSid)) continue;
+    const { callSid, campaignId } = entry.call;
+    const status = callLifecycle(entry.call.status).outcome;
+    if (status === null || known.has(callSid)) continue;
     const at = entry.endedAt ?? now;
     if (at <= now - window.windowMs) continue;
     known.add(callSid);

@@ -3,8 +3,7 @@
  * collections, compared field by field with what a client's shared reducer holds.
  */
 import type { Db } from 'mongodb';
-import { isActiveStatus } from '../../../src/shared/domain/call-status';
-import { ENDED_CAMPAIGN_STATUSES } from '../../../src/shared/domain/call-status';
+import { isCallEnded, isCampaignEnded } from '../../../src/shared/domain/lifecycle';
 import type { FeedState } from '../../../src/shared/feed/types';
 import { toJsonDocument, type JsonDocument } from '../../../src/server/json-safe';
 
@@ -12,8 +11,6 @@ export interface DbState {
   calls: Map<string, JsonDocument>;
   campaigns: Map<string, JsonDocument>;
 }
-
-const endedCampaign: ReadonlySet<string> = new Set(ENDED_CAMPAIGN_STATUSES);
 
 /** Active calls and running campaigns as MongoDB holds them now (JSON-safe, as clients get them). */
 export async function readDbState(db: Db): Promise<DbState> {
@@ -24,18 +21,13 @@ export async function readDbState(db: Db): Promise<DbState> {
   const state: DbState = { calls: new Map(), campaigns: new Map() };
   for (const raw of calls) {
     const doc = toJsonDocument(raw);
-    if (
-      typeof doc.callSid === 'string' &&
-      typeof doc.status === 'string' &&
-      isActiveStatus(doc.status)
-    ) {
+    if (typeof doc.callSid === 'string' && !isCallEnded(doc.status)) {
       state.calls.set(doc.callSid, doc);
     }
   }
   for (const raw of campaigns) {
     const doc = toJsonDocument(raw);
-    const status = typeof doc.status === 'string' ? doc.status.trim().toLowerCase() : '';
-    if (typeof doc.campaignId === 'string' && status !== '' && !endedCampaign.has(status)) {
+    if (typeof doc.campaignId === 'string' && !isCampaignEnded(doc.status)) {
       state.campaigns.set(doc.campaignId, doc);
     }
   }
@@ -46,7 +38,7 @@ export async function readDbState(db: Db): Promise<DbState> {
 export function clientView(state: FeedState): DbState {
   const view: DbState = { calls: new Map(), campaigns: new Map() };
   for (const entry of Object.values(state.calls)) {
-    if (isActiveStatus(entry.call.status) && entry.endedAt === undefined) {
+    if (entry.endedAt === undefined) {
       view.calls.set(entry.call.callSid, entry.call as unknown as JsonDocument);
     }
   }

@@ -1,4 +1,4 @@
-import { isTerminalStatus } from '../../../shared/domain';
+import { isCallEnded } from '../../../shared/domain';
 import { callDurationSeconds } from '../lib/call-time';
 import { UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatDateTime, formatSpoken } from '../lib/format';
@@ -56,7 +56,7 @@ export function CallDetails() {
             {formatSpoken(
               callDurationSeconds(
                 entry,
-                isTerminalStatus(entry.call.status) ? (entry.endedAt ?? now) : now,
+                isCallEnded(entry.call.status) ? (entry.endedAt ?? now) : now,
               ),
             )}
           </dd>

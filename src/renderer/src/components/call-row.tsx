@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { isTerminalStatus } from '../../../shared/domain';
+import { isCallEnded } from '../../../shared/domain';
 import type { CallEntry } from '../../../shared/feed/types';
 import { callDurationSeconds } from '../lib/call-time';
 import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
@@ -40,7 +40,7 @@ export const CallRow = memo(function CallRow({ callSid, index, start, size }: Ca
   const selectCall = useCallboard((s) => s.selectCall);
   if (!entry) return null;
   const { call } = entry;
-  const ended = isTerminalStatus(call.status);
+  const ended = isCallEnded(call.status);
   return (
     <div
       role="row"

@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isActiveCampaignStatus } from '../../../shared/domain';
+import { isCampaignEnded } from '../../../shared/domain';
 import { computeCampaignProgress } from '../../../shared/kpi';
 import { createActiveByCampaignSelector } from '../lib/calls-aggregates';
 import { formatCount, formatDecimal, formatPercent, formatSpan } from '../lib/format';
@@ -83,7 +83,7 @@ export function CampaignsPanel() {
   const ids = useCallboard(
     useShallow((s) =>
       Object.values(s.campaigns)
-        .filter((e) => isActiveCampaignStatus(e.campaign.status))
+        .filter((e) => !isCampaignEnded(e.campaign.status))
         .sort((a, b) =>
           (a.campaign.name ?? a.campaign.campaignId).localeCompare(
             b.campaign.name ?? b.campaign.campaignId,

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isActiveCampaignStatus } from '../../../shared/domain';
+import { isCampaignEnded } from '../../../shared/domain';
 import { computeCampaignProgress } from '../../../shared/kpi';
 import { formatCount, formatPercent } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
@@ -39,7 +39,7 @@ export function Wallboard() {
   const campaignIds = useCallboard(
     useShallow((s) =>
       Object.values(s.campaigns)
-        .filter((e) => isActiveCampaignStatus(e.campaign.status))
+        .filter((e) => !isCampaignEnded(e.campaign.status))
         .map((e) => e.campaign.campaignId)
         .sort()
         .slice(0, 6),

@@ -1,4 +1,4 @@
-import { isTerminalStatus } from '../../../shared/domain';
+import { isCallEnded } from '../../../shared/domain';
 import type { CallEntry } from '../../../shared/feed/types';
 import {
   callTalkingSince,
@@ -12,7 +12,7 @@ import {
  * progress, wait time for one queued or ringing.
  */
 export function callClockStart(entry: CallEntry): number {
-  if (isTerminalStatus(entry.call.status)) {
+  if (isCallEnded(entry.call.status)) {
     // An ended call sorts as if its final duration had been reached when it ended.
     const end = entry.endedAt ?? entry.receivedAt;
     const final = finalTalkSeconds(entry);
@@ -23,7 +23,7 @@ export function callClockStart(entry: CallEntry): number {
 
 /** Seconds on the call's clock at `now`: live while active, final once it ended. */
 export function callDurationSeconds(entry: CallEntry, now: number): number {
-  if (isTerminalStatus(entry.call.status)) {
+  if (isCallEnded(entry.call.status)) {
     return finalTalkSeconds(entry) ?? secondsBetween(callWaitingSince(entry), entry.endedAt ?? now);
   }
   return secondsBetween(callClockStart(entry), now);

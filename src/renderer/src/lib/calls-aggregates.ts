@@ -137,15 +137,18 @@ export function createCallKpiTracker(): (
 
   const incremental = (prev: CallKpis, calls: Calls, change: CallsChange, now: number) => {
     const byStatus = { ...prev.byStatus };
-    let { active, longestWait, longestTalk } = prev;
+    let { active, longestWait, longestTalk, unknownStatus } = prev;
     let total = talkTotal;
     let stale = false;
     const apply = (entry: CallEntry | undefined, by: 1 | -1) => {
       if (!entry || entry.endedAt !== undefined) return;
       const { status, callSid } = entry.call;
-      if (!isActive(status, byStatus)) return;
-      byStatus[status as ActiveCallStatus] += by;
       active += by;
+      if (!isActive(status, byStatus)) {
+        unknownStatus += by; // as computeCallKpis: active, counted apart
+        return;
+      }
+      byStatus[status as ActiveCallStatus] += by;
       if (status === 'queued' || status === 'ringing') {
         const seconds = secondsBetween(callWaitingSince(entry), now);
         if (by === -1) {
@@ -175,6 +178,7 @@ export function createCallKpiTracker(): (
       byStatus,
       longestWait,
       longestTalk,
+      unknownStatus,
       avgTalkSecondsInProgress: talking > 0 ? total / talking : null,
     };
   };
