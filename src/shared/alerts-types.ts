@@ -44,6 +44,8 @@ export interface AlertThresholds {
   feedStaleSeconds: number;
   /** After an alert is raised, the same condition is not raised again for this long. */
   cooldownSeconds: number;
+  /** An active call with no update for this long is shown "no update since ..." (quiet). */
+  quietCallMinutes: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
@@ -53,4 +55,5 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   campaignMinCalls: 20,
   feedStaleSeconds: 30,
   cooldownSeconds: 300,
+  quietCallMinutes: 180,
 };

@@ -49,6 +49,13 @@ export const thresholdsSchema = z.strictObject({
   campaignMinCalls: z.number().int().min(1).max(100_000),
   feedStaleSeconds: z.number().int().min(5).max(3600),
   cooldownSeconds: z.number().int().min(0).max(86_400),
+  // Added after the first release: a settings file without it gets the default.
+  quietCallMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(DEFAULT_ALERT_THRESHOLDS.quietCallMinutes),
 });
 
 export const settingsSchema = z.strictObject({

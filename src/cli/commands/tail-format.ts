@@ -1,6 +1,11 @@
 import type { Call, Campaign } from '../../shared/domain/schemas';
 import type { FeedChanges, FeedState } from '../../shared/feed/types';
 import type { StreamName } from '../../shared/protocol/events';
+import {
+  callLifecycle,
+  campaignLifecycle,
+  unknownStatusLabel,
+} from '../../shared/domain/lifecycle';
 
 /** What `callboard tail` prints for one applied message: lines without trailing newlines. */
 export function describeChanges(
@@ -77,7 +82,8 @@ export function describeChanges(
 function formatItem(stream: StreamName, item: Call | Campaign): string {
   if (stream === 'calls') {
     const c = item as Call;
-    const parts = [`call ${c.callSid}`, c.status.padEnd(11), `${c.from ?? '?'} -> ${c.to ?? '?'}`];
+    const status = callLifecycle(c.status).known ? c.status : unknownStatusLabel(c.status);
+    const parts = [`call ${c.callSid}`, status.padEnd(11), `${c.from ?? '?'} -> ${c.to ?? '?'}`];
     if (c.contactName) parts.push(c.contactName);
     if (c.campaignId) parts.push(`campaign=${c.campaignId}`);
     if (c.agentId) parts.push(`agent=${c.agentId}`);
@@ -94,5 +100,6 @@ function formatItem(stream: StreamName, item: Call | Campaign): string {
     .filter(([, v]) => v != null)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `campaign ${c.campaignId}  ${c.status.padEnd(9)}  ${c.name ?? ''}  ${counts}`.trimEnd();
+  const status = campaignLifecycle(c.status).known ? c.status : unknownStatusLabel(c.status);
+  return `campaign ${c.campaignId}  ${status.padEnd(9)}  ${c.name ?? ''}  ${counts}`.trimEnd();
 }

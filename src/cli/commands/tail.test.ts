@@ -45,6 +45,26 @@ describe('callboard tail', () => {
     expect(await exit).toBe(0);
   });
 
+  it('reads every status vocabulary in DATA.md without a "bad data" line', async () => {
+    const { hub, url } = await serve();
+    hub.load('calls', [call('EL1', 'in-progress'), call('TW1', 'answered')]);
+    const cap = captureIo();
+    const exit = tailCommand.run(['--url', url], cap.io);
+    await cap.waitForOut(/call EL1 {2}in-progress/);
+    // ElevenLabs: the call is over while its analysis runs, then done.
+    hub.ingest('calls', [{ doc: call('EL1', 'processing') }]);
+    await cap.waitForOut(/call EL1 {2}completed/);
+    hub.ingest('calls', [{ doc: call('EL1', 'done') }, { doc: call('B1', 'in_progress') }]);
+    await cap.waitForOut(/call B1 {2}in-progress/);
+    hub.ingest('calls', [{ doc: call('B1', 'cancelled') }, { doc: call('X1', 'Transferring') }]);
+    await cap.waitForOut(/call X1 {2}unknown status: Transferring/);
+    await cap.waitForOut(/call B1 {2}canceled/);
+    cap.stop();
+    expect(await exit).toBe(0);
+    expect(cap.out()).toMatch(/call TW1 {2}in-progress/);
+    expect(cap.err()).not.toMatch(/bad data/);
+  });
+
   it('says so when the server runs simulated traffic (serve --demo)', async () => {
     const { url } = await serve(undefined, true);
     const cap = captureIo();

@@ -28,6 +28,7 @@ const thresholds: AlertThresholds = {
   campaignMinCalls: 20,
   feedStaleSeconds: 30,
   cooldownSeconds: 300,
+  quietCallMinutes: 180,
 };
 const live: ConnectionState = {
   status: 'live',

@@ -1,9 +1,11 @@
 import { isCallEnded } from '../../../shared/domain';
+import { quietSince } from '../../../shared/feed/quiet-calls';
 import { callDurationSeconds } from '../lib/call-time';
 import { UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatDateTime, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
-import { StatusBadge } from './call-row';
+import { QuietNote, StatusBadge } from './call-row';
+import { useThresholds } from './kpi-tiles';
 
 const SHOWN = new Set([
   'callSid',
@@ -34,7 +36,9 @@ export function CallDetails() {
   });
   const selectCall = useCallboard((s) => s.selectCall);
   const now = useNow();
+  const quietAfterMs = useThresholds().quietCallMinutes * 60_000;
   if (!selected) return null;
+  const quiet = entry ? quietSince(entry, now, quietAfterMs) : null;
   return (
     <section className="call-details" aria-label="Call details" data-testid="call-details">
       <header>
@@ -50,6 +54,7 @@ export function CallDetails() {
           <dt>Status</dt>
           <dd>
             <StatusBadge status={entry.call.status} />
+            {quiet !== null ? <QuietNote since={quiet} now={now} /> : null}
           </dd>
           <dt>Duration</dt>
           <dd>

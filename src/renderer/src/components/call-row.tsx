@@ -1,13 +1,50 @@
 import { memo } from 'react';
-import { isCallEnded } from '../../../shared/domain';
+import { callLifecycle, isCallEnded, unknownStatusLabel } from '../../../shared/domain';
+import { quietSince } from '../../../shared/feed/quiet-calls';
 import type { CallEntry } from '../../../shared/feed/types';
 import { callDurationSeconds } from '../lib/call-time';
 import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
-import { formatClock, formatSpoken } from '../lib/format';
+import { formatAgo, formatClock, formatSpoken, formatTime } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
+import { useThresholds } from './kpi-tiles';
 
+/**
+ * A call's status: canonical statuses as they are, a value no mapping knows marked as such
+ * (the call stays listed as active until a known ended status arrives).
+ */
 export function StatusBadge({ status }: { status: string }) {
+  if (!callLifecycle(status).known) {
+    return (
+      <span
+        className="status-badge status-unknown-value"
+        title="No status mapping knows this value"
+      >
+        {unknownStatusLabel(status)}
+      </span>
+    );
+  }
   return <span className={`status-badge status-${status}`}>{status}</span>;
+}
+
+/** The status, and for a live call quiet past the threshold, when it last changed. */
+function StatusCell({ entry }: { entry: CallEntry }) {
+  const now = useNow();
+  const quietAfterMs = useThresholds().quietCallMinutes * 60_000;
+  const since = quietSince(entry, now, quietAfterMs);
+  return (
+    <>
+      <StatusBadge status={entry.call.status} />
+      {since !== null ? <QuietNote since={since} now={now} /> : null}
+    </>
+  );
+}
+
+export function QuietNote({ since, now }: { since: number; now: number }) {
+  return (
+    <span className="quiet-note" data-testid="quiet-note">
+      no update since {formatTime(since)} ({formatAgo(since, now)})
+    </span>
+  );
 }
 
 /** Reads the shared clock, so only this cell re-renders each second. */
@@ -60,7 +97,7 @@ export const CallRow = memo(function CallRow({ callSid, index, start, size }: Ca
         {callNumber(entry)}
       </span>
       <span role="gridcell">
-        <StatusBadge status={call.status} />
+        {ended ? <StatusBadge status={call.status} /> : <StatusCell entry={entry} />}
       </span>
       <span role="gridcell" className="cell-duration">
         {ended ? <FinalDuration entry={entry} /> : <LiveDuration entry={entry} />}

@@ -141,6 +141,37 @@ describe('active calls panel', () => {
     expect(screen.getByTestId('calls-count').textContent).toBe('Showing 2 of 2 calls');
   });
 
+  it('keeps a call with a status no mapping knows, marked, until a known ended one', async () => {
+    const { api } = renderApp(
+      emptySnapshot({ calls: [callEntry({ callSid: 'CA7', status: 'Transferring' })] }),
+    );
+    await screen.findByText('unknown status: Transferring');
+    expect(rowFor('CA7')!.classList.contains('is-ended')).toBe(false);
+    const ended = callEntry({ callSid: 'CA7', status: 'completed' });
+    act(() => api.emit({ callsUpserted: [{ ...ended, endedAt: NOW + 1 }], at: NOW + 1 }));
+    expect(within(rowFor('CA7')!).getByText('completed')).toBeTruthy();
+    expect(screen.queryByText(/unknown status/)).toBeNull();
+  });
+
+  it('marks a live call with no update for the quiet threshold (default 3 hours)', async () => {
+    const last = NOW - 3 * 3_600_000;
+    const { clock } = renderApp(
+      emptySnapshot({
+        calls: [
+          callEntry({ callSid: 'OLD', status: 'in-progress' }, last),
+          callEntry({ callSid: 'NEW', status: 'in-progress' }, last + 1000),
+        ],
+      }),
+    );
+    await screen.findAllByRole('row');
+    const note = within(rowFor('OLD')!).getByTestId('quiet-note');
+    const hhmmss = new Date(last).toTimeString().slice(0, 8);
+    expect(note.textContent).toMatch(new RegExp(`^no update since ${hhmmss} \\(.*ago\\)$`));
+    expect(within(rowFor('NEW')!).queryByTestId('quiet-note')).toBeNull();
+    act(() => clock.advance(1000));
+    expect(within(rowFor('NEW')!).getByTestId('quiet-note')).toBeTruthy();
+  });
+
   it('filters by status, campaign and agent, and searches by name or number', async () => {
     renderApp(snapshot());
     await screen.findByText('Ann Lee');

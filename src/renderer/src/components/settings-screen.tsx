@@ -12,6 +12,7 @@ const THRESHOLD_FIELDS: { key: keyof AlertThresholds; label: string }[] = [
   { key: 'campaignMinCalls', label: 'Failure rate checked after (calls)' },
   { key: 'feedStaleSeconds', label: 'Feed down alert after (seconds)' },
   { key: 'cooldownSeconds', label: 'Repeat the same alert after (seconds)' },
+  { key: 'quietCallMinutes', label: 'Mark a call with no update after (minutes)' },
 ];
 
 const KIND_LABELS: Record<(typeof ALERT_KINDS)[number], string> = {
