@@ -1,5 +1,6 @@
 import type { GatewayCounters } from './gateway';
 import type { HubCounters } from './hub-types';
+import type { UnknownValue } from './unknown-values';
 
 export type WatcherState = 'starting' | 'open' | 'retrying' | 'stopped' | 'failed';
 
@@ -22,6 +23,8 @@ export interface HealthReport {
   /** Present when the data is simulated (`serve --demo`). */
   simulated?: true;
   mongo?: WatcherHealth;
+  /** Status values no mapping knows, seen since start (docs/operations.md, "Status mapping"). */
+  unknownStatuses: UnknownValue[];
 }
 
 function line(name: string, help: string, type: 'counter' | 'gauge', value: number): string {

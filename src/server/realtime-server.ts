@@ -51,6 +51,16 @@ export interface RealtimeServer {
   gateway(): Gateway | null;
 }
 
+/** Logs each status value no mapping knows once (the Hub calls it the first time). */
+export function logUnknownStatus(logger: Logger): NonNullable<HubOptions['onUnknownStatus']> {
+  return (stream, value) =>
+    logger.warn(
+      'a status no mapping knows: shown as active and marked until a known ended status arrives; ' +
+        'map it with --status-mapping (docs/operations.md)',
+      { stream, value },
+    );
+}
+
 /**
  * Composition root of the realtime server: source (Watcher) -> Hub -> Socket.IO gateway, plus
  * /healthz, /metrics and the static dashboard on one HTTP server.
@@ -59,7 +69,10 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
   const logger = config.logger;
   const host = config.host ?? '127.0.0.1';
   const port = config.port ?? 7070;
-  const hub = config.hub instanceof Hub ? config.hub : new Hub(config.hub ?? {});
+  const hub =
+    config.hub instanceof Hub
+      ? config.hub
+      : new Hub({ onUnknownStatus: logUnknownStatus(logger), ...config.hub });
   const ownsHub = !(config.hub instanceof Hub);
   const source = config.source?.(hub);
   const startedAt = Date.now();
@@ -78,6 +91,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       epoch: hub.epoch,
       seq: Object.fromEntries(STREAMS.map((s) => [s, hub.seq(s)])),
       clients: gateway?.counters().connected ?? 0,
+      unknownStatuses: hub.unknownStatuses(),
       ...(config.simulated ? { simulated: true as const } : {}),
       ...(mongo ? { mongo } : {}),
     };

@@ -10,6 +10,8 @@ export interface UnknownValue {
 }
 
 export const OTHER_VALUES = '(other)';
+/** Longer values are cut: a status is a word, and it ends up in logs and metric labels. */
+const MAX_LENGTH = 60;
 
 /**
  * The distinct unknown status values seen, per stream, with a bound on how many are named
@@ -25,7 +27,8 @@ export class UnknownValues {
   constructor(private readonly maxNamed = 50) {}
 
   /** Counts one document with `value`; true the first time the value is named. */
-  note(stream: StreamName, value: string): boolean {
+  note(stream: StreamName, written: string): boolean {
+    const value = written.length > MAX_LENGTH ? `${written.slice(0, MAX_LENGTH)}...` : written;
     const seen = this.seen[stream];
     const count = seen.get(value);
     if (count !== undefined) {

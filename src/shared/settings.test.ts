@@ -133,6 +133,31 @@ describe('settings', () => {
     expect(parseSettings(withChange((s) => (s.embedded.mongoUri = ''))).ok).toBe(true);
   });
 
+  it('reads a settings file written before the status mapping and quiet threshold existed', () => {
+    const old = structuredClone(DEFAULT_SETTINGS) as unknown as {
+      embedded: Record<string, unknown>;
+      alerts: Record<string, unknown>;
+    };
+    delete old.embedded.statusMapping;
+    delete old.alerts.quietCallMinutes;
+    expect(parseSettings(old)).toEqual({ ok: true, value: DEFAULT_SETTINGS });
+  });
+
+  it('names a bad status mapping entry', () => {
+    const bad = withChange((s) => {
+      s.embedded.statusMapping.calls = { transferring: 'in-progress', parked: 'hold' };
+    });
+    expect(settingsFieldErrors(bad)).toEqual({
+      'embedded.statusMapping': expect.stringMatching(
+        /^status mapping calls\["parked"\]: "hold" is not one of initiated, /,
+      ) as unknown,
+    });
+    const good = withChange((s) => {
+      s.embedded.statusMapping.calls = { transferring: 'in-progress' };
+    });
+    expect(parseSettings(good).ok).toBe(true);
+  });
+
   it('has no field errors for valid settings', () => {
     expect(settingsFieldErrors(DEFAULT_SETTINGS)).toEqual({});
   });

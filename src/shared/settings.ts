@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS } from './alerts-types';
+import { createLifecycleRules } from './domain/lifecycle';
 import { describeZodError, type ParseResult } from './domain/schemas';
 
 /**
@@ -42,6 +43,17 @@ const name = (what: string) =>
       error: `${what} may not contain spaces or any of $ / \\ . "`,
     });
 
+const mappingSection = z.record(z.string().max(120), z.string().max(40));
+
+/** Added after the first release: a settings file without it gets no additions. */
+const statusMappingSchema = z
+  .strictObject({ calls: mappingSection, campaigns: mappingSection })
+  .default({ calls: {}, campaigns: {} })
+  .superRefine((mapping, ctx) => {
+    const result = createLifecycleRules(mapping);
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: result.error });
+  });
+
 export const thresholdsSchema = z.strictObject({
   waitingSeconds: z.number().int().min(5).max(3600),
   longCallMinutes: z.number().int().min(1).max(600),
@@ -71,6 +83,8 @@ export const settingsSchema = z.strictObject({
     campaignsCollection: name('collection'),
     /** Also serve other clients (Socket.IO gateway) on this port; null = do not serve. */
     servePort: z.number().int().min(1).max(65_535).nullable(),
+    /** Additions to the status mapping (src/shared/domain/lifecycle.ts), checked entry by entry. */
+    statusMapping: statusMappingSchema,
   }),
   alerts: thresholdsSchema,
   notifications: z.strictObject({
@@ -97,6 +111,7 @@ export const DEFAULT_SETTINGS: Settings = {
     callsCollection: 'calls',
     campaignsCollection: 'campaigns',
     servePort: null,
+    statusMapping: { calls: {}, campaigns: {} },
   },
   alerts: { ...DEFAULT_ALERT_THRESHOLDS },
   notifications: {

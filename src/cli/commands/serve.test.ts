@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
+import { openTestDatabase } from '../../emulator/test-target';
 import type { ActiveCallsPayload } from '../../shared/protocol/events';
 import { CliError, UsageError } from '../command';
 import { captureIo } from './capture-io';
@@ -118,5 +122,78 @@ describe('callboard serve', () => {
     await expect(serveCommand.run(['--demo', '--demo-rate', '-1'], cap.io)).rejects.toThrow(
       /--demo-rate/,
     );
+  });
+
+  it('refuses a bad status mapping file, naming the file and the entry', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'callboard-mapping-'));
+    try {
+      const write = async (name: string, text: string) => {
+        await writeFile(join(dir, name), text);
+        return join(dir, name);
+      };
+      const run = (file: string) =>
+        serveCommand.run(['--demo', '--port', '0', '--status-mapping', file], captureIo().io);
+      await expect(run(join(dir, 'missing.json'))).rejects.toThrow(
+        /^cannot read the status mapping .*missing\.json: ENOENT/,
+      );
+      await expect(run(await write('bad.json', '{"calls": {'))).rejects.toThrow(
+        /^the status mapping .*bad\.json is not JSON: /,
+      );
+      const entry = await write('entry.json', '{"calls": {"parked": "on-hold"}}');
+      await expect(run(entry)).rejects.toThrow(
+        `${entry}: status mapping calls["parked"]: "on-hold" is not one of initiated, queued, ringing, in-progress, completed, failed, busy, no-answer, canceled, unknown`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('applies a status mapping file, and reports the values no mapping knows', async () => {
+    const target = await openTestDatabase({ prefix: 'serve-mapping' });
+    const dir = await mkdtemp(join(tmpdir(), 'callboard-mapping-'));
+    const file = join(dir, 'mapping.json');
+    await writeFile(
+      file,
+      JSON.stringify({ calls: { Transferring: 'in-progress', voicemail: 'completed' } }),
+    );
+    const calls = target.client.db(target.dbName).collection('calls');
+    await calls.insertMany([
+      { callSid: 'T1', status: 'transferring' },
+      { callSid: 'V1', status: 'Voicemail' },
+      { callSid: 'P1', status: 'parked' },
+      { callSid: 'P2', status: 'parked' },
+    ]);
+    const cap = captureIo();
+    const exit = serveCommand.run(
+      ['--mongo', target.uri, '--db', target.dbName, '--port', '0', '--status-mapping', file],
+      cap.io,
+    );
+    try {
+      const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const client = connect(url!, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      const active = await new Promise<ActiveCallsPayload>((resolve) => {
+        client.on('active_calls', resolve);
+        client.emit('subscribe:calls');
+      });
+      client.disconnect();
+      expect(active.calls.map((c) => c.callSid).sort()).toEqual(['P1', 'P2', 'T1']);
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { unknownStatuses: unknown };
+      expect(health.unknownStatuses).toEqual([{ stream: 'calls', value: 'parked', count: 2 }]);
+      const warned = cap
+        .err()
+        .split('\n')
+        .filter((l) => l.includes('a status no mapping knows'));
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toContain('parked');
+    } finally {
+      cap.stop();
+      await exit;
+      await rm(dir, { recursive: true, force: true });
+      await target.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -14,6 +15,7 @@ import {
   type RealtimeServer,
 } from '../../server';
 import { isLoopbackHost, normalizeOrigin } from '../../server/security';
+import { createLifecycleRules, type LifecycleRules } from '../../shared/domain/lifecycle';
 import { createLogger, formatLogLine, type LogLevel } from '../../shared/log';
 import {
   CliError,
@@ -46,10 +48,32 @@ Options (each also settable by the environment variable shown):
   --demo-rate N        demo: new calls per second (default 2)        CALLBOARD_DEMO_RATE
   --insecure-no-auth   allow a non-loopback --host without --token (everyone who can reach
                        it sees every call)
+  --status-mapping F   a JSON file adding status values, e.g.       CALLBOARD_STATUS_MAPPING
+                       {"calls": {"transferring": "in-progress"}}
+                       (docs/operations.md, "Status mapping")
   --log-level L        debug, info, warn, error (default info)       CALLBOARD_LOG_LEVEL
 
 Without --token the server accepts clients with no token, as seed servers do, but only
 while bound to a loopback address.`;
+
+/** The status mapping file, validated: an error names the file and the bad entry. */
+export async function readStatusMapping(path: string): Promise<LifecycleRules> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read the status mapping ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`the status mapping ${path} is not JSON: ${(error as Error).message}`);
+  }
+  const result = createLifecycleRules(parsed);
+  if (!result.ok) throw new CliError(`${path}: ${result.error}`);
+  return result.rules;
+}
 
 function parseRate(value: string): number {
   const n = Number(value);
@@ -102,6 +126,7 @@ export const serveCommand: CliCommand = {
       'demo-rate': { type: 'string' },
       'insecure-no-auth': { type: 'boolean' },
       'log-level': { type: 'string' },
+      'status-mapping': { type: 'string' },
     });
     const env = io.env;
     const demo =
@@ -136,6 +161,8 @@ export const serveCommand: CliCommand = {
       flagOrEnv(values['state-dir'], env, 'CALLBOARD_STATE_DIR') ??
       join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'callboard');
     const staticDir = values['static-dir'] ?? join(__dirname, '..', 'renderer');
+    const mappingFile = flagOrEnv(values['status-mapping'], env, 'CALLBOARD_STATUS_MAPPING');
+    const lifecycle = mappingFile !== undefined ? await readStatusMapping(mappingFile) : undefined;
     const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
     const logger = createLogger({
       sink: (r) => io.stderr(`${formatLogLine(r)}\n`),
@@ -178,6 +205,7 @@ export const serveCommand: CliCommand = {
         allowedOrigins: origins,
         staticDir,
         simulated: demo,
+        ...(lifecycle ? { hub: { lifecycle } } : {}),
         source: (hub) =>
           new Watcher({
             hub,

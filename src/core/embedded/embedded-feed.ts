@@ -5,6 +5,7 @@ import { Hub } from '../../server/hub';
 import type { HubOptions } from '../../server/hub-types';
 import {
   createRealtimeServer,
+  logUnknownStatus,
   type HubSource,
   type RealtimeServer,
 } from '../../server/realtime-server';
@@ -48,7 +49,11 @@ export interface EmbeddedFeed extends Feed {
 export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
   const log = options.logger.child('embedded');
   const now = options.now ?? (() => Date.now());
-  const hub = new Hub({ ...options.hubOptions, now });
+  const hub = new Hub({
+    onUnknownStatus: logUnknownStatus(options.logger.child('hub')),
+    ...options.hubOptions,
+    now,
+  });
   let server: RealtimeServer | null = null;
   let source: HubSource | null = null;
   if (options.servePort != null) {

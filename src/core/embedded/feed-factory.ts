@@ -5,6 +5,11 @@ import type { HubSource } from '../../server/realtime-server';
 import type { Feed } from '../feed/feed';
 import type { FeedSource } from '../monitor/monitor-core';
 import { createEmbeddedFeed } from './embedded-feed';
+import {
+  createLifecycleRules,
+  type LifecycleOverrides,
+  type LifecycleRules,
+} from '../../shared/domain/lifecycle';
 
 /**
  * One place that turns settings into a feed (ARCHITECTURE.md, "Three ways to run"):
@@ -15,6 +20,13 @@ import { createEmbeddedFeed } from './embedded-feed';
  * The builders are injected (./default-feed-deps.ts wires the real ones), so the choice and
  * the clean-up order are tested without sockets.
  */
+/** The rules from settings already validated (settingsSchema checks the mapping). */
+function lifecycleFor(mapping: LifecycleOverrides): LifecycleRules {
+  const result = createLifecycleRules(mapping);
+  if (!result.ok) throw new Error(`invalid status mapping: ${result.error}`);
+  return result.rules;
+}
+
 export interface WatcherConfig {
   uri: string;
   database: string;
@@ -83,6 +95,7 @@ export async function createFeedForSettings(
         target,
         createSource: (hub) => deps.createWatcher(hub, config),
         servePort: e.servePort,
+        hubOptions: { lifecycle: lifecycleFor(e.statusMapping) },
         logger,
         ...(deps.now ? { now: deps.now } : {}),
       });

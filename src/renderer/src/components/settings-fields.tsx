@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 
 /** A labelled field with its inline validation message, tied together for screen readers. */
 export function Field(props: {
@@ -102,5 +102,52 @@ export function CheckField(props: {
       />
       <span>{props.label}</span>
     </label>
+  );
+}
+
+/** `value = target` lines for a status mapping; a line without `=` maps to "" (refused by name). */
+export function mappingFromLines(text: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const at = line.indexOf('=');
+    const value = (at < 0 ? line : line.slice(0, at)).trim();
+    out[value] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  return { ...out };
+}
+
+export function linesFromMapping(mapping: Readonly<Record<string, string>>): string {
+  return Object.entries(mapping)
+    .map(([value, target]) => `${value} = ${target}`)
+    .join('\n');
+}
+
+/** A status mapping edited as `value = target` lines (docs/operations.md, "Status mapping"). */
+export function MappingField(props: {
+  label: string;
+  hint: string;
+  value: Readonly<Record<string, string>>;
+  error?: string;
+  onChange: (value: Record<string, string>) => void;
+}) {
+  const [text, setText] = useState(() => linesFromMapping(props.value));
+  return (
+    <Field label={props.label} error={props.error} hint={props.hint}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          rows={3}
+          value={text}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          spellCheck={false}
+          onChange={(e) => {
+            setText(e.target.value);
+            props.onChange(mappingFromLines(e.target.value));
+          }}
+        />
+      )}
+    </Field>
   );
 }

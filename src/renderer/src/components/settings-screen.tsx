@@ -3,7 +3,7 @@ import { ALERT_KINDS, type AlertThresholds } from '../../../shared/alerts-types'
 import type { ConnectionTestReport } from '../../../shared/ipc';
 import { settingsFieldErrors, type Settings } from '../../../shared/settings';
 import { useApi, useCallboard } from '../store/context';
-import { CheckField, NumberField, TextField } from './settings-fields';
+import { CheckField, MappingField, NumberField, TextField } from './settings-fields';
 
 const THRESHOLD_FIELDS: { key: keyof AlertThresholds; label: string }[] = [
   { key: 'waitingSeconds', label: 'Waiting call alert after (seconds)' },
@@ -205,6 +205,35 @@ export function SettingsScreen() {
                 error={errors['embedded.servePort']}
                 onChange={(servePort) =>
                   update((s) => ({ ...s, embedded: { ...s.embedded, servePort } }))
+                }
+              />
+              <MappingField
+                label="Call statuses to add"
+                hint="One per line: value = initiated, queued, ringing, in-progress, completed, failed, busy, no-answer, canceled or unknown"
+                value={draft.embedded.statusMapping.calls}
+                error={errors['embedded.statusMapping']}
+                onChange={(calls) =>
+                  update((s) => ({
+                    ...s,
+                    embedded: {
+                      ...s.embedded,
+                      statusMapping: { ...s.embedded.statusMapping, calls },
+                    },
+                  }))
+                }
+              />
+              <MappingField
+                label="Campaign statuses to add"
+                hint="One per line: value = active, completed, failed or canceled"
+                value={draft.embedded.statusMapping.campaigns}
+                onChange={(campaigns) =>
+                  update((s) => ({
+                    ...s,
+                    embedded: {
+                      ...s.embedded,
+                      statusMapping: { ...s.embedded.statusMapping, campaigns },
+                    },
+                  }))
                 }
               />
             </>
