@@ -12,6 +12,8 @@ export interface WatcherHealth {
   /** Events received from change streams, per collection. */
   changesIn: number;
   restarts: number;
+  /** createIndex commands for collections whose snapshot has no index (docs/operations.md). */
+  missingIndexes?: string[];
 }
 
 export interface HealthReport {

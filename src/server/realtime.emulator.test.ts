@@ -235,3 +235,33 @@ describe('realtime server over MongoDB', () => {
     expect(server.health().status).toBe('ok');
   });
 });
+
+describe('the snapshot index check', () => {
+  const logged: LogRecord[] = [];
+  const logger = createLogger({ sink: (r) => logged.push(r), level: 'info' });
+  const warnings = () =>
+    logged.filter((r) => r.level === 'warn' && /starts with "status"/.test(r.msg));
+
+  it('warns once per collection with the exact createIndex command, and says so in /healthz', async () => {
+    logged.length = 0;
+    await calls().insertOne({ callSid: 'A', status: 'queued' });
+    await target.client
+      .db(target.dbName)
+      .collection('campaigns')
+      .createIndex({ status: 1, name: 1 });
+    const { server } = await serve({ logger });
+    const command = `db.getSiblingDB(${JSON.stringify(target.dbName)}).getCollection("calls").createIndex({ "status": 1 })`;
+    expect(warnings().map((r) => r.msg)).toEqual([
+      `no index on ${target.dbName}.calls starts with "status": every snapshot (start, resync) reads the whole collection. Create one with: ${command}`,
+    ]);
+    expect(server.health().mongo?.missingIndexes).toEqual([command]);
+  });
+
+  it('is quiet once the index exists', async () => {
+    logged.length = 0;
+    await calls().createIndex({ status: 1 });
+    const { server } = await serve({ logger });
+    expect(warnings()).toEqual([]);
+    expect(server.health().mongo?.missingIndexes).toBeUndefined();
+  });
+});

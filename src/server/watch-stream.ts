@@ -12,6 +12,7 @@ import { backoffDelay } from '../shared/backoff';
 import type { Hub } from './hub';
 import type { HubChange } from './hub-types';
 import { toJsonDocument } from './json-safe';
+import { checkSnapshotIndex } from './snapshot-index';
 import type { WatcherState } from './metrics';
 import type { ResumeToken, ResumeTokenStore } from './resume-token-store';
 import type { StreamRules } from './stream-rules';
@@ -104,6 +105,8 @@ export class WatchStream {
   lastError: string | undefined;
   changesIn = 0;
   restarts = 0;
+  /** The createIndex command admins should run, when the snapshot has no index to use. */
+  missingIndex: string | null = null;
   private cs: ChangeStream | null = null;
   private token: ResumeToken | null = null;
   private snapshotTime: bigint | null = null;
@@ -121,9 +124,31 @@ export class WatchStream {
 
   /** Opens the stream and loads the snapshot; rejects if MongoDB refuses. */
   async start(): Promise<void> {
+    await this.checkIndex();
     this.token = await this.o.tokens.load(this.ns);
     if (this.token) this.o.logger.info('resuming from the saved token', { ns: this.ns });
     await this.open('initial');
+  }
+
+  /** Warns once, with the exact command, when the snapshot would scan the collection. */
+  private async checkIndex(): Promise<void> {
+    try {
+      const check = await checkSnapshotIndex(this.coll, this.o.dbName, 'status');
+      if (!check.ok) {
+        this.missingIndex = check.command;
+        this.o.logger.warn(
+          `no index on ${this.ns} starts with "status": every snapshot (start, resync) reads the ` +
+            `whole collection. Create one with: ${check.command}`,
+          { ns: this.ns },
+        );
+      }
+    } catch (error) {
+      // Not allowed to list indexes (a read-only role without listIndexes): say so, go on.
+      this.o.logger.info('could not check the indexes', {
+        ns: this.ns,
+        error: (error as Error).message,
+      });
+    }
   }
 
   async stop(): Promise<void> {

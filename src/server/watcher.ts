@@ -156,12 +156,14 @@ export class Watcher implements HubSource {
       states[name] = this.streams[i]?.state ?? (this.client ? 'starting' : 'stopped');
     });
     const open = this.streams.length > 0 && this.streams.every((s) => s.state === 'open');
+    const missingIndexes = this.streams.flatMap((s) => (s.missingIndex ? [s.missingIndex] : []));
     return {
       mongo: this.connected || open ? 'connected' : 'disconnected',
       streams: states,
       changesIn,
       restarts,
       ...(lastError !== undefined ? { lastError } : {}),
+      ...(missingIndexes.length > 0 ? { missingIndexes } : {}),
     };
   }
 
