@@ -117,7 +117,7 @@ export interface HubOptions {
   monotonic?: () => number;
   /** Entries kept per stream for `since` replay. Default 10 000. */
   ringCapacity?: number;
-  /** Keys of recently ended calls remembered, so late events cannot revive them. Default 50 000. */
+  /** Keys of recently ended calls remembered, so each outcome is sent once. Default 50 000. */
   endedMemory?: number;
   now?: () => number;
   /** Creates epoch ids; default: time + random. */

@@ -149,7 +149,24 @@ describe('Hub', () => {
     });
   });
 
-  it('sends a call that turned terminal once, then ignores late active versions of it', () => {
+  it('shows a call written active again after it ended, as a restart would', () => {
+    const hub = makeHub();
+    hub.load('calls', [call('a', 'in-progress')]);
+    hub.ingest('calls', [{ doc: call('a', 'completed') }]);
+    hub.flush();
+    hub.ingest('calls', [{ doc: call('a', 'ringing') }]);
+    hub.flush();
+    expect(hub.snapshot('calls').docs.map((d) => d.status)).toEqual(['ringing']);
+    // Ending it again sends the outcome again.
+    const { events, listener } = collect();
+    hub.subscribe('calls', {}, listener);
+    hub.ingest('calls', [{ doc: call('a', 'failed') }]);
+    hub.flush();
+    expect(events.filter((e) => e.type === 'changes')).toHaveLength(1);
+    expect(hub.snapshot('calls').docs).toEqual([]);
+  });
+
+  it('sends the outcome of a call that turned terminal once', () => {
     const hub = makeHub();
     hub.load('calls', [call('a', 'in-progress')]);
     const { events, listener } = collect();

@@ -312,7 +312,6 @@ export class Hub {
   /** Decides what one coalesced change means for the active set; null: nothing to send. */
   private apply(stream: StreamName, key: string, doc: JsonDocument | null): HubEntry | null {
     const state = this.streams[stream];
-    const rules = this.rules[stream];
     const held = state.docs.has(key);
     if (doc === null) {
       if (!held) return null;
@@ -320,8 +319,9 @@ export class Hub {
       return { seq: 0, key, doc: null };
     }
     if (this.isActive(stream, doc)) {
-      // A terminal call never changes again: an active version arriving later is stale.
-      if (rules.endIsFinal && state.ended.has(key)) return null;
+      // Active in MongoDB is active here, even after it ended (a writer that stored a late
+      // status callback): a restart's snapshot would show it too, so the stream does.
+      state.ended.delete(key);
       this.hold(state, key, doc);
       return { seq: 0, key, doc };
     }

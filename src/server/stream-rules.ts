@@ -24,8 +24,11 @@ export interface StreamRules {
   /** What the document's status means. */
   lifecycleOf(doc: JsonDocument): Lifecycle;
   isActive(doc: JsonDocument): boolean;
-  /** Whether leaving the active set is final (an ended call never changes again). */
-  endIsFinal: boolean;
+  /**
+   * Whether an ended version covered by the snapshot is still sent once (calls: clients see
+   * the outcome of a call that ended while the server was starting).
+   */
+  sendsOutcomes: boolean;
   /** The snapshot query: excludes only what isActive calls ended (the Hub checks again). */
   snapshotFilter: Record<string, unknown>;
 }
@@ -33,7 +36,7 @@ export interface StreamRules {
 function rulesFor(
   status: StatusRule,
   keyPaths: readonly string[],
-  endIsFinal: boolean,
+  sendsOutcomes: boolean,
 ): StreamRules {
   return {
     keyOf(doc) {
@@ -44,7 +47,7 @@ function rulesFor(
     },
     lifecycleOf: (doc) => status.of(doc.status),
     isActive: (doc) => status.of(doc.status).phase === 'active',
-    endIsFinal,
+    sendsOutcomes,
     snapshotFilter: snapshotFilter(status),
   };
 }

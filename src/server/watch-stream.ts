@@ -64,7 +64,7 @@ export function toHubChange(change: ChangeStreamDocument): HubChange | null {
 /**
  * Reconciliation with the snapshot (taken after the stream opened): an event at or before the
  * snapshot's operationTime is already in it (true: skip), except a call's terminal version,
- * still sent once for its outcome (a terminal call cannot be revived by it). null: the event
+ * still sent once for its outcome. null: the event
  * is after the snapshot, and so is every later one.
  */
 export function coveredBySnapshot(
@@ -75,7 +75,7 @@ export function coveredBySnapshot(
 ): boolean | null {
   const at = timestampValue((change as { clusterTime?: unknown }).clusterTime);
   if (at === null || at > snapshotTime) return null;
-  return !(rules.endIsFinal && hubChange.doc !== null && !rules.isActive(hubChange.doc));
+  return !(rules.sendsOutcomes && hubChange.doc !== null && !rules.isActive(hubChange.doc));
 }
 
 export interface WatchStreamOptions {

@@ -33,7 +33,7 @@ export interface EntityRules<D, E extends AnyEntry> {
   key(doc: D): string;
   doc(entry: E): D;
   isEnded(doc: D): boolean;
-  /** Whether an ended entity can never become active again (calls: yes; campaigns: no). */
+  /** Whether, for seed messages, an ended entity can never become active again (calls). */
   finalOnceEnded: boolean;
   make(doc: D, at: number, endedAt: number | undefined, held: E | undefined): E;
 }
@@ -124,7 +124,7 @@ export function upsert<D extends { updatedAt?: string | null }, E extends AnyEnt
   draft: Draft<E>,
   doc: D,
   at: number,
-  checkUpdatedAt: boolean,
+  seed: boolean,
 ): UpsertOutcome {
   const key = rules.key(doc);
   const held = draft.get(key);
@@ -132,8 +132,10 @@ export function upsert<D extends { updatedAt?: string | null }, E extends AnyEnt
   if (held) {
     const heldDoc = rules.doc(held);
     if (sameDocument(heldDoc, doc)) return 'same';
-    if (checkUpdatedAt && isOlderVersion(heldDoc, doc)) return 'stale';
-    if (rules.finalOnceEnded && held.endedAt !== undefined && !ended) return 'stale';
+    if (seed && isOlderVersion(heldDoc, doc)) return 'stale';
+    // Seed messages carry no sequence, so an active version after the end is a race; a v2
+    // server sends what MongoDB holds, in order, so an active version after the end is news.
+    if (seed && rules.finalOnceEnded && held.endedAt !== undefined && !ended) return 'stale';
     draft.set(key, rules.make(doc, at, ended ? (held.endedAt ?? at) : undefined, held));
     return 'applied';
   }

@@ -105,6 +105,23 @@ describe('snapshot', () => {
     expect(next.state.calls.a!.endedAt).toBeUndefined();
   });
 
+  it('a v2 batch that makes an ended call active again is applied (the server is in order)', () => {
+    const { state } = applyAll([
+      callsSnapshot([call('a', 'ringing')], 1, { epoch: 'e', seq: 1 }),
+      callsBatch([call('a', 'completed')], 2, { epoch: 'e', seq: 2 }),
+      callsBatch([call('a', 'ringing')], 3, { epoch: 'e', seq: 3 }),
+    ]);
+    expect(state.calls.a).toMatchObject({ call: { status: 'ringing' } });
+    expect(state.calls.a!.endedAt).toBeUndefined();
+    // Without a sequence (seed), the same message is a race and is ignored.
+    const seed = applyAll([
+      callsBatch([call('a', 'ringing')], 1),
+      callsBatch([call('a', 'completed')], 2),
+      callsBatch([call('a', 'ringing')], 3),
+    ]);
+    expect(seed.state.calls.a).toMatchObject({ call: { status: 'completed' } });
+  });
+
   it('takes an older snapshot when a resync is needed anyway', () => {
     const { state } = applyAll([
       callsSnapshot([call('a', 'ringing')], 1, { epoch: 'e1', seq: 10 }),

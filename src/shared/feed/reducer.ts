@@ -34,7 +34,9 @@ import {
  * nothing returns the very same state object. Rules (ARCHITECTURE.md, "Delivery promises"):
  * - a snapshot replaces its stream; terminal calls / ended campaigns in it are not kept;
  * - an update upserts; a call that turns terminal stays, with `endedAt`, until a `tick` at or
- *   after endedAt + terminalLingerMs; a terminal call never becomes active again;
+ *   after endedAt + terminalLingerMs; under seed rules a terminal call never becomes active
+ *   again (no sequence: a later active version is a race), under v2 it does when the server
+ *   says so (MongoDB holds it active: a restart would show it too);
  * - v2 (epoch + seq): a batch from another epoch or after a hole is ignored and the stream is
  *   marked `resyncNeeded`; a batch at or below the cursor is a duplicate and ignored;
  * - seed (no seq): messages apply in order; an update older (`updatedAt`) than the held
