@@ -92,3 +92,33 @@ export async function configureFailPoint(
     return false;
   }
 }
+
+/**
+ * The tests' oracle of "is this call shown", written by hand from DATA.md rather than with
+ * the code under test: shown unless its status, in any case or separator, is an ended one.
+ * An unknown or missing status keeps a call shown.
+ */
+const ENDED_BY_HAND = {
+  calls: [
+    'completed',
+    'failed',
+    'busy',
+    'no-answer',
+    'canceled',
+    'cancelled',
+    'processing',
+    'done',
+    'unknown',
+  ],
+  campaigns: ['completed', 'done', 'archived', 'failed', 'canceled', 'cancelled', 'stopped'],
+};
+export function shownByHand(kind: 'calls' | 'campaigns', status: unknown): boolean {
+  const spelling =
+    typeof status === 'string'
+      ? status
+          .trim()
+          .toLowerCase()
+          .replace(/[\s_-]+/g, '-')
+      : '';
+  return !ENDED_BY_HAND[kind].includes(spelling);
+}

@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shownByHand } from '../../src/server/emulator-test-support';
 import { toJsonDocument } from '../../src/server/json-safe';
 import { isCallEnded, isCampaignEnded } from '../../src/shared/domain/lifecycle';
 import { parseCall, parseCampaign } from '../../src/shared/domain/schemas';
@@ -129,49 +130,22 @@ const campaignDoc = fc
  * under test: a call is shown when its key is usable and its status (any case or separator)
  * is not an ended one; an unknown or missing status keeps it shown.
  */
-const ENDED_CALL = new Set([
-  'completed',
-  'failed',
-  'busy',
-  'no-answer',
-  'canceled',
-  'cancelled',
-  'processing',
-  'done',
-  'unknown',
-]);
-const ENDED_CAMPAIGN = new Set([
-  'completed',
-  'done',
-  'archived',
-  'failed',
-  'canceled',
-  'cancelled',
-  'stopped',
-]);
-const spelling = (v: unknown) =>
-  typeof v === 'string'
-    ? v
-        .trim()
-        .toLowerCase()
-        .replace(/[\s_-]+/g, '-')
-    : '';
 function keyByHand(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
   const key = value.trim();
   return key !== '' && key.length <= 256 ? key : null;
 }
-async function shownByHand() {
+async function activeKeysByHand() {
   const calls = new Set<string>();
   const campaigns = new Set<string>();
   for (const doc of await h.db.collection('calls').find({}).toArray()) {
     const key = keyByHand(doc.callSid);
-    if (key !== null && !ENDED_CALL.has(spelling(doc.status))) calls.add(key);
+    if (key !== null && shownByHand('calls', doc.status)) calls.add(key);
   }
   for (const doc of await h.db.collection('campaigns').find({}).toArray()) {
     const key = keyByHand(doc.campaignId);
-    if (key !== null && !ENDED_CAMPAIGN.has(spelling(doc.status))) campaigns.add(key);
+    if (key !== null && shownByHand('campaigns', doc.status)) campaigns.add(key);
   }
   return { calls: [...calls].sort(), campaigns: [...campaigns].sort() };
 }
@@ -230,7 +204,7 @@ describe('hostile documents in MongoDB', () => {
             10_000,
           );
           const truth = await expected();
-          const byHand = await shownByHand();
+          const byHand = await activeKeysByHand();
           expect([...truth.calls.keys()].sort()).toEqual(byHand.calls);
           expect([...truth.campaigns.keys()].sort()).toEqual(byHand.campaigns);
           for (let i = 0; i < h.clients.length; i++) {
