@@ -52,6 +52,52 @@ describe('callboard serve', () => {
     expect(cap.out()).toContain('callboard serve: stopped');
   });
 
+  it('writes the ElevenLabs vocabulary with --demo-vocabulary elevenlabs', async () => {
+    const cap = captureIo();
+    const exit = serveCommand.run(
+      [
+        '--demo',
+        '--port',
+        '0',
+        '--demo-rate',
+        '50',
+        '--demo-vocabulary',
+        'elevenlabs',
+        '--log-level',
+        'error',
+      ],
+      cap.io,
+    );
+    const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const client = connect(url!, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      const seen = new Set<string>();
+      await new Promise<void>((resolve) => {
+        const note = (calls: { status: string }[]) => {
+          for (const call of calls) seen.add(call.status);
+          if (seen.has('pending')) resolve();
+        };
+        client.on('call_update', ({ call }: { call: { status: string } }) => note([call]));
+        client.on('calls_batch_update', ({ calls }: { calls: { status: string }[] }) =>
+          note(calls),
+        );
+        client.on('active_calls', ({ calls }: { calls: { status: string }[] }) => note(calls));
+        client.emit('subscribe:calls');
+      });
+      expect([...seen].every((s) => ['initiated', 'pending', 'in_progress'].includes(s))).toBe(
+        true,
+      );
+    } finally {
+      client.disconnect();
+      cap.stop();
+      await exit;
+    }
+  });
+
   it('names a bad MongoDB URI', async () => {
     const cap = captureIo();
     await expect(
@@ -122,6 +168,9 @@ describe('callboard serve', () => {
     await expect(serveCommand.run(['--demo', '--demo-rate', '-1'], cap.io)).rejects.toThrow(
       /--demo-rate/,
     );
+    await expect(
+      serveCommand.run(['--demo', '--demo-vocabulary', 'genesys'], cap.io),
+    ).rejects.toThrow('--demo-vocabulary must be twilio or elevenlabs, got "genesys"');
   });
 
   it('refuses a bad status mapping file, naming the file and the entry', async () => {

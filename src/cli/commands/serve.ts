@@ -15,6 +15,7 @@ import {
   type RealtimeServer,
 } from '../../server';
 import { isLoopbackHost, normalizeOrigin } from '../../server/security';
+import { VOCABULARIES, type Vocabulary } from '../../server/simulator/simulator';
 import { createLifecycleRules, type LifecycleRules } from '../../shared/domain/lifecycle';
 import { createLogger, formatLogLine, type LogLevel } from '../../shared/log';
 import {
@@ -46,6 +47,8 @@ Options (each also settable by the environment variable shown):
   --demo               run the bundled MongoDB emulator and a        CALLBOARD_DEMO=1
                        traffic simulator (clients show "Demo data")
   --demo-rate N        demo: new calls per second (default 2)        CALLBOARD_DEMO_RATE
+  --demo-vocabulary V  demo: status spellings, twilio (default) or    CALLBOARD_DEMO_VOCABULARY
+                       elevenlabs (pending, in_progress, processing, done...)
   --insecure-no-auth   allow a non-loopback --host without --token (everyone who can reach
                        it sees every call)
   --status-mapping F   a JSON file adding status values, e.g.       CALLBOARD_STATUS_MAPPING
@@ -124,6 +127,7 @@ export const serveCommand: CliCommand = {
       'static-dir': { type: 'string' },
       demo: { type: 'boolean' },
       'demo-rate': { type: 'string' },
+      'demo-vocabulary': { type: 'string' },
       'insecure-no-auth': { type: 'boolean' },
       'log-level': { type: 'string' },
       'status-mapping': { type: 'string' },
@@ -151,6 +155,17 @@ export const serveCommand: CliCommand = {
           .map((s) => s.trim())
           .filter(Boolean),
     );
+    const vocabulary = flagOrEnv(
+      values['demo-vocabulary'],
+      env,
+      'CALLBOARD_DEMO_VOCABULARY',
+      'twilio',
+    )!;
+    if (!(VOCABULARIES as readonly string[]).includes(vocabulary)) {
+      throw new UsageError(
+        `--demo-vocabulary must be ${VOCABULARIES.join(' or ')}, got "${vocabulary}"`,
+      );
+    }
     const rate = parseRate(flagOrEnv(values['demo-rate'], env, 'CALLBOARD_DEMO_RATE', '2')!);
     const level = (flagOrEnv(values['log-level'], env, 'CALLBOARD_LOG_LEVEL', 'info') ??
       'info') as LogLevel;
@@ -224,6 +239,7 @@ export const serveCommand: CliCommand = {
           store: mongoCallStore(simulatorClient.db(dbName)),
           logger: logger.child('simulator'),
           callsPerSecond: rate,
+          vocabulary: vocabulary as Vocabulary,
           timeScale: 0.25,
         });
         simulator.start();

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { TERMINAL_CALL_STATUSES } from '../../shared/domain/lifecycle';
+import type { CallStore, SimCall, SimCampaign, StoreOp } from './call-store';
+import { TrafficSimulator, type Vocabulary } from './simulator';
 
 const isTerminal = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
-import type { CallStore, SimCall, SimCampaign, StoreOp } from './call-store';
-import { TrafficSimulator } from './simulator';
 
 /** A store that applies the ops to plain maps, as MongoDB would. */
 function memoryStore() {
@@ -44,7 +44,10 @@ const ALLOWED: Record<string, string[]> = {
   'in-progress': ['completed'],
 };
 
-async function run(seconds: number, options: { callsPerSecond: number; timeScale?: number }) {
+async function run(
+  seconds: number,
+  options: { callsPerSecond: number; timeScale?: number; vocabulary?: Vocabulary },
+) {
   const mem = memoryStore();
   let now = 1_000_000;
   const sim = new TrafficSimulator({
@@ -126,5 +129,39 @@ describe('TrafficSimulator', () => {
           callsPerSecond: -1,
         }),
     ).toThrow(/callsPerSecond/);
+  });
+});
+
+describe('the ElevenLabs vocabulary', () => {
+  // DATA.md: ElevenLabs batch-call recipient and conversation statuses, and the
+  // call_initiation_failure reasons (busy, no-answer).
+  const ELEVENLABS = [
+    'pending',
+    'initiated',
+    'in_progress',
+    'processing',
+    'done',
+    'failed',
+    'cancelled',
+    'busy',
+    'no-answer',
+  ];
+
+  it('writes only ElevenLabs statuses, a completed call going processing then done', async () => {
+    const { history, calls } = await run(120, {
+      callsPerSecond: 2,
+      timeScale: 0.1,
+      vocabulary: 'elevenlabs',
+    });
+    const all = [...history.values()].flat();
+    expect(new Set(all).size).toBeGreaterThan(5);
+    for (const status of all) expect(ELEVENLABS).toContain(status);
+    const done = [...history.values()].filter((h) => h.at(-1) === 'done');
+    expect(done.length).toBeGreaterThan(0);
+    for (const h of done) expect(h.slice(-3)).toEqual(['in_progress', 'processing', 'done']);
+    const answered = [...calls.values()].find((c) =>
+      history.get(c.callSid)!.includes('in_progress'),
+    );
+    expect(answered).toHaveProperty('agent_id', expect.stringMatching(/^agent-\d\d$/));
   });
 });

@@ -15,7 +15,25 @@ export interface SimulatorOptions {
   tickMs?: number;
   seed?: number;
   now?: () => number;
+  /**
+   * Whose spellings the statuses use: `twilio` (CallStatus, the default) or `elevenlabs`
+   * (batch-call and conversation statuses: pending, initiated, in_progress, processing, done,
+   * cancelled, with agent_id and metadata.call_duration_secs), as DATA.md lists them.
+   */
+  vocabulary?: Vocabulary;
 }
+
+export type Vocabulary = 'twilio' | 'elevenlabs';
+export const VOCABULARIES: readonly Vocabulary[] = ['twilio', 'elevenlabs'];
+
+/** ElevenLabs' spelling of each simulated step; a completed call passes through processing. */
+const ELEVENLABS: Record<string, string> = {
+  queued: 'pending',
+  ringing: 'initiated',
+  'in-progress': 'in_progress',
+  completed: 'done',
+  canceled: 'cancelled',
+};
 
 type Outcome = 'completed' | 'no-answer' | 'busy' | 'failed' | 'canceled';
 
@@ -31,7 +49,17 @@ const OUTCOMES: Record<Outcome, number> = {
 /** Each step: the status and how long (s) after the previous one it comes. */
 type Plan = [status: string, afterSeconds: [number, number]][];
 
-function planFor(outcome: Outcome, random: () => number): Plan {
+function planFor(outcome: Outcome, random: () => number, vocabulary: Vocabulary): Plan {
+  const plan = twilioPlan(outcome, random);
+  if (vocabulary === 'twilio') return plan;
+  const spelled: Plan = plan.map(([status, after]) => [ELEVENLABS[status] ?? status, after]);
+  if (outcome !== 'completed') return spelled;
+  // The call is over (processing: analysis running), then its analysis is done.
+  const done = spelled.pop()!;
+  return [...spelled, ['processing', done[1]], ['done', [2, 8]]];
+}
+
+function twilioPlan(outcome: Outcome, random: () => number): Plan {
   const queued: Plan[number] = ['queued', [0.3, 1.5]];
   const ringing: Plan[number] = ['ringing', [0.5, 4]];
   switch (outcome) {
@@ -116,7 +144,10 @@ export class TrafficSimulator {
     }
     this.random = seededRandom(options.seed ?? Date.now());
     this.now = options.now ?? Date.now;
+    this.elevenLabs = options.vocabulary === 'elevenlabs';
   }
+
+  private readonly elevenLabs: boolean;
 
   counters(): { callsCreated: number; updates: number; writeErrors: number; activeCalls: number } {
     return { ...this.stats, activeCalls: this.calls.size };
@@ -177,9 +208,10 @@ export class TrafficSimulator {
         const at = call.nextAt;
         call.status = status;
         const set: Record<string, unknown> = { status, updatedAt: new Date(at) };
-        if (status === 'in-progress') {
+        if (status === 'in-progress' || status === 'in_progress') {
           call.answeredAt = at;
-          set.agentId = `agent-${String(1 + Math.floor(this.random() * 24)).padStart(2, '0')}`;
+          const agent = `agent-${String(1 + Math.floor(this.random() * 24)).padStart(2, '0')}`;
+          set[this.elevenLabs ? 'agent_id' : 'agentId'] = agent;
           inc(call.campaignId, 'inProgressCalls');
           inc(call.campaignId, 'answeredCalls');
         }
@@ -188,7 +220,8 @@ export class TrafficSimulator {
           call.nextAt = at + between(this.random, ...next[1]) * 1000 * scale;
         } else {
           set.endTime = new Date(at);
-          set.duration = call.answeredAt === null ? 0 : Math.round((at - call.answeredAt) / 1000);
+          const seconds = call.answeredAt === null ? 0 : Math.round((at - call.answeredAt) / 1000);
+          set[this.elevenLabs ? 'metadata.call_duration_secs' : 'duration'] = seconds;
           this.countOutcome(call, status, inc);
           this.calls.delete(call.callSid);
         }
@@ -216,7 +249,7 @@ export class TrafficSimulator {
     inc: (campaignId: string, field: string, by?: number) => void,
   ): void {
     if (call.answeredAt !== null) inc(call.campaignId, 'inProgressCalls', -1);
-    if (status === 'completed') inc(call.campaignId, 'completedCalls');
+    if (status === 'completed' || status === 'done') inc(call.campaignId, 'completedCalls');
     else if (status === 'failed') inc(call.campaignId, 'failedCalls');
     else if (status === 'busy') inc(call.campaignId, 'busyCalls');
     else if (status === 'no-answer') inc(call.campaignId, 'noAnswerCalls');
@@ -262,7 +295,7 @@ export class TrafficSimulator {
       live.open += 1;
     }
     const outcome = weighted(this.random, OUTCOMES);
-    const plan = planFor(outcome, this.random);
+    const plan = planFor(outcome, this.random, this.options.vocabulary ?? 'twilio');
     const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16)).join(
       '',
     );
