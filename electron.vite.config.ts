@@ -24,7 +24,7 @@ const builtPageHead: Plugin = {
       attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy() },
       injectTo: 'head-prepend',
     },
-    { tag: 'link', attrs: { rel: 'icon', href: './favicon.ico', sizes: 'any' }, injectTo: 'head' },
+    { tag: 'link', attrs: { rel: 'icon', href: './favicon.ico' }, injectTo: 'head' },
   ],
   generateBundle() {
     this.emitFile({

@@ -211,7 +211,11 @@ describe('static files: what is refused', () => {
 describe('static files: a file removed while it is being sent', () => {
   let plain: Server | undefined;
   afterEach(async () => {
-    await new Promise<void>((done) => (plain ? plain.close(() => done()) : done()));
+    await new Promise<void>((done) => {
+      if (!plain) return done();
+      plain.close(() => done());
+      plain.closeAllConnections();
+    });
     plain = undefined;
   });
 

@@ -23,14 +23,14 @@ export const SECURITY_HEADERS: Record<string, string> = {
  * content in the name: a new build gives new names, so a browser may keep them for good.
  */
 const HASHED_ASSETS = '/assets/';
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Kept, but checked with the server (ETag) before each use: index.html names the bundle. */
-export const REVALIDATE = 'no-cache';
+const REVALIDATE = 'no-cache';
 
 /** Media types of files the build emits that sirv's table (mrmime) does not know. */
 const TYPES_SIRV_LACKS: Record<string, string> = { '.ico': 'image/x-icon' };
 
-/** Answers a request from the dashboard's files, or resolves false when none matches. */
+/** Answers a request from the dashboard's files, or returns false when no file may answer it. */
 export type StaticFiles = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
