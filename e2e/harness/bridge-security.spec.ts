@@ -28,6 +28,20 @@ test('the app page is answered; a subframe and a foreign origin are refused', as
   );
   expect(badArgs).toMatchObject({ ok: false, code: 'bad-request' });
 
+  // The app's page cannot frame anything at all (frame-src 'none' in its CSP)...
+  const blocked = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective));
+        const frame = document.createElement('iframe');
+        frame.src = './index.html';
+        document.body.appendChild(frame);
+      }),
+  );
+  expect(blocked).toBe('frame-src');
+  // ...so the app is framed by a same-origin page without that CSP (the static server's 404
+  // page), to prove the bridge itself refuses a subframe.
+  await page.goto(new URL('./no-such-page', page.url()).href);
   await page.evaluate(() => {
     const frame = document.createElement('iframe');
     frame.src = './index.html';

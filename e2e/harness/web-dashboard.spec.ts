@@ -3,6 +3,7 @@ import { openTestDatabase, type TestDatabase } from '../../src/emulator/test-tar
 import { createRealtimeServer, type RealtimeServer } from '../../src/server/realtime-server';
 import { Watcher } from '../../src/server/watcher';
 import { silentLogger } from '../../src/shared/log';
+import { watchConsole } from '../support/console-watch';
 
 // The web dashboard: the same renderer, with the monitor core running in the page
 // (src/core/web) over socket.io to the server that served it. A write in MongoDB reaches the
@@ -28,8 +29,9 @@ test('web dashboard: a MongoDB write reaches the page and raises an alert', asyn
       new Watcher({ hub, uri: target.uri, dbName: target.dbName, logger: silentLogger }),
   });
   const { url } = await server.start();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  // A clean console: no error, warning or uncaught exception, from the app or from Chromium
+  // (an ignored CSP directive, a failed load such as a missing icon).
+  const consoleWatch = watchConsole(page);
   await page.goto(`${url}/#token=dash-token`);
   await expect(page.getByRole('heading', { name: 'Callboard' })).toBeVisible();
 
@@ -48,5 +50,5 @@ test('web dashboard: a MongoDB write reaches the page and raises an alert', asyn
   await expect(
     page.locator('[data-testid="alert-item"][data-kind="call-failed"]', { hasText: name }),
   ).toContainText('No answer');
-  expect(errors).toEqual([]);
+  expect(consoleWatch.unexpected()).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { watchConsole, type ConsoleWatch } from '../support/console-watch';
 import { startDemoServer, type DemoServer } from './support/demo-server';
 import { saveScreenshot } from './support/screens';
 
@@ -20,9 +21,13 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-// The page's own CSP (the <meta> in index.html: same origin only, no inline script or style)
-// must never get in the dashboard's way: every violation it reports fails the test.
+// The page's CSP (the header `serve` sends, and the <meta> the build writes into index.html:
+// same origin only, no inline script or style) must never get in the dashboard's way: every
+// violation it reports fails the test. So does any console error or warning, and any
+// uncaught exception, that a test did not say it expects (console-watch.ts).
+let consoleWatch: ConsoleWatch;
 test.beforeEach(async ({ page }) => {
+  consoleWatch = watchConsole(page);
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
@@ -37,20 +42,18 @@ test.afterEach(async ({ page }) => {
     () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [],
   );
   expect(violations).toEqual([]);
+  expect(consoleWatch.unexpected()).toEqual([]);
 });
 
 const rows = (page: Page) => page.locator('.calls-body [role="row"]');
 
 async function openDashboard(page: Page) {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
   await expect(page.getByRole('heading', { name: 'Callboard' })).toBeVisible();
   await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('kpi-connection')).toHaveAttribute('data-level', 'ok');
   // `serve --demo` says its data is simulated; the dashboard must not pass it off as real.
   await expect(page.locator('.demo-marker')).toContainText('Demo data');
-  return errors;
 }
 
 async function visibleStatuses(page: Page): Promise<string[]> {
@@ -58,7 +61,7 @@ async function visibleStatuses(page: Page): Promise<string[]> {
 }
 
 test('calls appear, change status, show their final status and leave', async ({ page }) => {
-  const errors = await openDashboard(page);
+  await openDashboard(page);
 
   // Appear: newest first, the top row changes as new calls arrive.
   await page.getByRole('button', { name: /^Duration/ }).click();
@@ -97,7 +100,6 @@ test('calls appear, change status, show their final status and leave', async ({ 
   await expect(ended).toHaveAttribute('data-status', 'completed');
   const endedSid = (await ended.getAttribute('data-call-sid'))!;
   await expect(page.locator(`[data-call-sid="${endedSid}"]`)).toHaveCount(0, { timeout: 60_000 });
-  expect(errors).toEqual([]);
 });
 
 test('filters by status, campaign and agent, and searches by name or number', async ({ page }) => {
@@ -257,6 +259,12 @@ test('settings validate inline, test the connection and save thresholds', async 
 test('the banner shows when the server stops, and clears when it comes back', async ({ page }) => {
   await openDashboard(page);
   const port = server.port;
+  consoleWatch.expect(
+    new RegExp(
+      `^console\\.error: WebSocket connection to 'ws://127\\.0\\.0\\.1:${port}/socket\\.io/\\S*' failed: .*net::ERR_CONNECTION_REFUSED`,
+    ),
+    'Chromium reports each refused reconnect while the server is down',
+  );
   await server.stop();
   const banner = page.getByTestId('connection-banner');
   await expect(banner).toBeVisible({ timeout: 30_000 });

@@ -8,7 +8,7 @@ import { Hub } from './hub';
 import type { HubOptions } from './hub-types';
 import { formatMetrics, type HealthReport, type WatcherHealth } from './metrics';
 import { isLoopbackHost } from './security';
-import { SECURITY_HEADERS, serveStatic } from './static-files';
+import { createStaticFiles, SECURITY_HEADERS } from './static-files';
 
 /** Something that feeds the hub (the Watcher; tests may use their own). */
 export interface HubSource {
@@ -79,6 +79,9 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
   let http: Server | null = null;
   let gateway: Gateway | null = null;
   let stopping: Promise<void> | null = null;
+  const staticFiles = config.staticDir
+    ? createStaticFiles(config.staticDir, logger.child('static'))
+    : null;
 
   const health = (): HealthReport => {
     const mongo = source?.health();
@@ -132,7 +135,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       res.end(metrics());
       return;
     }
-    if (config.staticDir && (await serveStatic(config.staticDir, req, res))) return;
+    if (staticFiles?.(req, res)) return;
     res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
   };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { isAppUrl } from './app-origin';
 import { hardenSession, hardenWebContents } from './harden';
-import { CONTENT_SECURITY_POLICY } from './web-preferences';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 
 const APP = 'file:///app/out/renderer/index.html';
 

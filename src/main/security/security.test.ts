@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppUrl } from './app-origin';
 import { checkExternalUrl } from './external-url';
-import {
-  appWebPreferences,
-  CONTENT_SECURITY_POLICY,
-  contentSecurityPolicy,
-} from './web-preferences';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
+import { appWebPreferences, contentSecurityPolicy } from './web-preferences';
 
 describe('the window webPreferences', () => {
   it('isolate the renderer: context isolation, sandbox, no node anywhere', () => {
@@ -29,47 +24,12 @@ describe('the window webPreferences', () => {
   });
 });
 
-describe('the content security policy', () => {
-  const directives = new Map(
-    CONTENT_SECURITY_POLICY.split(';').map((d) => {
-      const [name, ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }),
-  );
-  it('denies by default and allows scripts only from the app itself', () => {
-    expect(directives.get('default-src')).toEqual(["'none'"]);
-    expect(directives.get('script-src')).toEqual(["'self'"]);
-    expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(directives.get('base-uri')).toEqual(["'none'"]);
-  });
-  it('never allows eval, inline script or remote script', () => {
-    const scripts = directives.get('script-src')!.join(' ');
-    expect(scripts).not.toMatch(/unsafe-eval|unsafe-inline|https?:|\*/);
-    expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
-  });
-  it('allows no inline style: React styles go through the CSSOM, the stylesheet is a file', () => {
-    expect(directives.get('style-src')).toEqual(["'self'"]);
-  });
-  it('opens connect-src and inline script and style to the dev server only in development', () => {
+describe('the content security policy of the app session', () => {
+  it('is the shared policy, opened to the dev server only in development', () => {
     expect(contentSecurityPolicy()).toBe(CONTENT_SECURITY_POLICY);
     const dev = contentSecurityPolicy('http://localhost:5173/');
     expect(dev).toContain('ws://localhost:5173');
     expect(dev).toContain("style-src 'self' 'unsafe-inline'");
-  });
-  it('the web dashboard <meta> is as strict: same origin only, no inline script or style', () => {
-    const html = readFileSync(join(__dirname, '../../renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
-    const metaDirectives = new Map(
-      meta.split(';').map((d) => {
-        const [name, ...values] = d.trim().split(/\s+/);
-        return [name!, values];
-      }),
-    );
-    expect(metaDirectives.get('script-src')).toEqual(["'self'"]);
-    expect(metaDirectives.get('style-src')).toEqual(["'self'"]);
-    expect(metaDirectives.get('connect-src')).toEqual(["'self'"]);
-    expect(metaDirectives.get('object-src')).toEqual(["'none'"]);
   });
 });
 

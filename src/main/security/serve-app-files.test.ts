@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { allowedAppFile } from './app-files';
 import { serveAppFiles } from './harden';
-import { CONTENT_SECURITY_POLICY } from './web-preferences';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 
 describe('serveAppFiles (the file: scheme handler)', () => {
   function setup() {
