@@ -11,6 +11,7 @@ import type {
   HubSubscription,
   JsonDocument,
 } from './hub-types';
+import { createHubHistograms, type HubHistograms } from './metrics';
 import { ReplayRing } from './replay-ring';
 import { keyOf, STREAM_RULES } from './stream-rules';
 
@@ -22,6 +23,8 @@ interface Subscriber {
   seq: number;
   /** Held back: its buffer is full; catches up on drain. */
   held: boolean;
+  /** While held: when the oldest change it has not been sent reached the hub (`now`). */
+  behindSince?: number;
   disposeDrain?: () => void;
 }
 
@@ -75,10 +78,10 @@ export class Hub {
     slowConsumerResyncs: 0,
     epochBumps: 0,
     listenerErrors: 0,
-    lastFlushLagMs: 0,
-    maxFlushLagMs: 0,
     flushWindowMs: 0,
   };
+  /** Flush lag and delivery latency (seconds); a server registers them for /metrics. */
+  readonly histograms: HubHistograms = createHubHistograms();
 
   constructor(options: HubOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 16;
@@ -329,8 +332,7 @@ export class Hub {
       entries.push(entry);
     }
     state.pending.clear();
-    this.stats.lastFlushLagMs = now - oldest;
-    this.stats.maxFlushLagMs = Math.max(this.stats.maxFlushLagMs, now - oldest);
+    this.histograms.flushLag.observe((now - oldest) / 1000);
     if (entries.length === 0) return;
     this.stats.batchesOut += 1;
     this.stats.entriesOut += entries.length;
@@ -348,16 +350,18 @@ export class Hub {
     for (const sub of state.subscribers) {
       if (sub.held) continue;
       if (sub.options.backpressure?.isSaturated()) {
-        this.holdBack(stream, sub);
+        this.holdBack(stream, sub, oldest);
         continue;
       }
       sub.seq = state.seq;
       this.send(sub, event);
+      this.observeDelivery(oldest);
     }
   }
 
-  private holdBack(stream: StreamName, sub: Subscriber): void {
+  private holdBack(stream: StreamName, sub: Subscriber, oldestUnsent: number): void {
     sub.held = true;
+    sub.behindSince = oldestUnsent;
     this.stats.slowConsumerHolds += 1;
     sub.disposeDrain = sub.options.backpressure!.onDrain(() => {
       sub.disposeDrain = undefined;
@@ -369,17 +373,27 @@ export class Hub {
 
   private catchUp(stream: StreamName, sub: Subscriber): void {
     const state = this.streams[stream];
+    const behindSince = sub.behindSince;
+    sub.behindSince = undefined;
     if (sub.epoch !== this.epochId) {
       this.deliverSnapshot(stream, sub, 'new epoch while the client was behind');
-      return;
+    } else {
+      const missed = state.ring.after(sub.seq, state.seq);
+      if (missed === null) {
+        this.stats.slowConsumerResyncs += 1;
+        this.deliverSnapshot(stream, sub, 'slow consumer: fell behind the replay buffer');
+      } else if (missed.length > 0) {
+        this.deliverChanges(stream, sub, missed, true);
+      } else {
+        return;
+      }
     }
-    const missed = state.ring.after(sub.seq, state.seq);
-    if (missed === null) {
-      this.stats.slowConsumerResyncs += 1;
-      this.deliverSnapshot(stream, sub, 'slow consumer: fell behind the replay buffer');
-    } else if (missed.length > 0) {
-      this.deliverChanges(stream, sub, missed, true);
-    }
+    if (behindSince !== undefined) this.observeDelivery(behindSince);
+  }
+
+  /** A subscriber now has changes the oldest of which reached the hub at `since` (`now`). */
+  private observeDelivery(since: number): void {
+    this.histograms.deliveryLatency.observe((this.now() - since) / 1000);
   }
 
   private deliverSnapshot(stream: StreamName, sub: Subscriber, resync?: string): void {
