@@ -38,36 +38,105 @@ export interface HealthReport {
  * time; only the latency histograms are observed as things happen.
  */
 
-/** One metric read from a component's statistics at scrape time. */
-interface Reading<T> {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge';
-  read: (stats: T) => number;
+/** What the metrics read at each scrape. */
+interface ServerStats {
+  health: HealthReport;
+  hub: HubCounters;
+  gateway: GatewayCounters;
+  /** Present when the server watches MongoDB. */
+  mongo?: WatcherHealth;
 }
 
+const NOT_LISTENING: GatewayCounters = {
+  connectionsTotal: 0,
+  connected: 0,
+  rejectedUnauthorized: 0,
+  rejectedOrigin: 0,
+  badRequests: 0,
+  rateLimited: 0,
+};
+
 /**
- * Registers `readings` over `stats()`, read at each scrape; `stats()` undefined (the gateway
- * before it listens) reads as 0.
+ * Metric name -> help and how to read it. A name that ends in `_total` is a counter (the
+ * Prometheus naming rule), any other a gauge. `MONGO_READINGS` exist only on a server that
+ * watches MongoDB.
  */
-function registerReadings<T>(
-  registry: Registry,
-  readings: readonly Reading<T>[],
-  stats: () => T | undefined,
-): void {
-  for (const { name, help, type, read } of readings) {
-    const value = () => {
-      const current = stats();
-      return current === undefined ? 0 : read(current);
-    };
-    if (type === 'counter') {
+type Readings<T> = Record<string, readonly [help: string, read: (stats: T) => number]>;
+
+const READINGS: Readings<ServerStats> = {
+  callboard_up: ['1 while healthy, 0 while degraded', (s) => (s.health.status === 'ok' ? 1 : 0)],
+  callboard_hub_events_in_total: ['Changes handed to the hub', (s) => s.hub.eventsIn],
+  callboard_hub_events_dropped_total: [
+    'Changes dropped (stale, irrelevant)',
+    (s) => s.hub.eventsDropped,
+  ],
+  callboard_hub_batches_out_total: ['Flushes that produced changes', (s) => s.hub.batchesOut],
+  callboard_hub_entries_out_total: ['Sequence numbers produced', (s) => s.hub.entriesOut],
+  callboard_hub_deliveries_total: ['Events delivered to subscribers', (s) => s.hub.deliveries],
+  callboard_hub_snapshots_total: ['Snapshots delivered', (s) => s.hub.snapshotsSent],
+  callboard_hub_replays_total: ['Replays delivered from the ring', (s) => s.hub.replaysSent],
+  callboard_hub_slow_consumer_holds_total: [
+    'Subscribers held back by backpressure',
+    (s) => s.hub.slowConsumerHolds,
+  ],
+  callboard_hub_slow_consumer_resyncs_total: [
+    'Held subscribers resynced with a snapshot',
+    (s) => s.hub.slowConsumerResyncs,
+  ],
+  callboard_hub_epoch_bumps_total: [
+    'New epochs (history lost, invalidate)',
+    (s) => s.hub.epochBumps,
+  ],
+  callboard_hub_listener_errors_total: [
+    'Subscriber callbacks that threw (the others were still served)',
+    (s) => s.hub.listenerErrors,
+  ],
+  callboard_hub_subscribers: ['Current stream subscriptions', (s) => s.hub.subscribers],
+  callboard_hub_pending: ['Changes waiting for the next flush', (s) => s.hub.pending],
+  callboard_hub_flush_window_seconds: [
+    'Coalescing window after the last flush (its cost over the flush budget, capped)',
+    (s) => s.hub.flushWindowMs / 1000,
+  ],
+  callboard_clients: ['Connected Socket.IO clients', (s) => s.gateway.connected],
+  callboard_connections_total: ['Accepted connections', (s) => s.gateway.connectionsTotal],
+  callboard_rejected_unauthorized_total: [
+    'Connections refused for a missing or wrong token',
+    (s) => s.gateway.rejectedUnauthorized,
+  ],
+  callboard_rejected_origin_total: [
+    'Connections refused for a foreign origin',
+    (s) => s.gateway.rejectedOrigin,
+  ],
+  callboard_bad_requests_total: [
+    'Inbound messages refused as malformed',
+    (s) => s.gateway.badRequests,
+  ],
+  callboard_rate_limited_total: [
+    'Inbound messages dropped by the rate limit',
+    (s) => s.gateway.rateLimited,
+  ],
+};
+
+const MONGO_READINGS: Readings<Required<ServerStats>> = {
+  callboard_mongo_connected: [
+    '1 while MongoDB is reachable',
+    (s) => (s.mongo.mongo === 'connected' ? 1 : 0),
+  ],
+  callboard_change_events_total: ['Change events received', (s) => s.mongo.changesIn],
+  callboard_change_stream_restarts_total: ['Change stream restarts', (s) => s.mongo.restarts],
+};
+
+/** Registers `readings` in `registry`, each read from `stats()` at every scrape. */
+function registerReadings<T>(registry: Registry, readings: Readings<T>, stats: () => T): void {
+  for (const [name, [help, read]] of Object.entries(readings)) {
+    if (name.endsWith('_total')) {
       new Counter({
         name,
         help,
         registers: [registry],
         collect() {
           this.reset();
-          this.inc(value());
+          this.inc(read(stats()));
         },
       });
     } else {
@@ -76,168 +145,12 @@ function registerReadings<T>(
         help,
         registers: [registry],
         collect() {
-          this.set(value());
+          this.set(read(stats()));
         },
       });
     }
   }
 }
-
-const HUB_READINGS: readonly Reading<HubCounters>[] = [
-  {
-    name: 'callboard_hub_events_in_total',
-    help: 'Changes handed to the hub',
-    type: 'counter',
-    read: (s) => s.eventsIn,
-  },
-  {
-    name: 'callboard_hub_events_dropped_total',
-    help: 'Changes dropped (stale or irrelevant)',
-    type: 'counter',
-    read: (s) => s.eventsDropped,
-  },
-  {
-    name: 'callboard_hub_batches_out_total',
-    help: 'Flushes that produced changes',
-    type: 'counter',
-    read: (s) => s.batchesOut,
-  },
-  {
-    name: 'callboard_hub_entries_out_total',
-    help: 'Sequence numbers produced',
-    type: 'counter',
-    read: (s) => s.entriesOut,
-  },
-  {
-    name: 'callboard_hub_deliveries_total',
-    help: 'Events delivered to subscribers',
-    type: 'counter',
-    read: (s) => s.deliveries,
-  },
-  {
-    name: 'callboard_hub_snapshots_total',
-    help: 'Snapshots delivered',
-    type: 'counter',
-    read: (s) => s.snapshotsSent,
-  },
-  {
-    name: 'callboard_hub_replays_total',
-    help: 'Replays delivered from the ring',
-    type: 'counter',
-    read: (s) => s.replaysSent,
-  },
-  {
-    name: 'callboard_hub_slow_consumer_holds_total',
-    help: 'Subscribers held back by backpressure',
-    type: 'counter',
-    read: (s) => s.slowConsumerHolds,
-  },
-  {
-    name: 'callboard_hub_slow_consumer_resyncs_total',
-    help: 'Held subscribers resynced with a snapshot',
-    type: 'counter',
-    read: (s) => s.slowConsumerResyncs,
-  },
-  {
-    name: 'callboard_hub_epoch_bumps_total',
-    help: 'New epochs (history lost, invalidate)',
-    type: 'counter',
-    read: (s) => s.epochBumps,
-  },
-  {
-    name: 'callboard_hub_listener_errors_total',
-    help: 'Subscriber callbacks that threw (the others were still served)',
-    type: 'counter',
-    read: (s) => s.listenerErrors,
-  },
-  {
-    name: 'callboard_hub_subscribers',
-    help: 'Current stream subscriptions',
-    type: 'gauge',
-    read: (s) => s.subscribers,
-  },
-  {
-    name: 'callboard_hub_pending',
-    help: 'Changes waiting for the next flush',
-    type: 'gauge',
-    read: (s) => s.pending,
-  },
-  {
-    name: 'callboard_hub_flush_window_seconds',
-    help: 'Coalescing window after the last flush (its cost over the flush budget, capped)',
-    type: 'gauge',
-    read: (s) => s.flushWindowMs / 1000,
-  },
-];
-
-const GATEWAY_READINGS: readonly Reading<GatewayCounters>[] = [
-  {
-    name: 'callboard_clients',
-    help: 'Connected Socket.IO clients',
-    type: 'gauge',
-    read: (s) => s.connected,
-  },
-  {
-    name: 'callboard_connections_total',
-    help: 'Accepted connections',
-    type: 'counter',
-    read: (s) => s.connectionsTotal,
-  },
-  {
-    name: 'callboard_rejected_unauthorized_total',
-    help: 'Connections refused for a missing or wrong token',
-    type: 'counter',
-    read: (s) => s.rejectedUnauthorized,
-  },
-  {
-    name: 'callboard_rejected_origin_total',
-    help: 'Connections refused for a foreign origin',
-    type: 'counter',
-    read: (s) => s.rejectedOrigin,
-  },
-  {
-    name: 'callboard_bad_requests_total',
-    help: 'Inbound messages refused as malformed',
-    type: 'counter',
-    read: (s) => s.badRequests,
-  },
-  {
-    name: 'callboard_rate_limited_total',
-    help: 'Inbound messages dropped by the rate limit',
-    type: 'counter',
-    read: (s) => s.rateLimited,
-  },
-];
-
-const HEALTH_READINGS: readonly Reading<HealthReport>[] = [
-  {
-    name: 'callboard_up',
-    help: '1 while healthy, 0 while degraded',
-    type: 'gauge',
-    read: (h) => (h.status === 'ok' ? 1 : 0),
-  },
-];
-
-const MONGO_READINGS: readonly Reading<WatcherHealth>[] = [
-  {
-    name: 'callboard_mongo_connected',
-    help: '1 while MongoDB is reachable',
-    type: 'gauge',
-    read: (m) => (m.mongo === 'connected' ? 1 : 0),
-  },
-  {
-    name: 'callboard_change_events_total',
-    help: 'Change events received',
-    type: 'counter',
-    read: (m) => m.changesIn,
-  },
-  {
-    name: 'callboard_change_stream_restarts_total',
-    help: 'Change stream restarts',
-    type: 'counter',
-    read: (m) => m.restarts,
-  },
-];
 
 /**
  * Bucket bounds (seconds) of the hub's latencies: an idle hub flushes at once and a busy one
@@ -257,8 +170,8 @@ export interface HubHistograms {
 }
 
 /**
- * Created by each Hub and registered in no registry: one hub may feed a server (which
- * registers them, `registerHubMetrics`) or none (tests, the embedded app without a server).
+ * Created by each Hub and registered in no registry: a hub may feed a server (which registers
+ * them, `registerServerMetrics`), or none (tests), or be shared by the embedded app.
  */
 export function createHubHistograms(): HubHistograms {
   return {
@@ -289,10 +202,14 @@ export interface MetricSources {
 
 /** Registers a server's own metrics (all but the process's) in its registry. */
 export function registerServerMetrics(registry: Registry, sources: MetricSources): void {
-  registerReadings(registry, HEALTH_READINGS, sources.health);
-  registerReadings(registry, HUB_READINGS, () => sources.hub.counters());
+  const stats = (): ServerStats => ({
+    health: sources.health(),
+    hub: sources.hub.counters(),
+    gateway: sources.gateway() ?? NOT_LISTENING,
+  });
+  registerReadings(registry, READINGS, stats);
+  const { mongo } = sources;
+  if (mongo) registerReadings(registry, MONGO_READINGS, () => ({ ...stats(), mongo: mongo() }));
   registry.registerMetric(sources.hub.histograms.flushLag);
   registry.registerMetric(sources.hub.histograms.deliveryLatency);
-  registerReadings(registry, GATEWAY_READINGS, sources.gateway);
-  if (sources.mongo) registerReadings(registry, MONGO_READINGS, sources.mongo);
 }
