@@ -165,7 +165,11 @@ export const LATENCY_BUCKETS = [
 export interface HubHistograms {
   /** Per stream flush: the age of its oldest pending change. */
   flushLag: Histogram;
-  /** Per change set delivered to a subscriber: from its oldest change reaching the hub to the subscriber having it. */
+  /**
+   * From the oldest change of a delivery reaching the hub to the subscribers having it: once
+   * per flush (to the last live subscriber it was sent to), once per catch-up of a held-back
+   * subscriber.
+   */
   deliveryLatency: Histogram;
 }
 
@@ -183,7 +187,7 @@ export function createHubHistograms(): HubHistograms {
     }),
     deliveryLatency: new Histogram({
       name: 'callboard_hub_delivery_latency_seconds',
-      help: 'From the oldest change of a delivery reaching the hub to the subscriber having it (queued on its socket); catch-ups of held-back subscribers included',
+      help: 'From the oldest change of a delivery reaching the hub to the subscribers having it queued on their sockets: per flush (its last subscriber) and per catch-up of a held-back one',
       buckets: LATENCY_BUCKETS,
       registers: [],
     }),
