@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import type { Logger } from '../shared/log';
 import { STREAMS } from '../shared/protocol/events';
 import { ServerError } from './errors';
 import { attachGateway, type Gateway, type GatewayOptions } from './gateway';
 import { Hub } from './hub';
 import type { HubOptions } from './hub-types';
-import { Registry } from 'prom-client';
 import { registerServerMetrics, type HealthReport, type WatcherHealth } from './metrics';
 import { collectProcessMetrics } from './process-metrics';
 import { isLoopbackHost } from './security';
