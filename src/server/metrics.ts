@@ -157,9 +157,7 @@ function registerReadings<T>(registry: Registry, readings: Readings<T>, stats: (
  * waits at most its 16 ms window, so most land under 25 ms; whole seconds mean an overloaded
  * process or a stalled client.
  */
-const LATENCY_BUCKETS = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-];
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The hub's latency distributions, observed by the hub as it flushes and delivers. */
 export interface HubHistograms {
