@@ -6,6 +6,7 @@ import type {
   ErrorPayload,
   SubscribeAck,
 } from '../shared/protocol/events';
+import { scrape } from './scrape.test-support';
 import { nextEvent, startTestServer, until, type TestServer } from './test-support';
 
 const call = (callSid: string, status: string) => ({ _id: `id-${callSid}`, callSid, status });
@@ -132,7 +133,7 @@ describe('gateway: v2', () => {
     expect(e.type).toBe('bad_request');
     expect(e.message).toMatch(/invalid subscribe options/);
     expect(t.server.hub.counters().subscribers).toBe(0);
-    expect(t.server.metrics()).toMatch(/callboard_bad_requests_total 1/);
+    expect((await scrape(t.url)).value('callboard_bad_requests_total')).toBe(1);
   });
 
   it('tells v2 clients to resync on a new epoch and sends the snapshot', async () => {
@@ -165,7 +166,7 @@ describe('gateway: security', () => {
     good.connect();
     const error = await nextEvent<Error>(good, 'connect_error');
     expect(error.message).toBe('unauthorized');
-    expect(t.server.metrics()).toMatch(/callboard_rejected_unauthorized_total 3/);
+    expect((await scrape(t.url)).value('callboard_rejected_unauthorized_total')).toBe(3);
   });
 
   it('refuses a foreign origin and accepts an allowed one and the same origin', async () => {
@@ -177,7 +178,7 @@ describe('gateway: security', () => {
     await nextEvent(allowed, 'connect');
     const same = t.client({ extraHeaders: { Origin: t.url } });
     await nextEvent(same, 'connect');
-    expect(t.server.metrics()).toMatch(/callboard_rejected_origin_total 1/);
+    expect((await scrape(t.url)).value('callboard_rejected_origin_total')).toBe(1);
   });
 
   it('drops a client that sends more than maxHttpBufferSize, with no state change', async () => {
@@ -224,8 +225,10 @@ describe('http endpoints', () => {
       const health = await fetch(`${t.url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', clients: 0 });
-      const metrics = await (await fetch(`${t.url}/metrics`)).text();
-      expect(metrics).toMatch(/^callboard_hub_events_in_total 0$/m);
+      const metrics = await fetch(`${t.url}/metrics`);
+      expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(metrics.headers.get('cache-control')).toBe('no-store');
+      expect(await metrics.text()).toMatch(/^callboard_hub_events_in_total 0$/m);
       const index = await fetch(`${t.url}/`);
       expect(index.headers.get('content-type')).toMatch(/text\/html/);
       expect(await index.text()).toContain('<title>dash</title>');

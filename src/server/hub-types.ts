@@ -96,9 +96,7 @@ export interface HubCounters {
   subscribers: number;
   /** Changes waiting for the next flush. */
   pending: number;
-  /** Age (ms) of the oldest pending change at the last flush, and the worst seen. */
-  lastFlushLagMs: number;
-  maxFlushLagMs: number;
+  /* Flush lag and delivery latency are distributions: `Hub.histograms`. */
   /** The coalescing window chosen after the last flush (ms): its cost over the budget, capped. */
   flushWindowMs: number;
 }

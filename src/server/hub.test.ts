@@ -309,6 +309,37 @@ describe('Hub', () => {
       expect(last).toMatchObject({ type: 'changes', replay: true, fromSeq: 1, seq: 10 });
     });
 
+    it('times a held subscriber from the first change it missed to its catch-up', async () => {
+      let clock = 10_000;
+      const hub = makeHub({ now: () => clock });
+      const slow = fakeSocket();
+      hub.subscribe('calls', { backpressure: slow.backpressure }, () => {});
+      hub.subscribe('calls', {}, () => {});
+      slow.saturate();
+      hub.ingest('calls', [{ doc: call('a', 'queued') }]); // at 10.000 s
+      clock += 40;
+      hub.flush(); // the fast one has it after 40 ms; the slow one is held
+      clock += 100;
+      hub.ingest('calls', [{ doc: call('b', 'queued') }]);
+      clock += 10;
+      hub.flush(); // the fast one: 10 ms
+      clock += 350;
+      slow.drain(); // the slow one gets both, 500 ms after 'a' arrived
+
+      const latency = (await hub.histograms.deliveryLatency.get()).values;
+      const sample = (name: string, le?: number) =>
+        latency.find((v) => v.metricName === name && (le === undefined || v.labels.le === le))
+          ?.value;
+      expect(sample('callboard_hub_delivery_latency_seconds_count')).toBe(3);
+      expect(sample('callboard_hub_delivery_latency_seconds_sum')).toBeCloseTo(0.04 + 0.01 + 0.5);
+      expect(sample('callboard_hub_delivery_latency_seconds_bucket', 0.01)).toBe(1);
+      expect(sample('callboard_hub_delivery_latency_seconds_bucket', 0.05)).toBe(2);
+      expect(sample('callboard_hub_delivery_latency_seconds_bucket', 0.25)).toBe(2);
+      expect(sample('callboard_hub_delivery_latency_seconds_bucket', 0.5)).toBe(3);
+      const lag = (await hub.histograms.flushLag.get()).values;
+      expect(lag.find((v) => v.metricName?.endsWith('_sum'))?.value).toBeCloseTo(0.04 + 0.01);
+    });
+
     it('gives a subscriber that fell out of the ring a fresh snapshot, memory bounded', () => {
       const hub = makeHub({ ringCapacity: 5 });
       const slow = fakeSocket();

@@ -4,11 +4,13 @@
  *
  * - `createRealtimeServer(config)` composes source (Watcher) -> Hub -> Socket.IO gateway +
  *   /healthz, /metrics and the static dashboard; `start()` resolves `{ url, host, port }` or
- *   rejects with a `ServerError` (code + admin-readable message); `stop()` closes everything.
+ *   rejects with a `ServerError` (code + admin-readable message); `stop()` closes everything;
+ *   `metrics()` resolves what `GET /metrics` answers (Prometheus text, its own registry).
  * - `Hub`: `subscribe(stream, { since?, backpressure? }, listener)` returns an Unsubscribe
  *   function that also carries `mode` ('replay' | 'snapshot'), `epoch` and `seq`; the listener
  *   gets HubEvents synchronously (first the snapshot or the replay). `snapshot(stream)`,
- *   `epoch`, `seq(stream)`, `cursor(stream)`, `counters()`, `ingest(stream, changes)`,
+ *   `epoch`, `seq(stream)`, `cursor(stream)`, `counters()`, `histograms` (flush lag and
+ *   delivery latency, prom-client), `ingest(stream, changes)`,
  *   `load(stream, docs)`, `reset(stream, docs, reason)` (new epoch), `flush()`, `close()`.
  * - `Watcher`: change streams on calls/campaigns feeding a Hub (a `HubSource`).
  * - `TrafficSimulator` + `mongoCallStore(db)`: realistic traffic for the demo and benchmarks.

@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import type { Logger } from '../shared/log';
 import { STREAMS } from '../shared/protocol/events';
 import { ServerError } from './errors';
 import { attachGateway, type Gateway, type GatewayOptions } from './gateway';
 import { Hub } from './hub';
 import type { HubOptions } from './hub-types';
-import { formatMetrics, type HealthReport, type WatcherHealth } from './metrics';
+import { registerServerMetrics, type HealthReport, type WatcherHealth } from './metrics';
+import { collectProcessMetrics } from './process-metrics';
 import { isLoopbackHost } from './security';
 import { createStaticFiles, SECURITY_HEADERS } from './static-files';
 
@@ -46,7 +48,8 @@ export interface RealtimeServer {
   /** Closes sockets, the HTTP server, the source and the hub's timers. Idempotent. */
   stop(): Promise<void>;
   health(): HealthReport;
-  metrics(): string;
+  /** What `GET /metrics` answers: Prometheus text (docs/operations.md). */
+  metrics(): Promise<string>;
   /** The Socket.IO gateway while listening (tests, and embedders that need its counters). */
   gateway(): Gateway | null;
 }
@@ -100,19 +103,17 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
     };
   };
 
-  const metrics = () =>
-    formatMetrics(
-      hub.counters(),
-      gateway?.counters() ?? {
-        connectionsTotal: 0,
-        connected: 0,
-        rejectedUnauthorized: 0,
-        rejectedOrigin: 0,
-        badRequests: 0,
-        rateLimited: 0,
-      },
-      health(),
-    );
+  // This server's own registry (src/server/metrics.ts); the process metrics join it while
+  // it listens.
+  const registry = new Registry();
+  registerServerMetrics(registry, {
+    hub,
+    health,
+    gateway: () => gateway?.counters(),
+    ...(source ? { mongo: () => source.health() } : {}),
+  });
+  let stopProcessMetrics: (() => void) | null = null;
+  const metrics = () => registry.metrics();
 
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -127,12 +128,13 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       return;
     }
     if (path === '/metrics' && req.method === 'GET') {
+      const text = await metrics();
       res.writeHead(200, {
         ...SECURITY_HEADERS,
-        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+        'Content-Type': registry.contentType,
         'Cache-Control': 'no-store',
       });
-      res.end(metrics());
+      res.end(text);
       return;
     }
     if (staticFiles?.(req, res)) return;
@@ -180,6 +182,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
         );
       }
       if (source) await source.start();
+      stopProcessMetrics = collectProcessMetrics(registry);
       http = createServer((req, res) => {
         onRequest(req, res).catch((error: unknown) => {
           logger.error('request failed', { url: req.url, error });
@@ -203,6 +206,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
         return { url, host: address.address, port: address.port };
       } catch (error) {
         http = null;
+        stopProcessMetrics();
         if (source) await source.stop();
         throw error;
       }
@@ -218,6 +222,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
           });
         }
         if (source) await source.stop();
+        stopProcessMetrics?.();
         if (ownsHub) hub.close();
       })();
       return stopping;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealtimeServer, type JsonDocument, type RealtimeServer } from '../../src/server';
 import { createLogger, type LogRecord } from '../../src/shared/log';
 import { CLIENT_EVENTS } from '../../src/shared/protocol/events';
+import { scrape } from '../../src/server/scrape.test-support';
 import { writeFuzzCounts, type FuzzCount } from './support/fuzz-counts';
 import { hostileValue, prototypePolluted } from './support/hostile';
 import { until } from './support/harness';
@@ -252,7 +253,7 @@ describe('hostile Socket.IO input', () => {
     try {
       await until(() => fresh.connected, 'a fresh client to connect');
       const before = logs.length;
-      const badBefore = Number(/^callboard_bad_requests_total (\d+)$/m.exec(server.metrics())?.[1]);
+      const badBefore = (await scrape(url)).value('callboard_bad_requests_total')!;
       fresh.emit('no:such:event' as never, { x: 1 } as never);
       await until(
         () => logs.slice(before).some((r) => /unknown event/.test(r.msg)),
@@ -263,9 +264,7 @@ describe('hostile Socket.IO input', () => {
       );
       const line = logs.slice(before).find((r) => /unknown event/.test(r.msg))!;
       expect(JSON.stringify(line)).toContain('no:such:event');
-      expect(
-        Number(/^callboard_bad_requests_total (\d+)$/m.exec(server.metrics())?.[1]),
-      ).toBeGreaterThan(badBefore);
+      expect((await scrape(url)).value('callboard_bad_requests_total')).toBeGreaterThan(badBefore);
     } finally {
       fresh.disconnect();
     }
