@@ -77,6 +77,28 @@ describe('/metrics', () => {
     expect(m.value('callboard_hub_flush_window_seconds')).toBeLessThanOrEqual(0.016);
   });
 
+  it('counts the documents with each status no mapping knows, labelled by value', async () => {
+    const t = await start();
+    t.server.hub.load('calls', [call('a', 'transferring'), call('b', 'ringing')]);
+    t.server.hub.ingest('calls', [
+      { doc: call('c', 'Transferring ') },
+      { doc: call('d', 'say "hi"') },
+    ]);
+    t.server.hub.flush();
+    const m = await scrape(t.url);
+    expect(m.type('callboard_unknown_status_documents_total')).toBe('counter');
+    expect(
+      m.value('callboard_unknown_status_documents_total{stream="calls",value="transferring"}'),
+    ).toBe(1);
+    expect(
+      m.value('callboard_unknown_status_documents_total{stream="calls",value="Transferring"}'),
+    ).toBe(1);
+    expect(
+      m.value('callboard_unknown_status_documents_total{stream="calls",value="say \\"hi\\""}'),
+    ).toBe(1);
+    expect(m.series().filter((s) => s.startsWith('callboard_unknown_status'))).toHaveLength(3);
+  });
+
   it('counts gateway refusals as a scrape sees them', async () => {
     const t = await start({ token: 's3cret' });
     const refused = [t.client({ auth: {} }), t.client({ auth: { token: 'wrong' } })];

@@ -199,7 +199,11 @@ export function createHubHistograms(): HubHistograms {
 
 /** What a server's /metrics reads from. */
 export interface MetricSources {
-  hub: { counters(): HubCounters; readonly histograms: HubHistograms };
+  hub: {
+    counters(): HubCounters;
+    readonly histograms: HubHistograms;
+    unknownStatuses(): UnknownValue[];
+  };
   health: () => HealthReport;
   /** undefined until the gateway listens (its counters read as 0). */
   gateway: () => GatewayCounters | undefined;
@@ -217,6 +221,18 @@ export function registerServerMetrics(registry: Registry, sources: MetricSources
   registerReadings(registry, READINGS, stats);
   const { mongo } = sources;
   if (mongo) registerReadings(registry, MONGO_READINGS, () => ({ ...stats(), mongo: mongo() }));
+  new Counter({
+    name: 'callboard_unknown_status_documents_total',
+    help: 'Documents seen with a status no mapping knows, per value (at most 50 named per stream, the rest as "(other)")',
+    labelNames: ['stream', 'value'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const u of sources.hub.unknownStatuses()) {
+        this.inc({ stream: u.stream, value: u.value }, u.count);
+      }
+    },
+  });
   registry.registerMetric(sources.hub.histograms.flushLag);
   registry.registerMetric(sources.hub.histograms.deliveryLatency);
 }
