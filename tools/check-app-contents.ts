@@ -45,7 +45,8 @@ export function requiredSpecifiers(code: string): string[] {
   const patterns = [
     /\brequire\(\s*["']([^"']+)["']\s*\)/g,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-    /\bfrom\s*["']([^"']+)["']/g,
+    // `from` the keyword, not the end of a string such as `"from", "to"` in data.
+    /(?<!["'\w$])from\s*["']([^"'\n]+)["']/g,
     /^\s*import\s*["']([^"']+)["']/gm,
   ];
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.add(match[1]!);

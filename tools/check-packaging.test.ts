@@ -126,6 +126,12 @@ describe('app contents', () => {
     expect(packageOf(specifiers[0]!)).toBe(name);
   });
 
+  it('does not take a string ending in "from" for an import', () => {
+    const data = 'const fields = { from: [\n\t\t"from",\n\t\t"From"\n\t] };';
+    expect(requiredSpecifiers(`${data}\nimport x from "mongodb";`)).toEqual(['mongodb']);
+    expect(requiredSpecifiers('}from"socket.io"')).toEqual(['socket.io']);
+  });
+
   describe('against a built app that requires the wrong packages', () => {
     let project: string | undefined;
     afterEach(async () => {
