@@ -52,7 +52,8 @@ export async function startHarness(page: Page, settings: Settings): Promise<Harn
     stateDir: dir,
     createRemoteFeed: ({ url, token, logger: log }) =>
       createRemoteFeed({ url, token, logger: log }),
-    demo: { callsPerSecond: 0.5, timeScale: 0.1 },
+    // The ElevenLabs spellings (DATA.md), so the demo suites read them through the mapping.
+    demo: { callsPerSecond: 0.5, timeScale: 0.1, vocabulary: 'elevenlabs' },
   });
   let created: CreatedFeed | null = null;
   const controller = createAppController({

@@ -22,6 +22,7 @@ async function writeReachesScreenAndAlerts(page: Page, harness: Harness, mode: s
   await page.getByPlaceholder('Name or number').fill(name);
 
   await calls.insertOne({ callSid, status: 'ringing', contactName: name, to: '+15550100' });
+  await page.getByPlaceholder('Name or number').fill('');
   const grid = page.getByRole('grid', { name: 'Active calls' });
   await expect(grid.getByText(name)).toBeVisible();
 
@@ -71,6 +72,18 @@ test('demo mode: emulator + simulator, a write reaches the screen and raises an 
   harness = await startHarness(page, withCallFailedNotified(DEFAULT_SETTINGS));
   await expect(page.getByText(/demo/i).first()).toBeVisible();
   await writeReachesScreenAndAlerts(page, harness, 'demo');
+  // The simulator writes ElevenLabs spellings (pending, in_progress, processing, done...):
+  // they are read through the mapping, so rows show canonical statuses, none unknown.
+  await page.getByPlaceholder('Name or number').fill('');
+  const grid = page.getByRole('grid', { name: 'Active calls' });
+  await expect(
+    grid.locator('[data-status="queued"], [data-status="in-progress"]').first(),
+  ).toBeVisible();
+  await expect(grid.getByText(/unknown status/)).toHaveCount(0);
+  const problems = harness.logs.filter((r) =>
+    /invalid call|left out unreadable/.test(JSON.stringify(r)),
+  );
+  expect(problems).toEqual([]);
 });
 
 test('embedded mode: the Watcher in-process against MongoDB', async ({ page }) => {

@@ -5,7 +5,7 @@ import { startEmulator } from '../../emulator';
 import type { Logger } from '../../shared/log';
 import { fileTokenStore } from '../../server/resume-token-store';
 import { mongoCallStore } from '../../server/simulator/call-store';
-import { TrafficSimulator } from '../../server/simulator/simulator';
+import { TrafficSimulator, type Vocabulary } from '../../server/simulator/simulator';
 import { Watcher } from '../../server/watcher';
 import type { DemoDatabase, FeedDeps } from './feed-factory';
 
@@ -21,7 +21,7 @@ export interface DefaultFeedDepsOptions {
   stateDir: string | null;
   createRemoteFeed: FeedDeps['createRemoteFeed'];
   /** Demo traffic: new calls per second and the time scale of call lifecycles. */
-  demo?: { callsPerSecond?: number; timeScale?: number; seed?: number };
+  demo?: { callsPerSecond?: number; timeScale?: number; seed?: number; vocabulary?: Vocabulary };
 }
 
 export const DEMO_DATABASE = 'callboard_demo';
@@ -40,6 +40,7 @@ export async function startDemoDatabase(
       logger: logger.child('simulator'),
       callsPerSecond: options.callsPerSecond ?? 0.8,
       timeScale: options.timeScale ?? 0.25,
+      ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     simulator.start();
