@@ -21,19 +21,26 @@ async function closedPort(): Promise<number> {
 
 const FAST = { CALLBOARD_MONGO_TIMEOUT_MS: '300' };
 
+/** `serve` with these arguments, once it listens, and a websocket client connected to it. */
+async function serving(args: string[]) {
+  const cap = captureIo();
+  const exit = serveCommand.run(args, cap.io);
+  const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const client = connect(url!, { transports: ['websocket'], reconnection: false, forceNew: true });
+  return { cap, exit, url: url!, client };
+}
+
 describe('callboard serve', () => {
   it('serves live simulated data with --demo, and stops cleanly on the stop signal', async () => {
-    const cap = captureIo();
-    const exit = serveCommand.run(
-      ['--demo', '--port', '0', '--demo-rate', '20', '--log-level', 'error'],
-      cap.io,
-    );
-    const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    const client = connect(url!, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
+    const { cap, exit, url, client } = await serving([
+      '--demo',
+      '--port',
+      '0',
+      '--demo-rate',
+      '20',
+      '--log-level',
+      'error',
+    ]);
     try {
       const active = new Promise<ActiveCallsPayload>((resolve) =>
         client.on('active_calls', resolve),
@@ -53,27 +60,17 @@ describe('callboard serve', () => {
   });
 
   it('writes the ElevenLabs vocabulary with --demo-vocabulary elevenlabs', async () => {
-    const cap = captureIo();
-    const exit = serveCommand.run(
-      [
-        '--demo',
-        '--port',
-        '0',
-        '--demo-rate',
-        '50',
-        '--demo-vocabulary',
-        'elevenlabs',
-        '--log-level',
-        'error',
-      ],
-      cap.io,
-    );
-    const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    const client = connect(url!, {
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
+    const { cap, exit, client } = await serving([
+      '--demo',
+      '--port',
+      '0',
+      '--demo-rate',
+      '50',
+      '--demo-vocabulary',
+      'elevenlabs',
+      '--log-level',
+      'error',
+    ]);
     try {
       const seen = new Set<string>();
       await new Promise<void>((resolve) => {
@@ -212,18 +209,17 @@ describe('callboard serve', () => {
       { callSid: 'P1', status: 'parked' },
       { callSid: 'P2', status: 'parked' },
     ]);
-    const cap = captureIo();
-    const exit = serveCommand.run(
-      ['--mongo', target.uri, '--db', target.dbName, '--port', '0', '--status-mapping', file],
-      cap.io,
-    );
+    const { cap, exit, url, client } = await serving([
+      '--mongo',
+      target.uri,
+      '--db',
+      target.dbName,
+      '--port',
+      '0',
+      '--status-mapping',
+      file,
+    ]);
     try {
-      const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      const client = connect(url!, {
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-      });
       const active = await new Promise<ActiveCallsPayload>((resolve) => {
         client.on('active_calls', resolve);
         client.emit('subscribe:calls');

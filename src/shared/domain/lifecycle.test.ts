@@ -93,6 +93,12 @@ describe('the call lifecycle over every vocabulary in DATA.md', () => {
     },
   );
 
+  it('cuts a long unknown value for display', () => {
+    expect(unknownStatusLabel(` ${'x'.repeat(5000)} `)).toBe(
+      `unknown status: ${'x'.repeat(60)}...`,
+    );
+  });
+
   it('reads a non-text status as text, never throwing', () => {
     expect(callLifecycle(undefined)).toMatchObject({ phase: 'active', known: false, raw: '' });
     expect(callLifecycle(7)).toMatchObject({ known: false, status: '7' });

@@ -267,9 +267,11 @@ function defaults(): LifecycleRules {
 /** The rules with no overrides: what clients apply, and servers without a mapping file. */
 export const DEFAULT_LIFECYCLE: LifecycleRules = defaults();
 
-/** What the screens print for a status no mapping knows. */
+/** What the screens print for a status no mapping knows (a long value cut to 60 characters). */
 export function unknownStatusLabel(raw: string): string {
-  return raw.trim() === '' ? 'unknown status: (none)' : `unknown status: ${raw.trim()}`;
+  const value = raw.trim();
+  if (value === '') return 'unknown status: (none)';
+  return `unknown status: ${value.length > 60 ? `${value.slice(0, 60)}...` : value}`;
 }
 
 /** What a call status means under the default rules (clients, the CLI, the screens). */

@@ -79,6 +79,12 @@ export function SettingsScreen() {
     setStatus({ kind: 'idle' });
   };
 
+  const updateMapping = (kind: 'calls' | 'campaigns', mapping: Record<string, string>) =>
+    update((s) => ({
+      ...s,
+      embedded: { ...s.embedded, statusMapping: { ...s.embedded.statusMapping, [kind]: mapping } },
+    }));
+
   const testConnection = async () => {
     setStatus({ kind: 'busy', what: 'Testing the connection…' });
     setReport(null);
@@ -212,29 +218,13 @@ export function SettingsScreen() {
                 hint="One per line: value = initiated, queued, ringing, in-progress, completed, failed, busy, no-answer, canceled or unknown"
                 value={draft.embedded.statusMapping.calls}
                 error={errors['embedded.statusMapping']}
-                onChange={(calls) =>
-                  update((s) => ({
-                    ...s,
-                    embedded: {
-                      ...s.embedded,
-                      statusMapping: { ...s.embedded.statusMapping, calls },
-                    },
-                  }))
-                }
+                onChange={(calls) => updateMapping('calls', calls)}
               />
               <MappingField
                 label="Campaign statuses to add"
                 hint="One per line: value = active, completed, failed or canceled"
                 value={draft.embedded.statusMapping.campaigns}
-                onChange={(campaigns) =>
-                  update((s) => ({
-                    ...s,
-                    embedded: {
-                      ...s.embedded,
-                      statusMapping: { ...s.embedded.statusMapping, campaigns },
-                    },
-                  }))
-                }
+                onChange={(campaigns) => updateMapping('campaigns', campaigns)}
               />
             </>
           ) : null}
