@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from './private-file';
 
 export type ResumeToken = Record<string, unknown>;
 
@@ -22,8 +23,8 @@ export function memoryTokenStore(): ResumeTokenStore {
 }
 
 /**
- * A small JSON file in `dir` (never the user's database). Writes go to a temporary file that
- * is renamed over the old one, so a crash leaves the previous token, never a torn file.
+ * A small JSON file in `dir` (never the user's database), written with writePrivateFile, so
+ * a crash leaves the previous token, never a torn file.
  * A resume token is `{ _data: "<hex>" }`, plain JSON.
  */
 export function fileTokenStore(dir: string): ResumeTokenStore {
@@ -58,10 +59,7 @@ export function fileTokenStore(dir: string): ResumeTokenStore {
       writing = writing
         .catch(() => {})
         .then(async () => {
-          await mkdir(dir, { recursive: true });
-          const tmp = `${file}.${process.pid}.tmp`;
-          await writeFile(tmp, text, { mode: 0o600 });
-          await rename(tmp, file);
+          await writePrivateFile(file, text);
         });
       await writing;
     },

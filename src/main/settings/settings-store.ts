@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { writePrivateFile } from '../../server/private-file';
 import type { SettingsView } from '../../shared/ipc';
 import type { Logger } from '../../shared/log';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings';
@@ -182,10 +182,7 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
       settings: withSecrets(next, { remoteToken: '', mongoUri: '' }),
       secrets,
     };
-    await mkdir(dirname(deps.file), { recursive: true });
-    const temp = `${deps.file}.tmp-${process.pid}`;
-    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, deps.file);
+    await writePrivateFile(deps.file, `${JSON.stringify(body, null, 2)}\n`);
   };
 
   const resolve = (input: unknown): Settings => {

@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writePrivateFile } from '../../server/private-file';
 import { z } from 'zod';
 
 /**
@@ -39,10 +39,7 @@ export async function loadWindowState(file: string): Promise<WindowState> {
 }
 
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, JSON.stringify(state), { mode: 0o600 });
-  await rename(temp, file);
+  await writePrivateFile(file, JSON.stringify(state));
 }
 
 /** Keeps saved bounds only if at least 100x50 px of the window's top lies on some display. */

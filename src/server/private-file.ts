@@ -1,0 +1,14 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+/**
+ * The one way Callboard writes its own state files (resume tokens, settings, window state):
+ * readable by its user only, written to a temporary file, fsynced and renamed over the old
+ * one (write-file-atomic), so a crash or a full disk leaves the previous file, never a torn
+ * one. Creates the folder if needed.
+ */
+export async function writePrivateFile(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, text, { mode: 0o600 });
+}
