@@ -1,4 +1,5 @@
 import { backoffDelay, type BackoffOptions } from '../../shared/backoff';
+import { Emitter } from '../../shared/emitter';
 import type { Logger } from '../../shared/log';
 import type { FeedMode } from '../../shared/monitor';
 import { Hub } from '../../server/hub';
@@ -71,11 +72,13 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
   }
 
   let upstream: UpstreamStatus = { status: 'connecting' };
-  const upstreamListeners = new Set<(s: UpstreamStatus) => void>();
+  const upstreamListeners = new Emitter<UpstreamStatus>((error) =>
+    log.error('an upstream listener threw', { error }),
+  );
   const setUpstream = (next: UpstreamStatus) => {
     if (JSON.stringify(next) === JSON.stringify(upstream)) return;
     upstream = next;
-    for (const l of [...upstreamListeners]) l(next);
+    upstreamListeners.emit(next);
   };
   let servingUrl: string | null = null;
   let started = false;
@@ -158,7 +161,7 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
     logger: options.logger,
     upstream: {
       current: () => upstream,
-      onChange: (l) => (upstreamListeners.add(l), () => void upstreamListeners.delete(l)),
+      onChange: upstreamListeners.on,
     },
     close: async () => {
       stopped = true;

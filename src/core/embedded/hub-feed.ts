@@ -8,6 +8,7 @@ import type { Hub } from '../../server/hub';
 import type { HubEvent, HubSubscription } from '../../server/hub-types';
 import { coalesceEntries } from '../../server/protocol-output';
 import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
+import { Emitter } from '../../shared/emitter';
 
 /**
  * A Feed over an in-process Hub: the embedded and demo modes. No socket in between, the
@@ -40,18 +41,15 @@ export interface HubFeedOptions {
 export function createHubFeed(options: HubFeedOptions): Feed {
   const { hub, now } = options;
   const log = options.logger.child('hub-feed');
-  const messages = new Set<(m: FeedMessage) => void>();
-  const statuses = new Set<(s: FeedStatus) => void>();
-  const problems = new Set<(p: string) => void>();
+  const threw = (error: unknown) => log.error('a feed listener threw', { error });
+  const messages = new Emitter<FeedMessage>(threw);
+  const statuses = new Emitter<FeedStatus>(threw);
+  const problems = new Emitter<string>(threw);
   const subscriptions = new Map<StreamName, HubSubscription>();
   const cursors = new Map<StreamName, SinceCursor>();
   let upstreamOff: Unsubscribe | null = null;
   let started = false;
   let stopped = false;
-
-  const emit = <T>(set: Set<(v: T) => void>, value: T) => {
-    for (const listener of [...set]) listener(value);
-  };
 
   const status = (): FeedStatus => {
     const up = options.upstream?.current() ?? { status: 'live' as const };
@@ -72,7 +70,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     for (const doc of docs) {
       const result = parse(doc);
       if (result.ok) out.push(result.value);
-      for (const text of result.ok ? result.leftOut : [result.error]) emit(problems, text);
+      for (const text of result.ok ? result.leftOut : [result.error]) problems.emit(text);
     }
     return out;
   };
@@ -128,7 +126,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
               ...range,
             };
     }
-    emit(messages, message);
+    messages.emit(message);
   };
 
   const subscribe = (stream: StreamName, since: SinceCursor | undefined) => {
@@ -140,8 +138,8 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     start() {
       if (started || stopped) return;
       started = true;
-      upstreamOff = options.upstream?.onChange(() => emit(statuses, status())) ?? null;
-      emit(statuses, status());
+      upstreamOff = options.upstream?.onChange(() => statuses.emit(status())) ?? null;
+      statuses.emit(status());
       for (const stream of STREAMS) subscribe(stream, undefined);
     },
     async stop() {
@@ -153,7 +151,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
       try {
         await options.close?.();
       } finally {
-        emit(statuses, status());
+        statuses.emit(status());
         messages.clear();
         statuses.clear();
         problems.clear();
@@ -169,8 +167,8 @@ export function createHubFeed(options: HubFeedOptions): Feed {
       if (!started || stopped) return;
       for (const stream of STREAMS) subscribe(stream, cursors.get(stream));
     },
-    onMessage: (l) => (messages.add(l), () => void messages.delete(l)),
-    onStatus: (l) => (statuses.add(l), () => void statuses.delete(l)),
-    onProblem: (l) => (problems.add(l), () => void problems.delete(l)),
+    onMessage: messages.on,
+    onStatus: statuses.on,
+    onProblem: problems.on,
   };
 }

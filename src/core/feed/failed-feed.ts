@@ -1,4 +1,5 @@
 import type { FeedMode } from '../../shared/monitor';
+import { Emitter } from '../../shared/emitter';
 import type { Feed, FeedStatus, Unsubscribe } from './feed';
 
 /**
@@ -7,7 +8,7 @@ import type { Feed, FeedStatus, Unsubscribe } from './feed';
  * is wrong and the settings can be fixed, instead of the app refusing to start.
  */
 export function createFailedFeed(mode: FeedMode, target: string, error: string): Feed {
-  const statuses = new Set<(s: FeedStatus) => void>();
+  const statuses = new Emitter<FeedStatus>();
   let stopped = false;
   const status = (): FeedStatus => ({
     status: stopped ? 'stopped' : 'failed',
@@ -17,16 +18,16 @@ export function createFailedFeed(mode: FeedMode, target: string, error: string):
   });
   const none = (): Unsubscribe => () => {};
   return {
-    start: () => statuses.forEach((l) => l(status())),
+    start: () => statuses.emit(status()),
     stop: async () => {
       stopped = true;
-      statuses.forEach((l) => l(status()));
+      statuses.emit(status());
       statuses.clear();
     },
     resync: () => {},
     retryNow: () => {},
     onMessage: none,
-    onStatus: (l) => (statuses.add(l), () => void statuses.delete(l)),
+    onStatus: statuses.on,
     onProblem: none,
   };
 }

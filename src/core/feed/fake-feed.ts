@@ -1,6 +1,7 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { StreamName } from '../../shared/protocol/events';
-import type { Feed, FeedStatus, Unsubscribe } from './feed';
+import { Emitter } from '../../shared/emitter';
+import type { Feed, FeedStatus } from './feed';
 
 /**
  * A Feed driven by hand, for tests of what sits on a feed (the monitor core, the harness).
@@ -18,13 +19,13 @@ export interface FakeFeed extends Feed {
 }
 
 export function createFakeFeed(): FakeFeed {
-  const messages = new Set<(m: FeedMessage) => void>();
-  const statuses = new Set<(s: FeedStatus) => void>();
-  const problems = new Set<(p: string) => void>();
-  const sub = <T>(set: Set<T>, listener: T): Unsubscribe => {
-    set.add(listener);
-    return () => set.delete(listener);
+  // A test's listener that throws fails the test: rethrown, not swallowed.
+  const rethrow = (error: unknown) => {
+    throw error;
   };
+  const messages = new Emitter<FeedMessage>(rethrow);
+  const statuses = new Emitter<FeedStatus>(rethrow);
+  const problems = new Emitter<string>(rethrow);
   const counts = { started: 0, stopped: 0, retries: 0 };
   const resyncs: { stream: StreamName; reason: string }[] = [];
   return {
@@ -32,12 +33,12 @@ export function createFakeFeed(): FakeFeed {
     stop: async () => void (counts.stopped += 1),
     resync: (stream, reason) => void resyncs.push({ stream, reason }),
     retryNow: () => void (counts.retries += 1),
-    onMessage: (l) => sub(messages, l),
-    onStatus: (l) => sub(statuses, l),
-    onProblem: (l) => sub(problems, l),
-    push: (m) => messages.forEach((l) => l(m)),
-    setStatus: (s) => statuses.forEach((l) => l(s)),
-    problem: (p) => problems.forEach((l) => l(p)),
+    onMessage: messages.on,
+    onStatus: statuses.on,
+    onProblem: problems.on,
+    push: (m) => messages.emit(m),
+    setStatus: (s) => statuses.emit(s),
+    problem: (p) => problems.emit(p),
     get started() {
       return counts.started;
     },

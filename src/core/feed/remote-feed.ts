@@ -14,7 +14,8 @@ import {
 } from '../../shared/protocol/events';
 import { backoffDelay } from '../../shared/backoff';
 import { describeConnectError, displayTarget } from './connection-errors';
-import type { Feed, FeedStatus, Unsubscribe } from './feed';
+import type { Feed, FeedStatus } from './feed';
+import { Emitter } from '../../shared/emitter';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -57,9 +58,10 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     capMs: Math.max(baseMs, options.backoff?.maxMs ?? 30_000),
     minMs: Math.min(100, baseMs),
   };
-  const messages = new Set<(m: FeedMessage) => void>();
-  const statuses = new Set<(s: FeedStatus) => void>();
-  const problems = new Set<(p: string) => void>();
+  const threw = (error: unknown) => log.error('a feed listener threw', { error });
+  const messages = new Emitter<FeedMessage>(threw);
+  const statuses = new Emitter<FeedStatus>(threw);
+  const problems = new Emitter<string>(threw);
   const cursors = new Map<StreamName, SinceCursor>();
   const synced = new Set<StreamName>();
   let protocol: 1 | 2 | undefined;
@@ -74,15 +76,6 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   let stopped = false;
   let current: FeedStatus = { status: 'connecting', mode: 'remote', target };
 
-  const emitTo = <T>(set: Set<(v: T) => void>, value: T) => {
-    for (const listener of [...set]) {
-      try {
-        listener(value);
-      } catch (error) {
-        log.error('a feed listener threw', { error });
-      }
-    }
-  };
   const setStatus = (next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated'>) => {
     current = {
       ...next,
@@ -91,9 +84,9 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       ...(protocol !== undefined ? { protocol } : {}),
       ...(simulated ? { simulated: true } : {}),
     };
-    emitTo(statuses, current);
+    statuses.emit(current);
   };
-  const problem = (text: string) => emitTo(problems, text);
+  const problem = (text: string) => problems.emit(text);
 
   const updateLive = () => {
     if (streams.every((s) => synced.has(s))) setStatus({ status: 'live' });
@@ -134,7 +127,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       protocol = 2;
     }
     track(message);
-    emitTo(messages, message);
+    messages.emit(message);
     if (message.kind === 'snapshot' && current.status !== 'live') updateLive();
   };
 
@@ -240,11 +233,6 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     s.connect();
   };
 
-  const sub = <T>(set: Set<T>, listener: T): Unsubscribe => {
-    set.add(listener);
-    return () => void set.delete(listener);
-  };
-
   return {
     start() {
       if (socket || stopped) return;
@@ -286,8 +274,8 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       retryTimer = null;
       socket.connect();
     },
-    onMessage: (listener) => sub(messages, listener),
-    onStatus: (listener) => sub(statuses, listener),
-    onProblem: (listener) => sub(problems, listener),
+    onMessage: messages.on,
+    onStatus: statuses.on,
+    onProblem: problems.on,
   };
 }

@@ -8,6 +8,7 @@ import {
   type FeedState,
   type FeedTransition,
 } from '../../shared/feed/types';
+import { Emitter } from '../../shared/emitter';
 import type { Logger } from '../../shared/log';
 import type {
   ConnectionState,
@@ -89,8 +90,12 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   let alertsPausedUntil: number | null = null;
   const resyncAsked = new Set<StreamName>();
   const batcher = new DeltaBatcher();
-  const changeListeners = new Set<(delta: MonitorDelta) => void>();
-  const alertListeners = new Set<(alert: Alert) => void>();
+  const changeListeners = new Emitter<MonitorDelta>((error) =>
+    log.error('a change listener threw', { error }),
+  );
+  const alertListeners = new Emitter<Alert>((error) =>
+    log.error('an alert listener threw', { error }),
+  );
   let feedSubscriptions: Unsubscribe[] = [];
   let flushTimer: TimerHandle | null = null;
   let tickTimer: TimerHandle | null = null;
@@ -108,16 +113,6 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     };
   };
 
-  const emit = <T>(listeners: Set<(value: T) => void>, value: T, what: string) => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(value);
-      } catch (error) {
-        log.error(`a ${what} listener threw`, { error });
-      }
-    }
-  };
-
   const flush = () => {
     flushTimer = null;
     queue.drain();
@@ -128,7 +123,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       snapshot,
       at: clock.now(),
     });
-    if (delta) emit(changeListeners, delta, 'change');
+    if (delta) changeListeners.emit(delta);
   };
 
   const scheduleFlush = () => {
@@ -158,7 +153,7 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     }
     if (result.changed) batcher.markAlerts();
     for (const alert of result.raised) {
-      if (notifies(alert, now)) emit(alertListeners, alert, 'alert');
+      if (notifies(alert, now)) alertListeners.emit(alert);
     }
   };
 
@@ -260,14 +255,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
 
   return {
     getSnapshot: snapshot,
-    onDidChange(listener) {
-      changeListeners.add(listener);
-      return () => changeListeners.delete(listener);
-    },
-    onDidRaiseAlert(listener) {
-      alertListeners.add(listener);
-      return () => alertListeners.delete(listener);
-    },
+    onDidChange: changeListeners.on,
+    onDidRaiseAlert: alertListeners.on,
     acknowledgeAlert(alertId) {
       const found = alerts.acknowledge(alertId, clock.now());
       if (found) {

@@ -2,6 +2,8 @@
  * The one clock every live duration reads. A single interval runs while anything listens
  * (however many rows show a duration), and stops when the last listener leaves.
  */
+import { Emitter } from '../../../shared/emitter';
+
 export interface Clock {
   now(): number;
   subscribe(listener: () => void): () => void;
@@ -21,25 +23,30 @@ export function createClock(options: ClockOptions = {}): Clock {
   const cancel =
     options.clearInterval ??
     ((h) => globalThis.clearInterval(h as ReturnType<typeof globalThis.setInterval>));
-  const listeners = new Set<() => void>();
+  // A listener that throws is reported as the uncaught error it is; the others still tick.
+  const listeners = new Emitter<void>((error) =>
+    queueMicrotask(() => {
+      throw error;
+    }),
+  );
   let current = readNow();
   let handle: unknown = null;
 
   const tick = () => {
     current = readNow();
-    for (const listener of [...listeners]) listener();
+    listeners.emit();
   };
 
   return {
     now: () => current,
     subscribe(listener) {
-      listeners.add(listener);
+      const off = listeners.on(listener);
       if (handle == null) {
         current = readNow();
         handle = schedule(tick, intervalMs);
       }
       return () => {
-        listeners.delete(listener);
+        off();
         if (listeners.size === 0 && handle != null) {
           cancel(handle);
           handle = null;
