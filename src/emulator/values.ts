@@ -12,7 +12,9 @@ export function isPlainObject(value: unknown): value is Document {
 
 /**
  * Sets a field, even one named `__proto__` (MongoDB stores it as an ordinary field; plain
- * assignment would replace the copy's prototype instead).
+ * assignment would replace the copy's prototype instead). The emulator imports nothing from
+ * the rest of src (docs/architecture.md, zones), so this is its own copy of the rule in
+ * src/shared/own-field.ts.
  */
 export function setField(target: Document, key: string, value: unknown): void {
   if (key === '__proto__') {

@@ -68,20 +68,3 @@ export function snoozeAlert(
     return { ok: false, code: 'bad-request', message: 'snooze must end in the future' };
   return update(state, id, (a) => ({ ...a, snoozedUntil: until }));
 }
-
-/** Pause all notifications until `until` (alerts are still recorded). */
-export function pauseAlerts(
-  state: AlertEngineState,
-  until: number,
-  now: number,
-): AlertActionResult {
-  const bad = checkTime('until', until) ?? checkTime('now', now);
-  if (bad) return { ok: false, code: 'bad-request', message: bad };
-  if (until <= now)
-    return { ok: false, code: 'bad-request', message: 'a pause must end in the future' };
-  return { ok: true, state: { ...state, pausedUntil: until } };
-}
-
-export function resumeAlerts(state: AlertEngineState): AlertEngineState {
-  return state.pausedUntil === null ? state : { ...state, pausedUntil: null };
-}

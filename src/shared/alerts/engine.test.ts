@@ -9,7 +9,7 @@ import {
 import { call, callsBatch, campaign, campaignsBatch } from '../feed/test-helpers';
 import type { FeedMessage, FeedState } from '../feed/types';
 import type { ConnectionState } from '../monitor';
-import { acknowledgeAlert, acknowledgeAllAlerts, pauseAlerts, snoozeAlert } from './actions';
+import { acknowledgeAlert, acknowledgeAllAlerts, snoozeAlert } from './actions';
 import {
   activeAlerts,
   createAlertEngineState,
@@ -308,22 +308,9 @@ describe('acknowledge, snooze, pause, history', () => {
     expect(activeAlerts(h.engine, T0 + 3601 * S).map((a) => a.id)).toEqual(['call-waiting:call:a']);
   });
 
-  it('a pause records alerts without notifying, and ends by itself', () => {
-    const h = harness();
-    const paused = pauseAlerts(h.engine, T0 + 60 * S, T0);
-    if (!paused.ok) throw new Error(paused.message);
-    h.engine = paused.state;
-    expect(failedAt(h, 'a', T0 + S)).toEqual([]);
-    expect(h.alert('call-failed:call:a')).toBeDefined();
-    expect(h.engine.pausedUntil).toBe(T0 + 60 * S);
-    expect(failedAt(h, 'b', T0 + 60 * S)).toEqual(['call-failed:call:b']);
-    expect(h.engine.pausedUntil).toBeNull();
-  });
-
   it.each([
     ['a snooze in the past', (e: AlertEngineState) => snoozeAlert(e, 'x', T0 - 1, T0), /future/],
-    ['a pause in the past', (e: AlertEngineState) => pauseAlerts(e, T0, T0), /future/],
-    ['a NaN pause', (e: AlertEngineState) => pauseAlerts(e, Number.NaN, T0), /finite time/],
+    ['a NaN snooze', (e: AlertEngineState) => snoozeAlert(e, 'x', Number.NaN, T0), /finite time/],
   ])('refuses %s', (_name, act, message) => {
     const r = act(createAlertEngineState());
     expect(r.ok).toBe(false);

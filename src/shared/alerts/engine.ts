@@ -21,7 +21,8 @@ import {
  * - Cooldown: a condition is not raised again within cooldownSeconds after it resolved (for
  *   event alerts: after it was last raised). A re-raise reopens the same alert, count + 1,
  *   and clears its acknowledgement.
- * - Snoozed alerts and a global pause are recorded but not notified.
+ * - Snoozed alerts are recorded but not notified. Pausing every notification, and the
+ *   user's per-kind preferences, are the monitor core's (src/core/monitor): one place.
  * - While the feed is down, call and campaign duration rules are frozen: stale data must not
  *   raise (or resolve) "waiting" alerts.
  * - The list is bounded (historyLimit, default 500): resolved and acknowledged alerts go first.
@@ -29,8 +30,6 @@ import {
 export interface AlertEngineState {
   /** Newest raised first. */
   readonly alerts: readonly Alert[];
-  /** Alerts are recorded but not notified until this time (ms), if set. */
-  readonly pausedUntil: number | null;
   /** When each recently resolved condition resolved (pruned after the cooldown). */
   readonly resolvedAt: Readonly<Record<string, number>>;
 }
@@ -46,9 +45,9 @@ export interface AlertInputs {
 
 export interface AlertEvaluation {
   state: AlertEngineState;
-  /** Alerts raised or re-raised now, not snoozed, and not during a pause: notify these. */
+  /** Alerts raised or re-raised now and not snoozed: the ones to consider notifying. */
   notify: Alert[];
-  /** Whether the alert list or the pause changed (forward them to the renderer). */
+  /** Whether the alert list changed (forward it to the renderer). */
   changed: boolean;
 }
 
@@ -59,7 +58,6 @@ const EVENT_KINDS = new Set(['call-failed', 'campaign-completed']);
 export function createAlertEngineState(): AlertEngineState {
   return {
     alerts: [],
-    pausedUntil: null,
     resolvedAt: Object.create(null) as Record<string, number>,
   };
 }
@@ -97,7 +95,6 @@ export function evaluateAlerts(
     else pruned = true;
   }
   const notify: Alert[] = [];
-  const paused = state.pausedUntil !== null && now < state.pausedUntil;
 
   const raise = (c: AlertCondition, quietFor: number | undefined) => {
     const held = byId.get(c.id);
@@ -115,7 +112,7 @@ export function evaluateAlerts(
     byId.set(c.id, alert);
     delete resolvedAt[c.id];
     changed = true;
-    if (!paused && alert.snoozedUntil === undefined) notify.push(alert);
+    if (alert.snoozedUntil === undefined) notify.push(alert);
   };
 
   for (const c of events) {
@@ -137,11 +134,6 @@ export function evaluateAlerts(
     resolvedAt[alert.id] = now;
     changed = true;
   }
-  let pausedUntil = state.pausedUntil;
-  if (pausedUntil !== null && now >= pausedUntil) {
-    pausedUntil = null;
-    changed = true;
-  }
   if (!changed) {
     // Only the cooldown memory moved on: a new state, but nothing to forward.
     return { state: pruned ? { ...state, resolvedAt } : state, notify, changed: false };
@@ -150,7 +142,7 @@ export function evaluateAlerts(
     [...byId.values()],
     options.historyLimit ?? DEFAULT_ALERT_HISTORY_LIMIT,
   );
-  return { state: { alerts, pausedUntil, resolvedAt }, notify, changed: true };
+  return { state: { alerts, resolvedAt }, notify, changed: true };
 }
 
 /**

@@ -1,4 +1,3 @@
 export * from './rules';
 export * from './engine';
 export * from './actions';
-export * from './notify-filter';
