@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import {
   app,
   type BrowserWindow,
+  dialog,
   ipcMain,
   net,
   protocol,
@@ -51,7 +52,8 @@ function main(): void {
     return;
   }
   const userData = app.getPath('userData');
-  const fileSink = createFileSink(join(userData, 'logs', 'callboard.log'));
+  const logFile = join(userData, 'logs', 'callboard.log');
+  const fileSink = createFileSink(logFile);
   const sinks: LogSink[] = [fileSink.sink];
   // eslint-disable-next-line no-console
   if (!app.isPackaged) sinks.push((record) => console.error(formatLogLine(record)));
@@ -218,6 +220,11 @@ function main(): void {
     })
     .catch((error: unknown) => {
       logger.error('the app could not start', { error });
+      // Say why before going: an app that just vanishes leaves the supervisor guessing.
+      dialog.showErrorBox(
+        'Callboard could not start',
+        `${(error as Error)?.message ?? String(error)}\n\nThe log is in ${logFile}.`,
+      );
       app.exit(1);
     });
 }

@@ -54,6 +54,7 @@ Options (each also settable by the environment variable shown):
   --status-mapping F   a JSON file adding status values, e.g.       CALLBOARD_STATUS_MAPPING
                        {"calls": {"transferring": "in-progress"}}
                        (docs/operations.md, "Status mapping")
+  --static-dir DIR     the web dashboard's files (default: the built out/renderer)
   --log-level L        debug, info, warn, error (default info)       CALLBOARD_LOG_LEVEL
 
 Without --token the server accepts clients with no token, as seed servers do, but only

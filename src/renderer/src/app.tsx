@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CallboardApi } from '../../shared/ipc';
 import { CallsPanel } from './components/calls-panel';
 import { ConnectionBanner } from './components/connection-banner';
@@ -49,8 +49,10 @@ export interface AppProps {
 
 export function App(props: AppProps) {
   const { api } = props;
-  const store = useMemo(() => props.store ?? createCallboardStore(), [props.store]);
-  const clock = useMemo(() => props.clock ?? createClock(), [props.clock]);
+  // useState initialisers, not useMemo: React may drop a memoised value, and a new store
+  // would lose everything on screen.
+  const [store] = useState(() => props.store ?? createCallboardStore());
+  const [clock] = useState(() => props.clock ?? createClock());
   const sync = useRef<StoreSync | null>(null);
 
   useEffect(() => {
