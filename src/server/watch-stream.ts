@@ -8,7 +8,7 @@ import type {
 } from 'mongodb';
 import type { Logger } from '../shared/log';
 import type { StreamName } from '../shared/protocol/events';
-import { backoffDelay } from '../shared/backoff';
+import { backoffDelay, type BackoffOptions } from '../shared/backoff';
 import type { Hub } from './hub';
 import type { HubChange } from './hub-types';
 import { toJsonDocument } from './json-safe';
@@ -86,10 +86,12 @@ export interface WatchStreamOptions {
   hub: Hub;
   tokens: ResumeTokenStore;
   logger: Logger;
-  backoff: { initialMs?: number; maxMs?: number };
+  /** Restart delays after a non-resumable error (full jitter, src/shared/backoff). */
+  backoff: BackoffOptions;
+  /** The jitter's random source. */
+  random: () => number;
   tokenSaveIntervalMs: number;
   maxAwaitTimeMS: number;
-  onStateChange: () => void;
 }
 
 type OpenMode = 'initial' | 'resume' | 'reset';
@@ -117,26 +119,26 @@ export class WatchStream {
   private readonly ns: string;
   private readonly coll: Collection;
 
-  constructor(private readonly o: WatchStreamOptions) {
-    this.ns = `${o.dbName}.${o.collection}`;
-    this.coll = o.client.db(o.dbName).collection(o.collection);
+  constructor(private readonly options: WatchStreamOptions) {
+    this.ns = `${options.dbName}.${options.collection}`;
+    this.coll = options.client.db(options.dbName).collection(options.collection);
   }
 
   /** Opens the stream and loads the snapshot; rejects if MongoDB refuses. */
   async start(): Promise<void> {
     await this.checkIndex();
-    this.token = await this.o.tokens.load(this.ns);
-    if (this.token) this.o.logger.info('resuming from the saved token', { ns: this.ns });
+    this.token = await this.options.tokens.load(this.ns);
+    if (this.token) this.options.logger.info('resuming from the saved token', { ns: this.ns });
     await this.open('initial');
   }
 
   /** Warns once, with the exact command, when the snapshot would scan the collection. */
   private async checkIndex(): Promise<void> {
     try {
-      const check = await checkSnapshotIndex(this.coll, this.o.dbName, 'status');
+      const check = await checkSnapshotIndex(this.coll, this.options.dbName, 'status');
       if (!check.ok) {
         this.missingIndex = check.command;
-        this.o.logger.warn(
+        this.options.logger.warn(
           `no index on ${this.ns} starts with "status": every snapshot (start, resync) reads the ` +
             `whole collection. Create one with: ${check.command}`,
           { ns: this.ns },
@@ -144,7 +146,7 @@ export class WatchStream {
       }
     } catch (error) {
       // Not allowed to list indexes (a read-only role without listIndexes): say so, go on.
-      this.o.logger.info('could not check the indexes', {
+      this.options.logger.info('could not check the indexes', {
         ns: this.ns,
         error: (error as Error).message,
       });
@@ -165,7 +167,6 @@ export class WatchStream {
   private setState(state: WatcherState, error?: string): void {
     this.state = state;
     if (error !== undefined) this.lastError = error;
-    this.o.onStateChange();
   }
 
   private async open(mode: OpenMode, reason = ''): Promise<void> {
@@ -174,7 +175,7 @@ export class WatchStream {
       fullDocument: 'updateLookup',
       // How long an idle getMore waits for changes; also bounds how long opening (its first
       // getMore) and stop() wait.
-      maxAwaitTimeMS: this.o.maxAwaitTimeMS,
+      maxAwaitTimeMS: this.options.maxAwaitTimeMS,
       ...(token ? { resumeAfter: token } : {}),
     });
     let first: ChangeStreamDocument | null;
@@ -183,11 +184,11 @@ export class WatchStream {
     } catch (error) {
       await cs.close().catch(() => {});
       if (token && isHistoryLost(error)) {
-        this.o.logger.warn('saved resume token is too old; starting from a fresh snapshot', {
+        this.options.logger.warn('saved resume token is too old; starting from a fresh snapshot', {
           ns: this.ns,
         });
         this.token = null;
-        await this.o.tokens.save(this.ns, null);
+        await this.options.tokens.save(this.ns, null);
         return this.open(mode === 'initial' ? 'initial' : 'reset', 'history lost');
       }
       throw error;
@@ -207,16 +208,16 @@ export class WatchStream {
   private async takeSnapshot(mode: OpenMode, reason: string): Promise<void> {
     let session: ClientSession | undefined;
     try {
-      session = this.o.client.startSession();
+      session = this.options.client.startSession();
       // Index-friendly: excludes the ended spellings (nearly all of a production collection);
       // the Hub drops any other ended spelling by the same rule (docs/operations.md, indexes).
-      const filter = this.o.hub.rules[this.o.stream].snapshotFilter;
+      const filter = this.options.hub.rules[this.options.stream].snapshotFilter;
       const raw = await this.coll.find(filter, { session }).toArray();
       this.snapshotTime = timestampValue(session.operationTime);
       const docs = raw.map((d) => toJsonDocument(d));
-      if (mode === 'reset') this.o.hub.reset(this.o.stream, docs, reason);
-      else this.o.hub.load(this.o.stream, docs);
-      this.o.logger.info('snapshot loaded', { ns: this.ns, active: docs.length, mode });
+      if (mode === 'reset') this.options.hub.reset(this.options.stream, docs, reason);
+      else this.options.hub.load(this.options.stream, docs);
+      this.options.logger.info('snapshot loaded', { ns: this.ns, active: docs.length, mode });
     } finally {
       await session?.endSession().catch(() => {});
     }
@@ -235,10 +236,12 @@ export class WatchStream {
       await cs.close().catch(() => {});
       const message = (error as Error).message;
       if (isHistoryLost(error)) {
-        this.o.logger.warn('change stream history lost: new snapshot and epoch', { ns: this.ns });
+        this.options.logger.warn('change stream history lost: new snapshot and epoch', {
+          ns: this.ns,
+        });
         this.restart('reset', 'change stream history lost (286)', message);
       } else {
-        this.o.logger.warn('change stream failed; restarting from the last token', {
+        this.options.logger.warn('change stream failed; restarting from the last token', {
           ns: this.ns,
           error: message,
         });
@@ -255,8 +258,8 @@ export class WatchStream {
       // Best effort: the stream restarts from a snapshot either way. If the token cannot be
       // dropped, a restart of the process resumes from the old one and gets 286 again, which
       // also ends in a snapshot: nothing is lost, so a disk error is logged, not fatal.
-      this.o.tokens.save(this.ns, null).catch((e: unknown) => {
-        this.o.logger.error('could not drop the saved resume token', {
+      this.options.tokens.save(this.ns, null).catch((e: unknown) => {
+        this.options.logger.error('could not drop the saved resume token', {
           ns: this.ns,
           error: (e as Error).message,
         });
@@ -267,11 +270,7 @@ export class WatchStream {
     const delay =
       this.attempt === 1 && mode === 'reset'
         ? 0
-        : backoffDelay(this.attempt, Math.random, {
-            baseMs: this.o.backoff.initialMs ?? 500,
-            capMs: Math.max(this.o.backoff.initialMs ?? 500, this.o.backoff.maxMs ?? 30_000),
-            minMs: Math.min(100, this.o.backoff.initialMs ?? 500),
-          });
+        : backoffDelay(this.attempt, this.options.random, this.options.backoff);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.open(mode, reason).catch((e: unknown) => {
@@ -292,7 +291,7 @@ export class WatchStream {
     }
     const hubChange = toHubChange(change);
     if (hubChange && !this.coveredBySnapshot(change, hubChange)) {
-      this.o.hub.ingest(this.o.stream, [hubChange]);
+      this.options.hub.ingest(this.options.stream, [hubChange]);
     }
     const token = (this.cs?.resumeToken ?? change._id) as ResumeToken | undefined;
     if (token) this.token = token;
@@ -303,7 +302,7 @@ export class WatchStream {
   private coveredBySnapshot(change: ChangeStreamDocument, hubChange: HubChange): boolean {
     if (this.snapshotTime === null) return false;
     const covered = coveredBySnapshot(
-      this.o.hub.rules[this.o.stream],
+      this.options.hub.rules[this.options.stream],
       change,
       hubChange,
       this.snapshotTime,
@@ -317,15 +316,17 @@ export class WatchStream {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.saveToken();
-    }, this.o.tokenSaveIntervalMs);
+    }, this.options.tokenSaveIntervalMs);
   }
 
   private async saveToken(): Promise<void> {
     if (!this.token) return;
     try {
-      await this.o.tokens.save(this.ns, this.token);
+      await this.options.tokens.save(this.ns, this.token);
     } catch (error) {
-      this.o.logger.warn('could not save the resume token', { error: (error as Error).message });
+      this.options.logger.warn('could not save the resume token', {
+        error: (error as Error).message,
+      });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { MongoClient, type Document, type MongoClientOptions } from 'mongodb';
 import type { Logger } from '../shared/log';
+import type { BackoffOptions } from '../shared/backoff';
 import { STREAMS, type StreamName } from '../shared/protocol/events';
 import { ServerError } from './errors';
 import type { Hub } from './hub';
@@ -26,6 +27,16 @@ export interface WatcherOptions {
   tokenSaveIntervalMs?: number;
   /** How long an idle change-stream getMore waits (ms). Default 1000 (the server's default). */
   maxAwaitTimeMS?: number;
+}
+
+/** Restart delays: from `initialMs` (default 500) doubling to `maxMs` (default 30 s). */
+function restartBackoff(given: WatcherOptions['backoff'] = {}): BackoffOptions {
+  const initialMs = given.initialMs ?? 500;
+  return {
+    baseMs: initialMs,
+    capMs: Math.max(initialMs, given.maxMs ?? 30_000),
+    minMs: Math.min(100, initialMs),
+  };
 }
 
 /** `host:port` list of a URI, for messages (never the credentials). */
@@ -110,10 +121,10 @@ export class Watcher implements HubSource {
           hub: o.hub,
           tokens: this.tokens,
           logger: log.child(stream),
-          backoff: o.backoff ?? {},
+          backoff: restartBackoff(o.backoff),
+          random: Math.random,
           tokenSaveIntervalMs: o.tokenSaveIntervalMs ?? 250,
           maxAwaitTimeMS: o.maxAwaitTimeMS ?? 1000,
-          onStateChange: () => {},
         }),
     );
     try {
