@@ -24,6 +24,9 @@ const KIND_LABELS: Record<(typeof ALERT_KINDS)[number], string> = {
   'feed-down': 'The feed is down',
 };
 
+/** The sections of the settings that are objects (all but `mode`). */
+type SettingsSection = Exclude<keyof Settings, 'mode'>;
+
 type Status =
   | { kind: 'idle' }
   | { kind: 'busy'; what: string }
@@ -79,6 +82,9 @@ export function SettingsScreen() {
     setStatus({ kind: 'idle' });
   };
 
+  /** Changes some fields of one section of the draft. */
+  const set = <K extends SettingsSection>(section: K, patch: Partial<Settings[K]>) =>
+    update((s) => ({ ...s, [section]: { ...s[section], ...patch } }));
   const updateMapping = (kind: 'calls' | 'campaigns', mapping: Record<string, string>) =>
     update((s) => ({
       ...s,
@@ -151,7 +157,7 @@ export function SettingsScreen() {
                 type="url"
                 value={draft.remote.url}
                 error={errors['remote.url']}
-                onChange={(url) => update((s) => ({ ...s, remote: { ...s.remote, url } }))}
+                onChange={(url) => set('remote', { url })}
               />
               <TextField
                 label="Access token"
@@ -159,7 +165,7 @@ export function SettingsScreen() {
                 value={draft.remote.token}
                 error={errors['remote.token']}
                 placeholder={view?.secretsSet.remoteToken ? 'Saved; leave empty to keep' : ''}
-                onChange={(token) => update((s) => ({ ...s, remote: { ...s.remote, token } }))}
+                onChange={(token) => set('remote', { token })}
               />
             </>
           ) : null}
@@ -175,33 +181,25 @@ export function SettingsScreen() {
                     ? 'Saved; leave empty to keep'
                     : 'mongodb://host:27017/?replicaSet=rs0'
                 }
-                onChange={(mongoUri) =>
-                  update((s) => ({ ...s, embedded: { ...s.embedded, mongoUri } }))
-                }
+                onChange={(mongoUri) => set('embedded', { mongoUri })}
               />
               <TextField
                 label="Database"
                 value={draft.embedded.database}
                 error={errors['embedded.database']}
-                onChange={(database) =>
-                  update((s) => ({ ...s, embedded: { ...s.embedded, database } }))
-                }
+                onChange={(database) => set('embedded', { database })}
               />
               <TextField
                 label="Calls collection"
                 value={draft.embedded.callsCollection}
                 error={errors['embedded.callsCollection']}
-                onChange={(callsCollection) =>
-                  update((s) => ({ ...s, embedded: { ...s.embedded, callsCollection } }))
-                }
+                onChange={(callsCollection) => set('embedded', { callsCollection })}
               />
               <TextField
                 label="Campaigns collection"
                 value={draft.embedded.campaignsCollection}
                 error={errors['embedded.campaignsCollection']}
-                onChange={(campaignsCollection) =>
-                  update((s) => ({ ...s, embedded: { ...s.embedded, campaignsCollection } }))
-                }
+                onChange={(campaignsCollection) => set('embedded', { campaignsCollection })}
               />
               <NumberField
                 label="Serve other clients on port"
@@ -209,9 +207,7 @@ export function SettingsScreen() {
                 nullable
                 value={draft.embedded.servePort}
                 error={errors['embedded.servePort']}
-                onChange={(servePort) =>
-                  update((s) => ({ ...s, embedded: { ...s.embedded, servePort } }))
-                }
+                onChange={(servePort) => set('embedded', { servePort })}
               />
               <MappingField
                 label="Call statuses to add"
@@ -257,9 +253,7 @@ export function SettingsScreen() {
               label={f.label}
               value={draft.alerts[f.key]}
               error={errors[`alerts.${f.key}`]}
-              onChange={(value) =>
-                update((s) => ({ ...s, alerts: { ...s.alerts, [f.key]: value ?? Number.NaN } }))
-              }
+              onChange={(value) => set('alerts', { [f.key]: value ?? Number.NaN })}
             />
           ))}
         </fieldset>
@@ -268,16 +262,12 @@ export function SettingsScreen() {
           <CheckField
             label="Show desktop notifications"
             checked={draft.notifications.enabled}
-            onChange={(enabled) =>
-              update((s) => ({ ...s, notifications: { ...s.notifications, enabled } }))
-            }
+            onChange={(enabled) => set('notifications', { enabled })}
           />
           <CheckField
             label="Play a sound"
             checked={draft.notifications.sound}
-            onChange={(sound) =>
-              update((s) => ({ ...s, notifications: { ...s.notifications, sound } }))
-            }
+            onChange={(sound) => set('notifications', { sound })}
           />
           <p className="field-hint">Notify me when:</p>
           {ALERT_KINDS.map((kind) => (
@@ -286,20 +276,17 @@ export function SettingsScreen() {
               label={KIND_LABELS[kind]}
               checked={draft.notifications.kinds[kind]}
               onChange={(on) =>
-                update((s) => ({
-                  ...s,
-                  notifications: {
-                    ...s.notifications,
-                    kinds: { ...s.notifications.kinds, [kind]: on },
-                  },
-                }))
+                set('notifications', { kinds: { ...draft.notifications.kinds, [kind]: on } })
               }
             />
           ))}
+        </fieldset>
+        <fieldset>
+          <legend>Window</legend>
           <CheckField
             label="Closing the window keeps Callboard in the tray"
             checked={draft.window.closeToTray}
-            onChange={(closeToTray) => update((s) => ({ ...s, window: { closeToTray } }))}
+            onChange={(closeToTray) => set('window', { closeToTray })}
           />
         </fieldset>
       </div>
