@@ -37,14 +37,7 @@ export function nextEvent<T = unknown>(source: object, event: string, ms = 5000)
   });
 }
 
-/** Polls `condition` (cheaply, on the event loop) until it holds, or rejects after `ms`. */
-export async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until } from '../shared/until.test-support';
 
 export interface TestServer {
   server: RealtimeServer;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeFeed } from '../../src/core/feed/fake-feed';
+import { createFakeFeed } from '../../src/core/feed/fake-feed.test-support';
 import { manualClock } from '../../src/core/monitor/clock';
 import type { FeedSource } from '../../src/core/monitor/monitor-core';
 import { createAlertsPort } from '../../src/core/monitor/shared-alerts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../emulator/test-target';
 import type { ActiveCallsPayload } from '../../shared/protocol/events';
 import { CliError, UsageError } from '../command';
-import { captureIo } from './capture-io';
+import { captureIo } from './capture-io.test-support';
 import { serveCommand } from './serve';
 
 /** A port with nothing listening on it. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeServer, type RealtimeServer } from '../../server';
 import { silentLogger } from '../../shared/log';
 import { UsageError } from '../command';
-import { captureIo } from './capture-io';
+import { captureIo } from './capture-io.test-support';
 import { tailCommand } from './tail';
 
 const call = (callSid: string, status: string) => ({

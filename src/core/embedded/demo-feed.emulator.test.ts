@@ -3,13 +3,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../shared/alerts-types';
 import { silentLogger } from '../../shared/log';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createFakeFeed } from '../feed/fake-feed';
+import { createFakeFeed } from '../feed/fake-feed.test-support';
 import { systemClock } from '../monitor/clock';
 import { createMonitorCore, type MonitorCore } from '../monitor/monitor-core';
 import { createAlertsPort } from '../monitor/shared-alerts';
 import { createDefaultFeedDeps } from './default-feed-deps';
 import { createFeedForSettings } from './feed-factory';
-import { waitFor } from './wait-for';
+import { until } from '../../shared/until.test-support';
 
 // Demo mode in Node, all real: emulator + traffic simulator -> Watcher -> Hub -> core ->
 // alert engine. A call written into the demo database reaches the core and raises an alert.
@@ -46,23 +46,22 @@ describe('demo feed (emulator + simulator)', () => {
     core = c;
     const raised: Alert[] = [];
     c.onDidRaiseAlert((a) => raised.push(a));
-    const changed = (check: () => void) => c.onDidChange(check);
-    await waitFor(changed, () => c.getSnapshot().connection.status === 'live', 'live');
-    await waitFor(changed, () => c.getSnapshot().calls.length > 0, 'simulated calls');
+    await until(() => c.getSnapshot().connection.status === 'live', 'live', 10_000);
+    await until(() => c.getSnapshot().calls.length > 0, 'simulated calls', 10_000);
 
     client = new MongoClient(created.database!.uri);
     const calls = client.db(created.database!.name).collection('calls');
     await calls.insertOne({ callSid: 'harness-1', status: 'ringing', contactName: 'Grace' });
-    await waitFor(
-      changed,
+    await until(
       () => c.getSnapshot().calls.find((e) => e.call.callSid === 'harness-1'),
       'the written call',
+      10_000,
     );
     await calls.updateOne({ callSid: 'harness-1' }, { $set: { status: 'failed' } });
-    const alert = await waitFor(
-      changed,
+    const alert = await until(
       () => raised.find((a) => a.id.includes('harness-1')),
       'the alert',
+      10_000,
     );
     expect(alert.kind).toBe('call-failed');
     expect(alert.target).toEqual({ type: 'call', callSid: 'harness-1' });

@@ -8,7 +8,7 @@ import type { AlertsPort } from '../monitor/alerts-port';
 import { systemClock } from '../monitor/clock';
 import { createMonitorCore, type MonitorCore } from '../monitor/monitor-core';
 import { createEmbeddedFeed } from './embedded-feed';
-import { waitFor } from './wait-for';
+import { until } from '../../shared/until.test-support';
 
 // Embedded mode end to end in Node: MongoDB (emulator, or MONGODB_URI) -> Watcher -> Hub ->
 // hub feed -> monitor core, plus the optional gateway serving other clients.
@@ -49,8 +49,7 @@ function startCore(servePort: number | null) {
     logger: silentLogger,
     batchMs: 20,
   });
-  const changed = (check: () => void) => core.onDidChange(check);
-  return { feed, core, changed };
+  return { feed, core };
 }
 
 describe('embedded feed against MongoDB', () => {
@@ -63,26 +62,26 @@ describe('embedded feed against MongoDB', () => {
     const started = startCore(null);
     core = started.core;
     const c = core;
-    await waitFor(started.changed, () => c.getSnapshot().connection.status === 'live', 'live');
-    await waitFor(
-      started.changed,
+    await until(() => c.getSnapshot().connection.status === 'live', 'live', 10_000);
+    await until(
       () => c.getSnapshot().calls.some((e) => e.call.callSid === 'before-start'),
       'the existing call',
+      10_000,
     );
     await calls.insertOne({ callSid: 'e2e-1', status: 'queued', contactName: 'Ada' });
-    await waitFor(
-      started.changed,
+    await until(
       () => c.getSnapshot().calls.find((e) => e.call.callSid === 'e2e-1'),
       'the inserted call',
+      10_000,
     );
     await calls.updateOne({ callSid: 'e2e-1' }, { $set: { status: 'in-progress' } });
-    const entry = await waitFor(
-      started.changed,
+    const entry = await until(
       () =>
         c
           .getSnapshot()
           .calls.find((e) => e.call.callSid === 'e2e-1' && e.call.status === 'in-progress'),
       'the update',
+      10_000,
     );
     expect(entry.call.contactName).toBe('Ada');
     await c.dispose();
@@ -121,23 +120,21 @@ describe('embedded feed against MongoDB', () => {
       logger: silentLogger,
       batchMs: 20,
     });
-    const changed = (check: () => void) => c.onDidChange(check);
     let late: RunningEmulator | undefined;
     try {
-      const down = await waitFor(
-        changed,
+      const down = await until(
         () => {
           const s = c.getSnapshot().connection;
           return s.status === 'reconnecting' && s.error ? s : undefined;
         },
         'reconnecting',
+        10_000,
       );
       expect(down.error).toMatch(/cannot reach MongoDB at 127\.0\.0\.1:\d+/);
       expect(down.nextRetryAt).toBeGreaterThan(0);
       expect(down.staleSince).not.toBeNull();
       late = await startEmulator({ port });
-      await waitFor(
-        changed,
+      await until(
         () => c.getSnapshot().connection.status === 'live',
         'live after MongoDB came up',
         20_000,
@@ -152,7 +149,7 @@ describe('embedded feed against MongoDB', () => {
     const started = startCore(0);
     const c = started.core;
     try {
-      await waitFor(started.changed, () => c.getSnapshot().connection.status === 'live', 'live');
+      await until(() => c.getSnapshot().connection.status === 'live', 'live', 10_000);
       const url = started.feed.servingUrl();
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string };

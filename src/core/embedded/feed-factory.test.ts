@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
-import { createFakeFeed } from '../feed/fake-feed';
+import { createFakeFeed } from '../feed/fake-feed.test-support';
 import {
   createFeedForSettings,
   describeMongoTarget,

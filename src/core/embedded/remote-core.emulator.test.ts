@@ -9,7 +9,7 @@ import { createRemoteFeed } from '../feed/remote-feed';
 import { systemClock } from '../monitor/clock';
 import { createMonitorCore } from '../monitor/monitor-core';
 import { createAlertsPort } from '../monitor/shared-alerts';
-import { waitFor } from './wait-for';
+import { until } from '../../shared/until.test-support';
 
 // Remote mode in Node, all real: MongoDB (emulator or MONGODB_URI) -> a Callboard server
 // (Watcher, Hub, gateway with a token) -> socket.io RemoteFeed -> monitor core -> alerts.
@@ -52,22 +52,21 @@ describe('monitor core over a real Callboard server', () => {
     });
     const raised: Alert[] = [];
     core.onDidRaiseAlert((a) => raised.push(a));
-    const changed = (check: () => void) => core.onDidChange(check);
     try {
-      await waitFor(changed, () => core.getSnapshot().connection.status === 'live', 'live');
+      await until(() => core.getSnapshot().connection.status === 'live', 'live', 10_000);
       expect(core.getSnapshot().connection.protocol).toBe(2);
       const calls = db.client.db(db.dbName).collection('calls');
       await calls.insertOne({ callSid: 'remote-1', status: 'ringing', contactName: 'Linus' });
-      await waitFor(
-        changed,
+      await until(
         () => core.getSnapshot().calls.find((e) => e.call.callSid === 'remote-1'),
         'the call',
+        10_000,
       );
       await calls.updateOne({ callSid: 'remote-1' }, { $set: { status: 'busy' } });
-      const alert = await waitFor(
-        changed,
+      const alert = await until(
         () => raised.find((a) => a.id.includes('remote-1')),
         'the alert',
+        10_000,
       );
       expect(alert).toMatchObject({
         kind: 'call-failed',
@@ -95,13 +94,13 @@ describe('monitor core over a real Callboard server', () => {
       batchMs: 20,
     });
     try {
-      const connection = await waitFor(
-        (check) => core.onDidChange(check),
+      const connection = await until(
         () => {
           const c = core.getSnapshot().connection;
           return c.error ? c : undefined;
         },
         'an error',
+        10_000,
       );
       expect(connection.status).not.toBe('live');
       expect(connection.error).toMatch(/token|unauthori[sz]ed/i);

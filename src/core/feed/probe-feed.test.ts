@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/domain/schemas';
-import { createFakeFeed } from './fake-feed';
+import { createFakeFeed } from './fake-feed.test-support';
 import { probeFeed } from './probe-feed';
 
 describe('probeFeed', () => {

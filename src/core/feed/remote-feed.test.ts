@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedMessage } from '../../shared/feed/types';
 import type { Feed, FeedStatus } from './feed';
 import { createRemoteFeed, type RemoteFeedOptions } from './remote-feed';
+import { until } from '../../shared/until.test-support';
 
 // The servers here are written with plain socket.io, as a backend team would: a seed-only one
 // (no ack, no v2) and a small v2 one, so the feed is tested against the protocol, not against
@@ -75,16 +76,7 @@ function watch(options: RemoteFeedOptions, server?: Mini) {
   feed.onMessage((m) => messages.push(m));
   feed.onStatus((s) => statuses.push(s));
   feed.onProblem((p) => problems.push(p));
-  const waitFor = (what: string, condition: () => boolean, ms = 5000) =>
-    new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + ms;
-      const check = () => {
-        if (condition()) return resolve();
-        if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-        setTimeout(check, 5);
-      };
-      check();
-    });
+  const waitFor = (what: string, condition: () => boolean, ms = 5000) => until(condition, what, ms);
   return { feed, messages, statuses, problems, waitFor };
 }
 

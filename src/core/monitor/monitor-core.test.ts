@@ -4,7 +4,7 @@ import type { Call } from '../../shared/domain/schemas';
 import { silentLogger } from '../../shared/log';
 import type { MonitorDelta } from '../../shared/monitor';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createFakeFeed, type FakeFeed } from '../feed/fake-feed';
+import { createFakeFeed, type FakeFeed } from '../feed/fake-feed.test-support';
 import type { AlertObservation, AlertsPort } from './alerts-port';
 import { manualClock, type ManualClock } from './clock';
 import { createMonitorCore, type MonitorCore } from './monitor-core';

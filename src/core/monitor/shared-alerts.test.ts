@@ -3,7 +3,7 @@ import type { Alert } from '../../shared/alerts-types';
 import type { Call } from '../../shared/domain/schemas';
 import { silentLogger } from '../../shared/log';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createFakeFeed } from '../feed/fake-feed';
+import { createFakeFeed } from '../feed/fake-feed.test-support';
 import { manualClock } from './clock';
 import { createMonitorCore, type MonitorCore } from './monitor-core';
 import { createAlertsPort } from './shared-alerts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call } from '../../shared/domain/schemas';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { createFakeFeed } from '../feed/fake-feed';
+import { createFakeFeed } from '../feed/fake-feed.test-support';
 import { manualClock } from '../monitor/clock';
 import { createWebCallboardApi, type WebCallboardApi } from './web-api';
 import { WEB_SETTINGS_KEY, type StorageLike } from './web-settings';

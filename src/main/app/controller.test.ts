@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFakeFeed, type FakeFeed } from '../../core/feed/fake-feed';
+import { createFakeFeed, type FakeFeed } from '../../core/feed/fake-feed.test-support';
 import type { FeedSource } from '../../core/monitor/monitor-core';
 import { manualClock } from '../../core/monitor/clock';
 import { createAlertsPort } from '../../core/monitor/shared-alerts';

@@ -20,6 +20,7 @@ import type { HubOptions } from '../../../src/server/hub-types';
 import { configureFailPoint } from '../../../src/server/emulator-test-support';
 import { silentLogger, type Logger } from '../../../src/shared/log';
 import { startFeedClient, type FeedClient } from './feed-client';
+import { until as waitUntil } from '../../../src/shared/until.test-support';
 
 export const WATCHER_APP = 'callboard-reliability-watcher';
 
@@ -151,11 +152,7 @@ export function failPoint(
   return configureFailPoint(target, mode, { appName: WATCHER_APP, ...data });
 }
 
-/** Resolves when `condition` holds (polled), or rejects after `ms` naming `what`. */
-export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** The shared `until`, with the longer default these fault scenarios need (10 s). */
+export function until(condition: () => boolean, what: string, ms = 10_000): Promise<true> {
+  return waitUntil(() => condition() || null, what, ms, 10).then(() => true);
 }

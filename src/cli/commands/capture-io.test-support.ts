@@ -1,5 +1,6 @@
 // Test helper for the serve and tail command tests: a CliIo that records output and lets the
 // test send the stop signal.
+import { until } from '../../shared/until.test-support';
 import type { CliIo } from '../command';
 
 export interface CapturedIo {
@@ -17,42 +18,17 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
   let out = '';
   let err = '';
   const stops = new Set<() => void>();
-  const waiters = new Set<() => void>();
-  const changed = () => waiters.forEach((w) => w());
-  const waitFor = (
-    text: () => string,
-    name: string,
-    pattern: RegExp,
-    ms = 10_000,
-  ): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const match = text().match(pattern);
-        if (!match) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve(match);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(
-          new Error(
-            `timed out waiting for ${pattern} in ${name}; stdout:\n${out}\nstderr:\n${err}`,
-          ),
-        );
-      }, ms);
-      waiters.add(check);
-      check();
+  const waitFor = (text: () => string, name: string, pattern: RegExp, ms = 10_000) =>
+    until(() => text().match(pattern), `${pattern} in ${name}`, ms).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; stdout:\n${out}\nstderr:\n${err}`);
     });
   return {
     io: {
       stdout: (text) => {
         out += text;
-        changed();
       },
       stderr: (text) => {
         err += text;
-        changed();
       },
       env,
       onStopSignal: (listener) => {
