@@ -84,6 +84,15 @@ describe('outcome fields', () => {
     expect(r.ok && r.value.evaluationCriteriaResults?.greeting).toEqual({ result: 'success' });
   });
 
+  it('reads a criterion given as its bare result', () => {
+    const r = parseCall({ callSid: 'a', evaluation_criteria_results: { greeting: 'Success' } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: { evaluationCriteriaResults: { greeting: { result: 'success' } } },
+      leftOut: [],
+    });
+  });
+
   it('reads a boolean verdict as success or failure', () => {
     expect(parseCall({ callSid: 'a', call_successful: true })).toMatchObject({
       value: { callSuccessful: 'success' },
@@ -113,6 +122,11 @@ describe('outcome fields', () => {
       'criterion without a result',
       { analysis: { evaluation_criteria_results: { tone: { rationale: 'x' } } } },
       'evaluationCriteriaResults: tone.result: result is required',
+    ],
+    [
+      'criterion that is not an object',
+      { analysis: { evaluation_criteria_results: { tone: 3 } } },
+      'evaluationCriteriaResults: tone: Invalid input: expected object, received number',
     ],
     [
       'criteria that are not a map',

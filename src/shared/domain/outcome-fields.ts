@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { numberField, optionalText, previewValue } from './field-values';
 import { setOwnField } from '../own-field';
+import { normaliseStatus } from './lifecycle';
 
 /**
  * What a call's outcome fields mean once read through the field mapping (DATA.md, "ElevenLabs
@@ -37,17 +38,12 @@ export interface CriterionResult {
 }
 
 /** One of `values`, written in any case with `_`, `-` or spaces between words. */
-function oneOf<const T extends string>(values: readonly T[], separator: '_' | '-') {
+function oneOf<const T extends string>(values: readonly T[]) {
   return z.unknown().transform((value, ctx): T | null | undefined => {
     if (value == null) return value;
-    const normal =
-      typeof value === 'string'
-        ? value
-            .trim()
-            .toLowerCase()
-            .replace(/[\s_-]+/g, separator)
-        : undefined;
-    if (normal !== undefined && (values as readonly string[]).includes(normal)) return normal as T;
+    // The lifecycle rule's comparison form, with the `_` these vocabularies use.
+    const normal = typeof value === 'string' ? normaliseStatus(value).replace(/-/g, '_') : '';
+    if ((values as readonly string[]).includes(normal)) return normal as T;
     ctx.addIssue({
       code: 'custom',
       message: `${previewValue(value)} is not one of ${values.join(', ')}`,
@@ -56,7 +52,7 @@ function oneOf<const T extends string>(values: readonly T[], separator: '_' | '-
   });
 }
 
-const verdictField = oneOf(VERDICTS, '_');
+const verdictField = oneOf(VERDICTS);
 
 /**
  * `analysis.call_successful`; a boolean (some writers store `true` / `false`) is read as
@@ -87,7 +83,8 @@ const criterionSchema = z.looseObject({
 
 /**
  * `analysis.evaluation_criteria_results`: a map of criterion id to `{ criteria_id, result,
- * rationale }`; an array of such entries (keyed by `criteria_id` or `id`) is read the same way.
+ * rationale }`; an array of such entries (keyed by `criteria_id` or `id`) is read the same way,
+ * and so is a bare result (`{ greeting: "success" }`).
  * The map is built with own fields, so a criterion named `__proto__` stays a criterion.
  */
 const criteriaField = z.unknown().transform((value, ctx) => {
@@ -114,7 +111,8 @@ const criteriaField = z.unknown().transform((value, ctx) => {
   }
   const out: Record<string, CriterionResult> = {};
   for (const [id, item] of entries) {
-    const parsed = criterionSchema.safeParse(item);
+    // Some writers keep only the result: `{ greeting: "success" }`.
+    const parsed = criterionSchema.safeParse(typeof item === 'string' ? { result: item } : item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const where = [id, ...issue.path.map(String)].join('.');
@@ -136,6 +134,6 @@ export const outcomeFields = {
   callSummaryTitle: optionalText,
   terminationReason: optionalText,
   transferredToHuman: flagField.optional(),
-  answeredBy: oneOf(ANSWERED_BY, '_').optional(),
+  answeredBy: oneOf(ANSWERED_BY).optional(),
   cost: costField,
 };
