@@ -1,4 +1,4 @@
-import { callLifecycle, isCallEnded } from '../domain/lifecycle';
+import { callLifecycle, type Lifecycle } from '../domain/lifecycle';
 import { isMachineAnswer, type Verdict } from '../domain/outcome-fields';
 import type { CallEntry } from '../feed/types';
 import { entriesOf, type CallEntries } from './call-kpis';
@@ -166,13 +166,29 @@ function latestByCall(calls: CallEntries): Iterable<CallEntry> {
 }
 
 /**
+ * The lifecycle rule for one computation, remembered per status value: thousands of calls
+ * share a handful of statuses, and reading one costs a normalisation.
+ */
+function lifecycleReader(): (status: string) => Lifecycle {
+  const seen = new Map<string, Lifecycle>();
+  return (status) => {
+    let lifecycle = seen.get(status);
+    if (!lifecycle) {
+      lifecycle = callLifecycle(status);
+      seen.set(status, lifecycle);
+    }
+    return lifecycle;
+  };
+}
+
+/**
  * The verdict an ended call counts with: its own, else `unknown` while it is analysable
  * (ended completed: its analysis may still arrive), else none.
  */
-function verdictOf(entry: CallEntry): Verdict | null {
+function verdictOf(entry: CallEntry, completed: boolean): Verdict | null {
   const verdict = entry.call.callSuccessful;
   if (verdict != null) return verdict;
-  return callLifecycle(entry.call.status).outcome === 'completed' ? 'unknown' : null;
+  return completed ? 'unknown' : null;
 }
 
 export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOptions): OutcomeKpis {
@@ -199,25 +215,28 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     cost: 0,
   });
   let active = 0;
+  const lifecycleOf = lifecycleReader();
 
   for (const entry of latestByCall(calls)) {
     const { call } = entry;
     const agentId = typeof call.agentId === 'string' ? call.agentId : null;
-    const ended = entry.endedAt !== undefined || isCallEnded(call.status);
+    const lifecycle = lifecycleOf(call.status);
+    const ended = entry.endedAt !== undefined || lifecycle.phase === 'ended';
     if (!ended) {
       active++;
       if (agentId !== null) tallyFor(agents, agentId, newAgent).live++;
       continue;
     }
     if (!isInWindow(bounds, callEndedAt(entry))) continue;
-    const verdict = verdictOf(entry);
+    const completed = lifecycle.outcome === 'completed';
+    const verdict = verdictOf(entry, completed);
     const cost = typeof call.cost === 'number' ? call.cost : null;
 
     if (agentId !== null) {
       const agent = tallyFor(agents, agentId, newAgent);
       agent.ended++;
       countVerdict(agent, verdict);
-      if (callLifecycle(call.status).outcome === 'completed') {
+      if (completed) {
         const talk = finalTalkSeconds(entry);
         if (talk !== null) {
           agent.talk += talk;
