@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { numberField, optionalText, previewValue } from './field-values';
 import { setOwnField } from '../own-field';
+import { readField } from './field-mapping';
 import { normaliseStatus } from './lifecycle';
 
 /**
@@ -91,13 +92,8 @@ const criteriaField = z.unknown().transform((value, ctx) => {
   if (value == null) return value as null | undefined;
   let entries: [string, unknown][];
   if (Array.isArray(value)) {
-    entries = value.map((item, index) => {
-      const id =
-        item !== null && typeof item === 'object'
-          ? ((item as Record<string, unknown>).criteria_id ??
-            (item as Record<string, unknown>).criteriaId ??
-            (item as Record<string, unknown>).id)
-          : undefined;
+    entries = value.map((item: unknown, index) => {
+      const id = readField(item, ['criteria_id', 'criteriaId', 'id']);
       return [typeof id === 'string' || typeof id === 'number' ? String(id) : `#${index}`, item];
     });
   } else if (typeof value === 'object') {
