@@ -1,6 +1,10 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 
-/** A call as the simulator writes it (the fields seen in the wild, ARCHITECTURE.md). */
+/**
+ * A call as the simulator inserts it (the fields seen in the wild, ARCHITECTURE.md). Updates
+ * add `AnsweredBy` when it is answered and, after it ended, the post-call analysis at
+ * ElevenLabs' paths (`analysis`, `metadata.*`; ./post-call).
+ */
 export interface SimCall {
   callSid: string;
   status: string;

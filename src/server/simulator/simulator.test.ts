@@ -1,16 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log';
 import { TERMINAL_CALL_STATUSES } from '../../shared/domain/lifecycle';
+import { parseCall } from '../../shared/domain/schemas';
+import type { CallEntry } from '../../shared/feed/types';
+import { computeOutcomeKpis } from '../../shared/kpi/outcome-kpis';
 import type { CallStore, SimCall, SimCampaign, StoreOp } from './call-store';
 import { TrafficSimulator, type Vocabulary } from './simulator';
 
 const isTerminal = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
 
+/** `$set` of one field as MongoDB applies it: a dotted path names nested fields. */
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let at = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts.at(-1)!] = value;
+}
+
 /** A store that applies the ops to plain maps, as MongoDB would. */
-function memoryStore() {
+function memoryStore(clock: () => number) {
   const calls = new Map<string, SimCall>();
   const campaigns = new Map<string, SimCampaign>();
   const history = new Map<string, string[]>();
+  /** When (the clock at the write) each call's analysis was written. */
+  const analysedAt = new Map<string, number[]>();
   let writes = 0;
   const store: CallStore = {
     async write(ops: readonly StoreOp[]) {
@@ -22,7 +38,12 @@ function memoryStore() {
         } else if (op.kind === 'updateCall') {
           const call = calls.get(op.callSid);
           if (!call) throw new Error(`update of unknown call ${op.callSid}`);
-          Object.assign(call, op.set);
+          for (const [path, value] of Object.entries(op.set)) {
+            setPath(call as unknown as Record<string, unknown>, path, value);
+          }
+          if ('analysis' in op.set) {
+            analysedAt.set(op.callSid, [...(analysedAt.get(op.callSid) ?? []), clock()]);
+          }
           if (op.set.status) history.get(op.callSid)!.push(op.set.status);
         } else if (op.kind === 'insertCampaign') {
           campaigns.set(op.campaign.campaignId, { ...op.campaign });
@@ -34,7 +55,7 @@ function memoryStore() {
       }
     },
   };
-  return { store, calls, campaigns, history, writes: () => writes };
+  return { store, calls, campaigns, history, analysedAt, writes: () => writes };
 }
 
 const ALLOWED: Record<string, string[]> = {
@@ -48,8 +69,8 @@ async function run(
   seconds: number,
   options: { callsPerSecond: number; timeScale?: number; vocabulary?: Vocabulary },
 ) {
-  const mem = memoryStore();
   let now = 1_000_000;
+  const mem = memoryStore(() => now);
   const sim = new TrafficSimulator({
     store: mem.store,
     logger: silentLogger,
@@ -61,7 +82,7 @@ async function run(
     await sim.tick(now);
     now += 200;
   }
-  return { ...mem, sim };
+  return { ...mem, sim, end: now };
 }
 
 describe('TrafficSimulator', () => {
@@ -124,7 +145,7 @@ describe('TrafficSimulator', () => {
     expect(
       () =>
         new TrafficSimulator({
-          store: memoryStore().store,
+          store: memoryStore(() => 0).store,
           logger: silentLogger,
           callsPerSecond: -1,
         }),
@@ -163,5 +184,94 @@ describe('the ElevenLabs vocabulary', () => {
       history.get(c.callSid)!.includes('in_progress'),
     );
     expect(answered).toHaveProperty('agent_id', expect.stringMatching(/^agent-\d\d$/));
+  });
+});
+
+describe('post-call analysis', () => {
+  it('arrives 2-20 s (times timeScale) after a completed call ended, once, and only then', async () => {
+    const scale = 0.5;
+    const { calls, analysedAt, end } = await run(300, { callsPerSecond: 2, timeScale: scale });
+    const lastTick = end - 200;
+    let analysed = 0;
+    for (const call of calls.values()) {
+      const written = analysedAt.get(call.callSid) ?? [];
+      const endedAt = call.endTime?.getTime();
+      if (call.status !== 'completed' || endedAt === undefined) {
+        expect(written).toEqual([]);
+        continue;
+      }
+      if (endedAt + 20_000 * scale <= lastTick) expect(written).toHaveLength(1);
+      if (written.length === 0) continue;
+      analysed += 1;
+      expect(written).toHaveLength(1);
+      // Written at the first tick (every 200 ms) at or after its time.
+      expect(written[0]! - endedAt).toBeGreaterThanOrEqual(2_000 * scale);
+      expect(written[0]! - endedAt).toBeLessThanOrEqual(20_000 * scale + 200);
+    }
+    expect(analysed).toBeGreaterThan(200);
+  });
+
+  it('reads through the field mapping as agents with clearly different success rates', async () => {
+    const { calls, end } = await run(1200, { callsPerSecond: 3 });
+    const entries: CallEntry[] = [];
+    for (const doc of calls.values()) {
+      const parsed = parseCall(doc);
+      if (!parsed.ok) throw new Error(parsed.error);
+      expect(parsed.leftOut).toEqual([]);
+      entries.push({ call: parsed.value, receivedAt: end });
+    }
+    const kpis = computeOutcomeKpis(entries, {
+      window: { kind: 'today', timeZone: 'UTC' },
+      now: end,
+    });
+    expect(kpis.agents.length).toBeGreaterThanOrEqual(6);
+    const rates = kpis.agents.map((a) => a.successRate!);
+    for (const agent of kpis.agents) expect(agent.success + agent.failure).toBeGreaterThan(100);
+    expect(Math.max(...rates) - Math.min(...rates)).toBeGreaterThan(0.3);
+    expect(kpis.agents.reduce((n, a) => n + a.transfers, 0)).toBeGreaterThan(0);
+    for (const agent of kpis.agents) {
+      expect(agent.cost).toBeGreaterThan(0);
+      expect(agent.avgTalkSeconds).toBeGreaterThan(20);
+    }
+    const campaigns = kpis.campaigns.filter((c) => c.campaignId !== 'inbound' && c.answered > 50);
+    expect(campaigns.length).toBeGreaterThan(0);
+    for (const campaign of campaigns) {
+      expect(campaign.machineRate).toBeGreaterThan(0.02);
+      expect(campaign.machineRate).toBeLessThan(0.45);
+      expect(campaign.costPerSuccess).toBeGreaterThan(0);
+    }
+    expect(kpis.criteria.map((c) => c.criterionId)).toEqual([
+      'greeting',
+      'identity_verified',
+      'objective_met',
+    ]);
+    const analysed = entries.filter((e) => e.call.callSuccessful != null);
+    expect(analysed.length).toBeGreaterThan(1000);
+    for (const { call } of analysed) {
+      expect(call.transcriptSummary).toEqual(expect.any(String));
+      expect(call.callSummaryTitle).toEqual(expect.any(String));
+      expect(call.terminationReason).toEqual(expect.any(String));
+      expect(typeof call.transferredToHuman).toBe('boolean');
+      expect(call.answeredBy).toEqual(expect.any(String));
+      for (const criterion of Object.values(call.evaluationCriteriaResults!)) {
+        expect(criterion.rationale).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it('keeps ElevenLabs metadata written before the analysis', async () => {
+    const { calls, analysedAt } = await run(120, {
+      callsPerSecond: 2,
+      timeScale: 0.1,
+      vocabulary: 'elevenlabs',
+    });
+    const done = [...calls.values()].filter((c) => analysedAt.has(c.callSid));
+    expect(done.length).toBeGreaterThan(0);
+    for (const doc of done) {
+      expect(doc.status).toBe('done');
+      expect(doc).toHaveProperty('metadata.call_duration_secs', expect.any(Number));
+      expect(doc).toHaveProperty('metadata.cost', expect.any(Number));
+      expect(doc).toHaveProperty('analysis.call_successful', expect.any(String));
+    }
   });
 });

@@ -1,5 +1,15 @@
 import type { Logger } from '../../shared/log';
 import type { CallStore, SimCampaign, StoreOp } from './call-store';
+import { isMachineAnswer, type AnsweredBy } from '../../shared/domain/outcome-fields';
+import {
+  ANALYSIS_DELAY_SECONDS,
+  MACHINE_SHARE,
+  MACHINE_TALK_SECONDS,
+  SIM_AGENTS,
+  pickAnsweredBy,
+  postCallAnalysis,
+  type SimAgent,
+} from './post-call';
 import { between, pick, seededRandom, weighted } from './random';
 
 export interface SimulatorOptions {
@@ -86,12 +96,24 @@ interface LiveCall {
   nextAt: number;
   startedAt: number;
   answeredAt: number | null;
+  contactName: string;
+  agent: SimAgent | null;
+  answeredBy: AnsweredBy | null;
 }
 
 interface LiveCampaign {
   campaign: SimCampaign;
   dialed: number;
   open: number;
+  /** Share of its answered calls that reach a machine or a fax. */
+  machineShare: number;
+}
+
+/** A post-call analysis waiting for its time (ElevenLabs sends it after the call ended). */
+interface PendingAnalysis {
+  callSid: string;
+  dueAt: number;
+  set: Record<string, unknown>;
 }
 
 const NAMES = [
@@ -123,6 +145,9 @@ const CAMPAIGN_NAMES = [
  * Realistic call-centre traffic for the demo, tests and benchmarks: call lifecycles
  * (initiated -> queued -> ringing -> in-progress -> completed / failed / busy / no-answer /
  * canceled) with realistic timings and outcome mix, and campaigns whose counters move.
+ * Answered calls get an agent (./post-call: agents with clearly different success rates) and
+ * a Twilio AMD `AnsweredBy`; each completed call gets its ElevenLabs post-call analysis
+ * 2-20 s (times timeScale) after it ended, as a late update of a document already terminal.
  * tick(now) is deterministic for a given seed and clock; start() runs it on a timer.
  */
 export class TrafficSimulator {
@@ -130,12 +155,13 @@ export class TrafficSimulator {
   private readonly now: () => number;
   private readonly calls = new Map<string, LiveCall>();
   private readonly campaigns = new Map<string, LiveCampaign>();
+  private analyses: PendingAnalysis[] = [];
   private lastTick: number | null = null;
   private carry = 0;
   private counter = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private writing: Promise<void> | null = null;
-  private readonly stats = { callsCreated: 0, updates: 0, writeErrors: 0 };
+  private readonly stats = { callsCreated: 0, updates: 0, analyses: 0, writeErrors: 0 };
 
   constructor(private readonly options: SimulatorOptions) {
     const rate = options.callsPerSecond ?? 1;
@@ -149,7 +175,13 @@ export class TrafficSimulator {
 
   private readonly elevenLabs: boolean;
 
-  counters(): { callsCreated: number; updates: number; writeErrors: number; activeCalls: number } {
+  counters(): {
+    callsCreated: number;
+    updates: number;
+    analyses: number;
+    writeErrors: number;
+    activeCalls: number;
+  } {
     return { ...this.stats, activeCalls: this.calls.size };
   }
 
@@ -209,9 +241,7 @@ export class TrafficSimulator {
         call.status = status;
         const set: Record<string, unknown> = { status, updatedAt: new Date(at) };
         if (status === 'in-progress' || status === 'in_progress') {
-          call.answeredAt = at;
-          const agent = `agent-${String(1 + Math.floor(this.random() * 24)).padStart(2, '0')}`;
-          set[this.elevenLabs ? 'agent_id' : 'agentId'] = agent;
+          this.answer(call, at, set);
           inc(call.campaignId, 'inProgressCalls');
           inc(call.campaignId, 'answeredCalls');
         }
@@ -223,12 +253,14 @@ export class TrafficSimulator {
           const seconds = call.answeredAt === null ? 0 : Math.round((at - call.answeredAt) / 1000);
           set[this.elevenLabs ? 'metadata.call_duration_secs' : 'duration'] = seconds;
           this.countOutcome(call, status, inc);
+          this.scheduleAnalysis(call, at, seconds, scale);
           this.calls.delete(call.callSid);
         }
         ops.push({ kind: 'updateCall', callSid: call.callSid, set });
         this.stats.updates += 1;
       }
     }
+    this.writeDueAnalyses(now, ops);
 
     for (const [campaignId, fields] of campaignInc) {
       const live = this.campaigns.get(campaignId);
@@ -241,6 +273,50 @@ export class TrafficSimulator {
       ops.push({ kind: 'updateCampaign', campaignId, inc: fields, set });
     }
     return ops;
+  }
+
+  /** The call is answered: an agent takes it, and Twilio AMD says who picked up. */
+  private answer(call: LiveCall, at: number, set: Record<string, unknown>): void {
+    call.answeredAt = at;
+    call.agent = pick(this.random, SIM_AGENTS);
+    set[this.elevenLabs ? 'agent_id' : 'agentId'] = call.agent.agentId;
+    const campaign = this.campaigns.get(call.campaignId);
+    if (!campaign) return; // inbound: no answering-machine detection
+    call.answeredBy = pickAnsweredBy(this.random, campaign.machineShare);
+    set.AnsweredBy = call.answeredBy;
+    const next = call.plan[0];
+    // A machine gets a short message, not a conversation.
+    if (next && isMachineAnswer(call.answeredBy)) {
+      call.plan[0] = [next[0], MACHINE_TALK_SECONDS];
+    }
+  }
+
+  /** A completed call's analysis arrives 2-20 s (times timeScale) after it ended. */
+  private scheduleAnalysis(call: LiveCall, endedAt: number, talkSeconds: number, scale: number) {
+    if (call.agent === null || call.answeredAt === null) return; // no conversation, no analysis
+    const dueAt = endedAt + between(this.random, ...ANALYSIS_DELAY_SECONDS) * 1000 * scale;
+    const set = postCallAnalysis(this.random, {
+      agent: call.agent,
+      answeredBy: call.answeredBy,
+      contactName: call.contactName,
+      talkSeconds,
+    });
+    this.analyses.push({ callSid: call.callSid, dueAt, set });
+  }
+
+  private writeDueAnalyses(now: number, ops: StoreOp[]): void {
+    if (this.analyses.length === 0) return;
+    const waiting: PendingAnalysis[] = [];
+    for (const analysis of this.analyses) {
+      if (analysis.dueAt > now) {
+        waiting.push(analysis);
+        continue;
+      }
+      const set = { ...analysis.set, updatedAt: new Date(analysis.dueAt) };
+      ops.push({ kind: 'updateCall', callSid: analysis.callSid, set });
+      this.stats.analyses += 1;
+    }
+    this.analyses = waiting;
   }
 
   private countOutcome(
@@ -281,7 +357,12 @@ export class TrafficSimulator {
         completedAt: null,
         updatedAt: new Date(now),
       };
-      this.campaigns.set(campaignId, { campaign, dialed: 0, open: 0 });
+      this.campaigns.set(campaignId, {
+        campaign,
+        dialed: 0,
+        open: 0,
+        machineShare: between(this.random, ...MACHINE_SHARE),
+      });
       ops.push({ kind: 'insertCampaign', campaign });
     }
   }
@@ -300,6 +381,7 @@ export class TrafficSimulator {
       '',
     );
     const callSid = `CA${hex}`;
+    const contactName = pick(this.random, NAMES);
     this.calls.set(callSid, {
       callSid,
       campaignId,
@@ -308,6 +390,9 @@ export class TrafficSimulator {
       nextAt: now + between(this.random, ...plan[0]![1]) * 1000 * scale,
       startedAt: now,
       answeredAt: null,
+      contactName,
+      agent: null,
+      answeredBy: null,
     });
     this.stats.callsCreated += 1;
     const digits = () => String(Math.floor(this.random() * 1e7)).padStart(7, '0');
@@ -318,7 +403,7 @@ export class TrafficSimulator {
         status: 'initiated',
         to: `+1555${digits()}`,
         from: `+1800${digits()}`,
-        contactName: pick(this.random, NAMES),
+        contactName,
         campaignId,
         agentId: null,
         startTime: new Date(now),

@@ -20,6 +20,46 @@ export const DEFAULT_CALL_FIELDS: FieldPaths = {
   startTime: ['startTime', 'start_time', 'metadata.start_time_unix_secs'],
   endTime: ['endTime', 'end_time'],
   duration: ['duration', 'CallDuration', 'call_duration_secs', 'metadata.call_duration_secs'],
+  // Outcome fields (DATA.md, "ElevenLabs post-call data", "Answering-machine detection"): they
+  // arrive after the call ended. The ElevenLabs conversation's own paths, then camelCase.
+  callSuccessful: [
+    'callSuccessful',
+    'call_successful',
+    'analysis.call_successful',
+    'analysis.callSuccessful',
+  ],
+  evaluationCriteriaResults: [
+    'evaluationCriteriaResults',
+    'evaluation_criteria_results',
+    'analysis.evaluation_criteria_results',
+    'analysis.evaluationCriteriaResults',
+  ],
+  transcriptSummary: [
+    'transcriptSummary',
+    'transcript_summary',
+    'analysis.transcript_summary',
+    'analysis.transcriptSummary',
+  ],
+  callSummaryTitle: [
+    'callSummaryTitle',
+    'call_summary_title',
+    'analysis.call_summary_title',
+    'analysis.callSummaryTitle',
+  ],
+  terminationReason: [
+    'terminationReason',
+    'termination_reason',
+    'metadata.termination_reason',
+    'metadata.terminationReason',
+  ],
+  transferredToHuman: [
+    'transferredToHuman',
+    'transferToNumberUsed',
+    'metadata.features_usage.transfer_to_number.used',
+    'metadata.featuresUsage.transferToNumber.used',
+  ],
+  answeredBy: ['answeredBy', 'AnsweredBy', 'answered_by'],
+  cost: ['cost', 'metadata.cost'],
 };
 
 export const DEFAULT_CAMPAIGN_FIELDS: FieldPaths = {

@@ -37,3 +37,12 @@ export function finalTalkSeconds(entry: CallEntry): number | null {
   const end = parseTimeMs(endTime);
   return start !== null && end !== null && end >= start ? Math.floor((end - start) / 1000) : null;
 }
+
+/**
+ * When an ended call ended, for the KPI windows: its endTime (the server's clock, so a call
+ * that ended this morning still counts in "today" when it reaches a client this afternoon),
+ * else when the feed saw it end, else when it arrived.
+ */
+export function callEndedAt(entry: CallEntry): number {
+  return parseTimeMs(entry.call.endTime) ?? entry.endedAt ?? entry.receivedAt;
+}

@@ -43,7 +43,8 @@ export const SPARKLINE_MINUTES = 30;
 
 const n = (value: number | null | undefined): number =>
   typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0;
-const rate = (count: number, of: number): number | null => (of > 0 ? count / of : null);
+/** count / of, or null when there is nothing to divide by (a rate before its first case). */
+export const shareOf = (count: number, of: number): number | null => (of > 0 ? count / of : null);
 
 /** Pace over the last 10 minutes of samples (needs at least a minute of history). */
 export function paceFromHistory(samples: readonly ProgressSample[], now: number): number | null {
@@ -106,9 +107,9 @@ export function computeCampaignProgress(
     answered,
     failed,
     noAnswer,
-    answeredRate: rate(answered, done),
-    failureRate: rate(failed, done),
-    noAnswerRate: rate(noAnswer, done),
+    answeredRate: shareOf(answered, done),
+    failureRate: shareOf(failed, done),
+    noAnswerRate: shareOf(noAnswer, done),
     inProgress: liveInProgress ?? n(campaign.inProgressCalls),
     pacePerMinute: pace,
     etaAt,

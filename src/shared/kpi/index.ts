@@ -4,3 +4,6 @@ export * from './outcome-window';
 export * from './campaign-history';
 export * from './campaign-kpis';
 export * from './summary';
+export * from './kpi-window';
+export * from './concurrency';
+export * from './outcome-kpis';
