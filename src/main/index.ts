@@ -54,6 +54,8 @@ function main(): void {
   const userData = app.getPath('userData');
   const logFile = join(userData, 'logs', 'callboard.log');
   const fileSink = createFileSink(logFile);
+  // Last thing on the way out, after the shutdown steps have logged.
+  process.once('exit', () => fileSink.close());
   const sinks: LogSink[] = [fileSink.sink];
   // eslint-disable-next-line no-console
   if (!app.isPackaged) sinks.push((record) => console.error(formatLogLine(record)));
