@@ -1,6 +1,7 @@
 import type { Call, Campaign } from '../../shared/domain/schemas';
 import type { FeedChanges, FeedState } from '../../shared/feed/types';
 import type { StreamName } from '../../shared/protocol/events';
+import { formatTime } from '../../shared/time-format';
 import {
   callLifecycle,
   campaignLifecycle,
@@ -14,7 +15,7 @@ export function describeChanges(
   options: { json: boolean; at: number; streams: readonly StreamName[]; fromBatch: boolean },
 ): string[] {
   const lines: string[] = [];
-  const time = new Date(options.at).toISOString().slice(11, 19);
+  const time = formatTime(options.at);
   for (const stream of changes.reset) {
     if (!options.streams.includes(stream)) continue;
     const cursor = state.cursors[stream];

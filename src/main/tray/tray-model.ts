@@ -1,5 +1,6 @@
 import type { MonitorSnapshot } from '../../shared/monitor';
 import { isCallEnded, isCampaignEnded } from '../../shared/domain/lifecycle';
+import { formatTime } from '../../shared/time-format';
 
 /**
  * What the tray shows, computed from the monitor snapshot with no Electron in sight, so
@@ -70,7 +71,7 @@ export function trayModel(snapshot: MonitorSnapshot, now: number): TrayModel {
       ? {
           kind: 'action',
           id: 'resume-alerts',
-          label: `Alerts paused until ${new Date(snapshot.alertsPausedUntil!).toLocaleTimeString()}: resume`,
+          label: `Alerts paused until ${formatTime(snapshot.alertsPausedUntil!)}: resume`,
         }
       : { kind: 'action', id: 'pause-15', label: 'Pause alerts for 15 minutes' },
     ...(paused
