@@ -136,6 +136,18 @@ describe('gateway: v2', () => {
     expect((await scrape(t.url)).value('callboard_bad_requests_total')).toBe(1);
   });
 
+  it('acks a subscribe sent with extra arguments with an error naming them', async () => {
+    const t = await start();
+    const client = t.client();
+    const emit = client.emitWithAck as unknown as (e: string, ...a: unknown[]) => Promise<unknown>;
+    const ack = (await emit.call(client, 'subscribe:calls', null, { v: 2 })) as SubscribeAck;
+    expect(ack).toEqual({
+      ok: false,
+      error: 'subscribe:calls takes at most one options object, got 2 arguments',
+    });
+    expect(t.server.hub.counters().subscribers).toBe(0);
+  });
+
   it('tells v2 clients to resync on a new epoch and sends the snapshot', async () => {
     const t = await start();
     const client = t.client();

@@ -177,16 +177,18 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       void socket.leave(ROOMS[stream]);
     };
 
-    const subscribe = (stream: StreamName, rawOptions: unknown, rawAck: unknown) => {
-      // A seed client may pass only a callback.
-      let input = rawOptions;
-      let ack = rawAck;
-      if (typeof input === 'function' && ack === undefined) {
-        ack = input;
-        input = undefined;
-      }
-      const reply = typeof ack === 'function' ? (ack as (r: SubscribeAck) => void) : undefined;
-      const parsed = parseSubscribeOptions(input);
+    const subscribe = (stream: StreamName, args: unknown[]) => {
+      // The ack, when asked for, is the last argument (a seed client may pass only it).
+      const last = args.at(-1);
+      const reply =
+        typeof last === 'function' ? (args.pop() as (r: SubscribeAck) => void) : undefined;
+      const parsed =
+        args.length > 1
+          ? {
+              ok: false as const,
+              error: `subscribe:${stream} takes at most one options object, got ${args.length} arguments`,
+            }
+          : parseSubscribeOptions(args[0]);
       if (!parsed.ok) {
         stats.badRequests += 1;
         socket.emit('error', {
@@ -247,8 +249,10 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       }
     };
 
-    socket.on('subscribe:calls', (o, a) => subscribe('calls', o, a));
-    socket.on('subscribe:campaigns', (o, a) => subscribe('campaigns', o, a));
+    // Raw arguments: a hostile client may send any number (docs/protocol.md).
+    const rawOn = socket.on.bind(socket) as (event: string, l: (...a: unknown[]) => void) => void;
+    rawOn('subscribe:calls', (...args) => subscribe('calls', args));
+    rawOn('subscribe:campaigns', (...args) => subscribe('campaigns', args));
     socket.on('unsubscribe:calls', () => unsubscribe('calls'));
     socket.on('unsubscribe:campaigns', () => unsubscribe('campaigns'));
     socket.on('get:active_calls', () => answerSnapshot('calls'));

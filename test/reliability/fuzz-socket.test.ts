@@ -2,9 +2,11 @@
  * Hostile Socket.IO input against a real gateway (createRealtimeServer + Hub, the hub fed
  * directly): every client event with generated payloads (wrong types, huge strings, deep
  * nesting, __proto__/constructor keys), unknown events, and raw engine.io/socket.io frames
- * over a bare WebSocket. Each run: the process stays up, the hub's state (epoch, seq,
- * snapshot) does not change, Object.prototype stays clean, and a well-behaved client is still
- * served. Counts go to results/fuzz-socket.json.
+ * over a bare WebSocket. Each run: the server answers a request after the input within 5 s
+ * (or drops the connection), an ack asked for comes, another client is sent nothing, the
+ * hub holds no subscription the fuzz client should not have (none leaks, none doubles),
+ * Object.prototype stays clean, and a well-behaved client is still served. Counts go to
+ * results/fuzz-socket.json.
  */
 import fc from 'fast-check';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -25,6 +27,11 @@ const logs: LogRecord[] = [];
 let server: RealtimeServer;
 let url: string;
 let client: Socket;
+/** A v2 subscriber that asks for nothing more: nothing a hostile client sends may reach it. */
+let observer: Socket;
+const observed: string[] = [];
+/** Subscriptions the observer holds; the fuzz client may add at most one per stream. */
+let baseline = 0;
 
 const docs: JsonDocument[] = [
   { _id: 'a', callSid: 'CA1', status: 'ringing', to: '+15550001' },
@@ -42,11 +49,16 @@ beforeAll(async () => {
   ({ url } = await server.start());
   server.hub.load('calls', docs);
   server.hub.load('campaigns', [{ campaignId: 'K1', name: 'Spring', status: 'running' }]);
+  observer = authedClient();
+  await observer.timeout(5000).emitWithAck('subscribe:calls' as never, { v: 2 } as never);
+  observer.onAny((event: string) => observed.push(event));
+  baseline = server.hub.counters().subscribers;
   client = authedClient();
   await until(() => client.connected, 'the fuzz client to connect');
 });
 afterAll(async () => {
   client?.disconnect();
+  observer?.disconnect();
   await server?.stop();
   writeFuzzCounts('fuzz-socket', counts);
 });
@@ -61,11 +73,31 @@ function authedClient() {
   });
 }
 
-function hubState() {
-  return JSON.stringify({
-    epoch: server.hub.epoch,
-    calls: server.hub.snapshot('calls'),
-    campaigns: server.hub.snapshot('campaigns'),
+/** What must hold after any input: checked after every run. */
+async function invariants(what: string): Promise<void> {
+  expect(prototypePolluted()).toBe(false);
+  expect(observed, `another client was sent something after ${what}`).toEqual([]);
+  // One subscription per stream at most for the fuzz client (a raw socket's are gone once
+  // it closed): a repeated or hostile subscribe must not double or leak one.
+  await until(
+    () => server.hub.counters().subscribers <= baseline + 2,
+    `subscriptions back to at most ${baseline + 2} after ${what} (now ${server.hub.counters().subscribers})`,
+  );
+}
+
+/** Resolves once `socket` got the answer to a request, or was dropped; fails after 5 s. */
+function answered(socket: Socket, what: string): Promise<'answered' | 'dropped'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer to get:active_calls within 5 s after ${what}`)),
+      5000,
+    );
+    socket.once(
+      'active_calls' as never,
+      (() => (clearTimeout(timer), resolve('answered'))) as never,
+    );
+    socket.once('disconnect', () => (clearTimeout(timer), resolve('dropped')));
+    socket.emit('get:active_calls' as never);
   });
 }
 
@@ -100,8 +132,7 @@ async function stillServes(): Promise<void> {
 }
 
 describe('hostile Socket.IO input', () => {
-  it('events with generated payloads (and acks) change nothing and keep the server up', async () => {
-    const before = hubState();
+  it('events with generated payloads (and acks) are answered or refused, and reach no one else', async () => {
     const eventName = fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...CLIENT_EVENTS) },
       {
@@ -134,49 +165,43 @@ describe('hostile Socket.IO input', () => {
             client.connect();
             await until(() => client.connected, 'the fuzz client to reconnect');
           }
+          const what = `${String(event).slice(0, 40)}(${args.length} args${withAck ? ', ack' : ''})`;
           const emit = client.emit as unknown as (e: string, ...a: unknown[]) => void;
           const acks = withAck && String(event).startsWith('subscribe:');
-          const answer = new Promise<unknown>((resolve) => {
+          const answer = new Promise<unknown>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no ack within 5 s to ${what}`)), 5000);
+            const done = (value: unknown) => (clearTimeout(timer), resolve(value));
+            client.once('disconnect', () => done('dropped'));
             try {
-              if (acks) emit.call(client, event, ...args, resolve);
+              if (acks) emit.call(client, event, ...args, done);
               else emit.call(client, event, ...args, ...(withAck ? [() => {}] : []));
             } catch (error) {
               // socket.io-client refuses to encode some values itself (reserved names): fine.
-              resolve(error);
+              done(error);
             }
-            if (!acks) resolve(undefined);
+            if (!acks) done(undefined);
           });
           // A round trip after it: the server has handled the event (or dropped the connection).
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 2000);
-            client.once('active_calls' as never, (() => (clearTimeout(timer), resolve())) as never);
-            client.once('disconnect', () => (clearTimeout(timer), resolve()));
-            client.emit('get:active_calls' as never);
-          });
-          const reply = acks
-            ? await Promise.race([answer, new Promise((r) => setTimeout(r, 500, 'none'))])
-            : undefined;
+          await answered(client, what);
+          const reply = await answer;
           if (reply && typeof reply === 'object' && (reply as { ok?: unknown }).ok === false) {
             answeredWithError += 1;
             expect(typeof (reply as { error?: unknown }).error).toBe('string');
           }
-          expect(prototypePolluted()).toBe(false);
-          expect(hubState()).toBe(before);
+          await invariants(what);
         },
       ),
       { numRuns: RUNS },
     );
-    expect(hubState()).toBe(before);
     await stillServes();
     counts.push({
       surface: 'Socket.IO events + payloads (real gateway)',
       inputs: tried,
-      outcome: `${answeredWithError} refused with an error ack, ${droppedOversize} connections dropped for oversize; state unchanged, server up`,
+      outcome: `${answeredWithError} refused with an error ack, ${droppedOversize} connections dropped for oversize; no other client reached, no subscription leaked, server up`,
     });
   });
 
   it('raw engine.io / socket.io frames over a bare WebSocket are refused or ignored', async () => {
-    const before = hubState();
     const frame = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.constantFrom(
@@ -220,8 +245,16 @@ describe('hostile Socket.IO input', () => {
             ws.send(f);
           }
           // A request after them: its answer (or the server closing) shows they were handled.
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 2000);
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `no answer within 5 s after frames ${JSON.stringify(frames).slice(0, 200)}`,
+                  ),
+                ),
+              5000,
+            );
             const done = () => {
               clearTimeout(timer);
               resolve();
@@ -235,8 +268,7 @@ describe('hostile Socket.IO input', () => {
         } finally {
           ws.terminate();
         }
-        expect(prototypePolluted()).toBe(false);
-        expect(hubState()).toBe(before);
+        await invariants('raw frames');
       }),
       { numRuns: Math.ceil(RUNS / 3) },
     );
@@ -244,7 +276,8 @@ describe('hostile Socket.IO input', () => {
     counts.push({
       surface: 'raw engine.io / socket.io frames (WebSocket)',
       inputs: tried,
-      outcome: 'connection dropped or frame ignored; state unchanged, server up',
+      outcome:
+        'connection dropped or frame ignored; no other client reached, no subscription leaked, server up',
     });
   });
 
