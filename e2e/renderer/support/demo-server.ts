@@ -10,6 +10,8 @@ export interface DemoServer {
   /** The dashboard's address as the server printed it (with its token, if any). */
   url: string;
   port: number;
+  /** The demo's MongoDB emulator, for a test's scripted writes next to the simulator's. */
+  mongoUri: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -64,9 +66,12 @@ export async function startDemoServer(
   });
 
   const port = Number(new URL(url).port);
+  const mongo = /demo: emulator started \{"uri":"([^"]+)"\}/.exec(output);
+  if (!mongo) throw new Error(`callboard serve --demo did not log its emulator's URI:\n${output}`);
   return {
     url,
     port,
+    mongoUri: mongo[1]!,
     output: () => output,
     async stop() {
       if (child.exitCode != null || child.signalCode != null) return;
