@@ -7,7 +7,10 @@ import { saveScreenshot } from './support/screens';
 /*
  * The web dashboard against the real pipeline: `callboard serve --demo` runs the MongoDB
  * emulator, the traffic simulator, the watcher, hub and gateway, and serves the built renderer,
- * whose monitor core talks Socket.IO to it. Nothing here is mocked. Run after `npm run build`.
+ * whose monitor core talks Socket.IO to it. Nothing here is mocked. Where a test needs a
+ * given step (a status change, a failure, campaign progress) it writes it into the demo's
+ * MongoDB itself (`withDemoDb`), so each step is deterministic and fast; the simulated
+ * traffic is what the screen shows around it. Run after `npm run build`.
  */
 
 test.describe.configure({ mode: 'serial' });
