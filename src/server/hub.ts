@@ -12,6 +12,7 @@ import type {
   JsonDocument,
 } from './hub-types';
 import { createHubHistograms, type HubHistograms } from './metrics';
+import { RecentKeys } from './recent-keys';
 import { ReplayRing } from './replay-ring';
 import { DEFAULT_LIFECYCLE, type LifecycleRules } from '../shared/domain/lifecycle';
 import { createStreamRules, type AllStreamRules } from './stream-rules';
@@ -33,8 +34,8 @@ interface Subscriber {
 interface StreamState {
   docs: Map<string, JsonDocument>;
   idToKey: Map<string, string>;
-  /** Keys that left the active set for good (calls), oldest first; bounded. */
-  ended: Map<string, true>;
+  /** Keys that left the active set, each outcome sent once; bounded. */
+  ended: RecentKeys;
   pending: Map<string, { doc: JsonDocument | null; at: number }>;
   seq: number;
   ring: ReplayRing<HubEntry>;
@@ -109,7 +110,7 @@ export class Hub {
     const make = (): StreamState => ({
       docs: new Map(),
       idToKey: new Map(),
-      ended: new Map(),
+      ended: new RecentKeys(this.endedMemory),
       pending: new Map(),
       seq: 0,
       ring: new ReplayRing<HubEntry>(capacity),
@@ -288,15 +289,6 @@ export class Hub {
     state.docs.delete(key);
   }
 
-  private remember(state: StreamState, key: string): void {
-    state.ended.delete(key);
-    state.ended.set(key, true);
-    if (state.ended.size > this.endedMemory) {
-      const oldest = state.ended.keys().next().value;
-      if (oldest !== undefined) state.ended.delete(oldest);
-    }
-  }
-
   /** Whether the rules call `doc` active; an unknown status is active and counted. */
   private isActive(stream: StreamName, doc: JsonDocument): boolean {
     const lifecycle = this.rules[stream].lifecycleOf(doc);
@@ -330,12 +322,12 @@ export class Hub {
     }
     if (held) {
       this.release(state, key);
-      this.remember(state, key);
+      state.ended.add(key);
       return { seq: 0, key, doc };
     }
     // Ended before we saw it active (or a late update of an ended one): send it once.
     if (state.ended.has(key)) return null;
-    this.remember(state, key);
+    state.ended.add(key);
     return { seq: 0, key, doc };
   }
 
