@@ -141,6 +141,17 @@ describe('settings store', () => {
     expect(await readdir(dir)).toEqual(['settings.json.bad-2026-11-26T20-00-00-000Z']);
   });
 
+  it('keeps a file from a newer Callboard aside instead of rewriting it', async () => {
+    const newer = JSON.stringify({ version: 2, settings: { mode: 'remote', future: true } });
+    await writeFile(file, newer);
+    const view = await store().load();
+    expect(view.settings).toEqual(DEFAULT_SETTINGS);
+    expect(view.loadProblem).toMatch(
+      /written by a newer Callboard \(file version 2; this one reads up to 1\)/,
+    );
+    await expect(readFile(`${file}.bad-2026-11-26T20-00-00-000Z`, 'utf8')).resolves.toBe(newer);
+  });
+
   it('keeps the valid sections of a hand-edited file with a bad value', async () => {
     const s = store();
     await s.load();

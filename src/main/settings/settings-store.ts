@@ -133,6 +133,17 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
         keep: true,
       };
     }
+    // Fields added since version 1 have defaults (the schema fills them), so every version up
+    // to ours reads as is; a newer app's file is kept aside rather than rewritten.
+    if (typeof file.version === 'number' && file.version > SETTINGS_FILE_VERSION) {
+      return {
+        settings: DEFAULT_SETTINGS,
+        problems: [
+          `it was written by a newer Callboard (file version ${file.version}; this one reads up to ${SETTINGS_FILE_VERSION})`,
+        ],
+        keep: true,
+      };
+    }
     const problems: string[] = [];
     const secretsIn = (file.secrets ?? {}) as Record<string, unknown>;
     const decryptProblems: string[] = [];
