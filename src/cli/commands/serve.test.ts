@@ -8,7 +8,7 @@ import { openTestDatabase } from '../../emulator/test-target';
 import type { ActiveCallsPayload } from '../../shared/protocol/events';
 import { CliError, UsageError } from '../command';
 import { captureIo } from './capture-io.test-support';
-import { serveCommand } from './serve';
+import { readServeOptions, serveCommand } from './serve';
 
 /** A port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -153,6 +153,28 @@ describe('callboard serve', () => {
     expect(insecure.err()).toMatch(/WITHOUT a token/);
     insecure.stop();
     expect(await exit).toBe(0);
+  });
+
+  it('reads its options from flags and the environment before starting anything', async () => {
+    const options = await readServeOptions(['--port', '0'], {
+      CALLBOARD_MONGO_URI: 'mongodb://db1:27017/?replicaSet=rs0',
+      CALLBOARD_DB: 'centre',
+      CALLBOARD_ORIGINS: 'https://a.example.com, https://b.example.com',
+      XDG_STATE_HOME: '/var/lib/x',
+    });
+    expect(options).toMatchObject({
+      demo: false,
+      mongoUri: 'mongodb://db1:27017/?replicaSet=rs0',
+      dbName: 'centre',
+      host: '127.0.0.1',
+      port: 0,
+      origins: ['https://a.example.com', 'https://b.example.com'],
+      vocabulary: 'twilio',
+      level: 'info',
+      stateDir: '/var/lib/x/callboard',
+      lifecycle: undefined,
+      timeoutMs: 10_000,
+    });
   });
 
   it('wants --mongo or --demo, and checks its flags', async () => {

@@ -112,87 +112,144 @@ function waitForStop(io: CliIo): { requested: Promise<void>; off: () => void } {
   return { requested, off };
 }
 
+/** Everything `serve` was asked for, validated before anything starts. */
+export interface ServeOptions {
+  demo: boolean;
+  mongoUri: string | undefined;
+  dbName: string;
+  host: string;
+  port: number;
+  token: string | undefined;
+  insecureNoAuth: boolean;
+  origins: string[];
+  vocabulary: Vocabulary;
+  rate: number;
+  level: LogLevel;
+  stateDir: string;
+  staticDir: string;
+  lifecycle: LifecycleRules | undefined;
+  timeoutMs: number;
+}
+
+/** Reads the flags and environment into ServeOptions; a bad one is a UsageError or CliError. */
+export async function readServeOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ServeOptions> {
+  const { values } = parseFlags(argv, {
+    mongo: { type: 'string' },
+    db: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    token: { type: 'string' },
+    origin: { type: 'string', multiple: true },
+    'state-dir': { type: 'string' },
+    'static-dir': { type: 'string' },
+    demo: { type: 'boolean' },
+    'demo-rate': { type: 'string' },
+    'demo-vocabulary': { type: 'string' },
+    'insecure-no-auth': { type: 'boolean' },
+    'log-level': { type: 'string' },
+    'status-mapping': { type: 'string' },
+  });
+  const demo =
+    values.demo ?? ['1', 'true', 'yes'].includes((env.CALLBOARD_DEMO ?? '').toLowerCase());
+  const mongoUri = flagOrEnv(values.mongo, env, 'CALLBOARD_MONGO_URI');
+  if (!demo && mongoUri === undefined) {
+    throw new UsageError('give --mongo URI (or CALLBOARD_MONGO_URI), or --demo for simulated data');
+  }
+  if (demo && values.mongo !== undefined) {
+    throw new UsageError('--demo runs its own emulator: leave out --mongo');
+  }
+  const dbName = flagOrEnv(values.db, env, 'CALLBOARD_DB', 'callcenter')!;
+  const host = flagOrEnv(values.host, env, 'CALLBOARD_HOST', '127.0.0.1')!;
+  const port = parsePort(flagOrEnv(values.port, env, 'CALLBOARD_PORT', '7070')!, '--port');
+  const token = flagOrEnv(values.token, env, 'CALLBOARD_TOKEN');
+  const origins = parseOrigins(
+    values.origin ??
+      (env.CALLBOARD_ORIGINS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  );
+  const vocabulary = flagOrEnv(
+    values['demo-vocabulary'],
+    env,
+    'CALLBOARD_DEMO_VOCABULARY',
+    'twilio',
+  )!;
+  if (!(VOCABULARIES as readonly string[]).includes(vocabulary)) {
+    throw new UsageError(
+      `--demo-vocabulary must be ${VOCABULARIES.join(' or ')}, got "${vocabulary}"`,
+    );
+  }
+  const rate = parseRate(flagOrEnv(values['demo-rate'], env, 'CALLBOARD_DEMO_RATE', '2')!);
+  const level = (flagOrEnv(values['log-level'], env, 'CALLBOARD_LOG_LEVEL', 'info') ??
+    'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  }
+  const stateDir =
+    flagOrEnv(values['state-dir'], env, 'CALLBOARD_STATE_DIR') ??
+    join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'callboard');
+  const staticDir = values['static-dir'] ?? join(__dirname, '..', 'renderer');
+  const mappingFile = flagOrEnv(values['status-mapping'], env, 'CALLBOARD_STATUS_MAPPING');
+  const lifecycle = mappingFile !== undefined ? await readStatusMapping(mappingFile) : undefined;
+  const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
+  if (token === undefined && !isLoopbackHost(host) && !values['insecure-no-auth']) {
+    // Checked before the demo's emulator starts; the server checks it again itself.
+    throw new CliError(
+      `refusing to listen on ${host} without a token: anyone who can reach it would see every call. ` +
+        'Give --token (or CALLBOARD_TOKEN), bind 127.0.0.1, or pass --insecure-no-auth',
+    );
+  }
+  return {
+    demo,
+    mongoUri,
+    dbName,
+    host,
+    port,
+    token,
+    insecureNoAuth: values['insecure-no-auth'] ?? false,
+    origins,
+    vocabulary: vocabulary as Vocabulary,
+    rate,
+    level,
+    stateDir,
+    staticDir,
+    lifecycle,
+    timeoutMs,
+  };
+}
+
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the realtime server headless (Socket.IO, /healthz, /metrics, web dashboard)',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseFlags(argv, {
-      mongo: { type: 'string' },
-      db: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      token: { type: 'string' },
-      origin: { type: 'string', multiple: true },
-      'state-dir': { type: 'string' },
-      'static-dir': { type: 'string' },
-      demo: { type: 'boolean' },
-      'demo-rate': { type: 'string' },
-      'demo-vocabulary': { type: 'string' },
-      'insecure-no-auth': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      'status-mapping': { type: 'string' },
-    });
-    const env = io.env;
-    const demo =
-      values.demo ?? ['1', 'true', 'yes'].includes((env.CALLBOARD_DEMO ?? '').toLowerCase());
-    const mongoUri = flagOrEnv(values.mongo, env, 'CALLBOARD_MONGO_URI');
-    if (!demo && mongoUri === undefined) {
-      throw new UsageError(
-        'give --mongo URI (or CALLBOARD_MONGO_URI), or --demo for simulated data',
-      );
-    }
-    if (demo && values.mongo !== undefined) {
-      throw new UsageError('--demo runs its own emulator: leave out --mongo');
-    }
-    const dbName = flagOrEnv(values.db, env, 'CALLBOARD_DB', 'callcenter')!;
-    const host = flagOrEnv(values.host, env, 'CALLBOARD_HOST', '127.0.0.1')!;
-    const port = parsePort(flagOrEnv(values.port, env, 'CALLBOARD_PORT', '7070')!, '--port');
-    const token = flagOrEnv(values.token, env, 'CALLBOARD_TOKEN');
-    const origins = parseOrigins(
-      values.origin ??
-        (env.CALLBOARD_ORIGINS ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-    );
-    const vocabulary = flagOrEnv(
-      values['demo-vocabulary'],
-      env,
-      'CALLBOARD_DEMO_VOCABULARY',
-      'twilio',
-    )!;
-    if (!(VOCABULARIES as readonly string[]).includes(vocabulary)) {
-      throw new UsageError(
-        `--demo-vocabulary must be ${VOCABULARIES.join(' or ')}, got "${vocabulary}"`,
-      );
-    }
-    const rate = parseRate(flagOrEnv(values['demo-rate'], env, 'CALLBOARD_DEMO_RATE', '2')!);
-    const level = (flagOrEnv(values['log-level'], env, 'CALLBOARD_LOG_LEVEL', 'info') ??
-      'info') as LogLevel;
-    if (!['debug', 'info', 'warn', 'error'].includes(level)) {
-      throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
-    }
-    const stateDir =
-      flagOrEnv(values['state-dir'], env, 'CALLBOARD_STATE_DIR') ??
-      join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'callboard');
-    const staticDir = values['static-dir'] ?? join(__dirname, '..', 'renderer');
-    const mappingFile = flagOrEnv(values['status-mapping'], env, 'CALLBOARD_STATUS_MAPPING');
-    const lifecycle = mappingFile !== undefined ? await readStatusMapping(mappingFile) : undefined;
-    const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
+    const {
+      demo,
+      mongoUri,
+      dbName,
+      host,
+      port,
+      token,
+      insecureNoAuth,
+      origins,
+      vocabulary,
+      rate,
+      level,
+      stateDir,
+      staticDir,
+      lifecycle,
+      timeoutMs,
+    } = await readServeOptions(argv, io.env);
     const logger = createLogger({
       sink: (r) => io.stderr(`${formatLogLine(r)}\n`),
       level,
       scope: 'serve',
     });
 
-    if (token === undefined && !isLoopbackHost(host) && !values['insecure-no-auth']) {
-      // Checked before the demo's emulator starts; the server checks it again itself.
-      throw new CliError(
-        `refusing to listen on ${host} without a token: anyone who can reach it would see every call. ` +
-          'Give --token (or CALLBOARD_TOKEN), bind 127.0.0.1, or pass --insecure-no-auth',
-      );
-    }
     // Listen for Ctrl-C before anything starts: a stop during startup still shuts down cleanly.
     const stop = waitForStop(io);
     let emulator: RunningEmulator | null = null;
@@ -217,7 +274,7 @@ export const serveCommand: CliCommand = {
         host,
         port,
         ...(token !== undefined ? { token } : {}),
-        insecureNoAuth: values['insecure-no-auth'] ?? false,
+        insecureNoAuth,
         allowedOrigins: origins,
         staticDir,
         simulated: demo,
@@ -240,7 +297,7 @@ export const serveCommand: CliCommand = {
           store: mongoCallStore(simulatorClient.db(dbName)),
           logger: logger.child('simulator'),
           callsPerSecond: rate,
-          vocabulary: vocabulary as Vocabulary,
+          vocabulary,
           timeScale: 0.25,
         });
         simulator.start();
