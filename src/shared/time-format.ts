@@ -1,20 +1,26 @@
-import { format } from 'date-fns';
-
 /**
  * The one rule for times and durations on every surface (the screens, the tray, `callboard
  * tail`): a time of day is local time, `HH:mm:ss` (the supervisor's clock; machine-readable
  * output such as `tail --json` keeps ISO-8601 with its zone); an elapsed time is plain
  * arithmetic on seconds, never a calendar function (a duration has no months or DST).
+ * No library: the main process uses it too, and packs only what it needs.
  */
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** A time of day, local: "14:05:09". */
 export function formatTime(ms: number): string {
-  return format(ms, 'HH:mm:ss');
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** A date and time, local, with the zone offset: "2026-12-03 14:05:09 +01:00". */
 export function formatDateTime(value: string | number): string {
-  return format(new Date(value), 'yyyy-MM-dd HH:mm:ss xxx');
+  const d = new Date(value);
+  const offset = -d.getTimezoneOffset();
+  const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  const date = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${date} ${formatTime(d.getTime())} ${zone}`;
 }
 
 function parts(seconds: number) {
@@ -25,8 +31,6 @@ function parts(seconds: number) {
     seconds: total % 60,
   };
 }
-
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A live-duration cell: "0:42", "12:05", "1:02:07", "25:00:00". */
 export function formatClock(seconds: number): string {
