@@ -38,6 +38,12 @@ const STAGE_OPTIONS = new Set([
   'allowToRunOnSystemNS',
 ]);
 
+/** Whether an aggregate pipeline opens a change stream (`$changeStream` first). */
+export function startsChangeStream(pipeline: unknown): boolean {
+  const first: unknown = Array.isArray(pipeline) ? pipeline[0] : undefined;
+  return isPlainObject(first) && '$changeStream' in first;
+}
+
 export class ChangeStreamCursor {
   private position: number;
   private closed = false;

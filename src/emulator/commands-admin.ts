@@ -11,6 +11,11 @@ import { isPlainObject } from './values';
 export const MAX_WIRE_VERSION = 21; // MongoDB 7.0
 const isObject = (v: unknown) => isPlainObject(v);
 
+/** The one topology the emulator ever has (no elections, no step-downs). */
+export function topologyVersion(ctx: CommandContext): Document {
+  return { processId: ctx.server.processId, counter: Long.fromNumber(0) };
+}
+
 export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   const { server } = ctx;
   const me = `${server.host}:${server.port}`;
@@ -18,7 +23,7 @@ export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   return {
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     helloOk: true,
-    topologyVersion: { processId: server.processId, counter: Long.fromNumber(0) },
+    topologyVersion: topologyVersion(ctx),
     hosts: [me],
     setName: server.replicaSet,
     setVersion: 1,

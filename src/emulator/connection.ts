@@ -5,7 +5,9 @@
  */
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
-import { clusterTimeFields } from './commands-admin';
+import { startsChangeStream } from './change-stream';
+import { clusterTimeFields, topologyVersion } from './commands-admin';
+import { carriesTopologyVersion } from './error-labels';
 import type { CommandContext, CommandHandler, ConnectionInfo } from './context';
 import { CommandError, toCommandError } from './errors';
 import {
@@ -167,7 +169,10 @@ export class Connection {
     const fail =
       name === 'configureFailPoint'
         ? undefined
-        : this.ctx.failPoints.check(name, this.info.appName, command.txnNumber !== undefined);
+        : this.ctx.failPoints.check(name, this.info.appName, {
+            retryableWrite: command.txnNumber !== undefined,
+            changeStream: name === 'aggregate' && startsChangeStream(command.pipeline),
+          });
     if (fail) {
       this.ctx.logger.debug('failCommand fail point triggered', {
         command: name,
@@ -178,16 +183,15 @@ export class Connection {
         this.close();
         return null;
       }
-      if (fail.error) return { ...fail.error.toReply(), ...clusterTimeFields(this.ctx) };
+      if (fail.error) return this.finish(fail.error.toReply());
     }
     if (command.startTransaction === true || command.autocommit === false) {
-      return {
-        ...new CommandError(
+      return this.finish(
+        new CommandError(
           263,
           'Transactions are not supported by the Callboard MongoDB emulator (see docs/emulator.md)',
         ).toReply(),
-        ...clusterTimeFields(this.ctx),
-      };
+      );
     }
     const handler = this.commands[name];
     let reply: Document;
@@ -206,6 +210,15 @@ export class Connection {
       reply = failure.toReply();
     }
     if (fail?.writeConcernError && reply.ok === 1) reply.writeConcernError = fail.writeConcernError;
-    return { ...reply, ...clusterTimeFields(this.ctx) };
+    return this.finish(reply);
+  }
+
+  /** What every reply gets on its way out, as from mongod. */
+  private finish(reply: Document): Document {
+    const extra = clusterTimeFields(this.ctx);
+    if (reply.ok === 0 && typeof reply.code === 'number' && carriesTopologyVersion(reply.code)) {
+      extra.topologyVersion = topologyVersion(this.ctx);
+    }
+    return { ...reply, ...extra };
   }
 }
