@@ -1,5 +1,12 @@
 // MongoDB-facing: runs against the emulator, or against MONGODB_URI when set.
-import { Timestamp, type ChangeStream, type Collection, type Db, type Document } from 'mongodb';
+import {
+  MongoServerError,
+  Timestamp,
+  type ChangeStream,
+  type Collection,
+  type Db,
+  type Document,
+} from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { started, take, type Event } from './stream-helpers';
 import { openTestDatabase, type TestDatabase } from './test-target';
@@ -182,6 +189,51 @@ describe('change events', () => {
     await coll.insertOne({ a: 1 });
     const error = await take(stream, 1).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 280 });
+  });
+});
+
+describe('stages a change stream refuses when it opens', () => {
+  // Codes and messages of a 7.0 server (pipeline.cpp, document_source.cpp), written out here.
+  it.each([
+    [{ $unsupported: 'foo' }, 40324, "Unrecognized pipeline stage name: '$unsupported'"],
+    [{ $group: { _id: null } }, 20, '$group is not permitted in a $changeStream pipeline'],
+    [{ $sort: { _id: 1 } }, 20, '$sort is not permitted in a $changeStream pipeline'],
+    [{ $lookup: { from: 'x', as: 'y', pipeline: [] } }, 20, '$lookup is not permitted'],
+    [{ $limit: 1 }, 20, '$limit is not permitted in a $changeStream pipeline'],
+    [{ $changeStream: {} }, 40602, '$changeStream is only valid as the first stage'],
+    [{ $match: {}, $project: { a: 1 } }, 40323, 'must contain exactly one field'],
+  ])('%j: error %i', async (stage, code, message) => {
+    const coll = fresh();
+    await coll.insertOne({ a: 1 });
+    const stream = coll.watch([{ $match: {} }, stage], AWAIT);
+    streams.push(stream);
+    const error = await stream.tryNext().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code });
+    expect((error as MongoServerError).message).toContain(message);
+    expect(stream.closed).toBe(true);
+  });
+
+  it('accepts every stage MongoDB allows after $changeStream', async () => {
+    const coll = fresh();
+    const stream = await watch(coll, [
+      { $match: { operationType: 'insert' } },
+      { $project: { operationType: 1, fullDocument: 1, documentKey: 1 } },
+      { $addFields: { added: 1 } },
+      { $set: { alsoSet: 2 } },
+      { $unset: 'alsoSet' },
+      { $replaceWith: '$$ROOT' },
+      { $replaceRoot: { newRoot: '$$ROOT' } },
+      { $redact: '$$KEEP' },
+    ]);
+    await coll.insertOne({ _id: 7 as never, v: 1 });
+    const [event] = await take(stream, 1);
+    expect(event).toMatchObject({
+      operationType: 'insert',
+      fullDocument: { _id: 7, v: 1 },
+      added: 1,
+    });
+    expect(event!.alsoSet).toBeUndefined();
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type ChangeHistory,
   type ChangeRecord,
 } from './history';
+import { checkChangeStreamStages } from './pipeline-stages';
 import { clone, isPlainObject, valuesEqual } from './values';
 
 export interface StreamScope {
@@ -67,6 +68,7 @@ export class ChangeStreamCursor {
         throw new CommandError(40415, `BSON field '$changeStream.${key}' is an unknown field.`);
       }
     }
+    checkChangeStreamStages(laterStages);
     this.fullDocument = pickOption(stage, 'fullDocument', FULL_DOCUMENT, 'default');
     this.beforeChange = pickOption(stage, 'fullDocumentBeforeChange', BEFORE_CHANGE, 'off');
     const starts = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter(
@@ -108,13 +110,6 @@ export class ChangeStreamCursor {
     }
     this.lastToken = this.history.token(this.position);
     if (laterStages.length > 0) {
-      for (const later of laterStages) {
-        const name = Object.keys(later)[0] ?? '';
-        if (['$changeStream', '$out', '$merge', '$lookup', '$group', '$sort'].includes(name)) {
-          const code = name === '$changeStream' ? 40602 : 31324;
-          throw new CommandError(code, `${name} is not permitted in a $changeStream pipeline`);
-        }
-      }
       this.pipeline = new Aggregator(laterStages, {});
     }
   }

@@ -4,6 +4,7 @@ import { Aggregator } from 'mingo';
 import { ChangeStreamCursor, startsChangeStream, type StreamScope } from './change-stream';
 import { collectionName } from './commands-crud';
 import { matcher, matching } from './matcher';
+import { changeStreamNotFirst, stageName } from './pipeline-stages';
 import {
   cursorIdOf,
   toLong,
@@ -153,13 +154,11 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
     };
   }
   for (const stage of pipeline) {
-    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    const name = stageName(stage);
     if (name === '$out' || name === '$merge') {
       throw badValue(`${name} is not supported by the emulator`);
     }
-    if (name === '$changeStream') {
-      throw new CommandError(40602, '$changeStream is only valid as the first stage in a pipeline');
-    }
+    if (name === '$changeStream') throw changeStreamNotFirst();
   }
   const source =
     cmd.aggregate === 1
