@@ -281,4 +281,75 @@ describe('fullDocument options', () => {
       });
     }
   });
+
+  /** Runs collMod on `coll` for changeStreamPreAndPostImages. */
+  const setImages = (coll: Collection, enabled: boolean) =>
+    db.command({ collMod: coll.collectionName, changeStreamPreAndPostImages: { enabled } });
+
+  it('collMod turns pre- and post-images on and off for the writes that follow', async () => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const stream = await watch(coll, [], {
+      fullDocument: 'whenAvailable',
+      fullDocumentBeforeChange: 'whenAvailable',
+    });
+    const off = await watch(coll, [], { fullDocumentBeforeChange: 'off' });
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 1 } }); // images not enabled yet
+    await setImages(coll, true);
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 2 } });
+    await setImages(coll, false);
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 3 } });
+    await coll.deleteOne({ _id: 1 as never });
+    const events = await take(stream, 4);
+    expect(
+      events.map((e) => [e.operationType, e.fullDocument, e.fullDocumentBeforeChange]),
+    ).toEqual([
+      ['update', null, null],
+      ['update', { _id: 1, v: 2 }, { _id: 1, v: 1 }],
+      ['update', null, null],
+      ['delete', undefined, null],
+    ]);
+    for (const event of await take(off, 4))
+      expect(event).not.toHaveProperty('fullDocumentBeforeChange');
+    const [info] = await db.listCollections({ name: coll.collectionName }, { nameOnly: false }).toArray();
+    expect(info?.options?.changeStreamPreAndPostImages?.enabled ?? false).toBe(false);
+  });
+
+  it.each([
+    ['fullDocument', 'post-image'],
+    ['fullDocumentBeforeChange', 'pre-image'],
+  ])('%s: required fails the stream with 47 when the image was not kept', async (option, image) => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const stream = coll.watch([], { ...AWAIT, [option]: 'required' });
+    streams.push(stream);
+    await stream.tryNext();
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 1 } });
+    const error = await take(stream, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 47, codeName: 'NoMatchingDocument' });
+    expect((error as Error).message).toContain(`require a ${image}`);
+  });
+
+  it('collMod refuses a missing collection and bad options, changing nothing', async () => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never });
+    const missing = await db
+      .command({ collMod: 'no-such-collection', changeStreamPreAndPostImages: { enabled: true } })
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 26 });
+    for (const bad of [
+      { changeStreamPreAndPostImages: true },
+      { changeStreamPreAndPostImages: {} },
+      { changeStreamPreAndPostImages: { enabled: true, extra: 1 } },
+      { changeStreamPreAndPostImages: { enabled: true }, noSuchOption: 1 },
+    ]) {
+      const error = await db
+        .command({ collMod: coll.collectionName, ...bad })
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(MongoServerError);
+    }
+    const [info] = await db.listCollections({ name: coll.collectionName }, { nameOnly: false }).toArray();
+    expect(info?.options?.changeStreamPreAndPostImages).toBeUndefined();
+  });
 });

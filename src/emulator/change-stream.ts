@@ -208,7 +208,9 @@ export class ChangeStreamCursor {
       if (this.fullDocument === 'updateLookup') {
         event.fullDocument = this.lookup(record.db, record.coll!, record.documentKey!);
       } else if (this.fullDocument !== 'default') {
-        event.fullDocument = copy(record.postImage) ?? null;
+        event.fullDocument = record.postImage
+          ? copy(record.postImage)
+          : this.missingImage('post', this.fullDocument, record);
       }
     }
     event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
@@ -219,9 +221,28 @@ export class ChangeStreamCursor {
       this.beforeChange !== 'off' &&
       (kind === 'update' || kind === 'replace' || kind === 'delete')
     ) {
-      event.fullDocumentBeforeChange = copy(record.preImage) ?? null;
+      event.fullDocumentBeforeChange = record.preImage
+        ? copy(record.preImage)
+        : this.missingImage('pre', this.beforeChange, record);
     }
     return event;
+  }
+
+  /**
+   * A pre- or post-image the collection did not keep: null for `whenAvailable`; for
+   * `required`, mongod's 47 NoMatchingDocument (document_source_change_stream_add_*_image.cpp).
+   */
+  private missingImage(which: 'pre' | 'post', mode: string, record: ChangeRecord): null {
+    if (mode !== 'required') return null;
+    const events = which === 'post' ? 'update' : 'update, delete and replace';
+    const about = JSON.stringify({
+      ns: `${record.db}.${record.coll}`,
+      documentKey: record.documentKey,
+    });
+    throw new CommandError(
+      47,
+      `Change stream was configured to require a ${which}-image for all ${events} events, but the ${which}-image was not found for event: ${about}`,
+    );
   }
 
   private transform(event: Document): Document | undefined {

@@ -3,7 +3,7 @@ import { Binary, Long, type Document } from 'bson';
 import { collectionName } from './commands-crud';
 import { matcher } from './matcher';
 import { toLong, type CommandContext, type CommandHandler } from './context';
-import { CommandError, badValue, expectType } from './errors';
+import { CommandError, badValue, bsonTypeName, expectType, typeMismatch } from './errors';
 import type { IndexSpec } from './store';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire';
 import { isPlainObject } from './values';
@@ -67,6 +67,81 @@ const create: CommandHandler = (cmd, db, ctx) => {
     throw badValue('capped collections, views and time series are not supported by the emulator');
   }
   ctx.store.create(db, name, options);
+  return { ok: 1 };
+};
+
+/** Fields of collMod besides the options it changes (generic command arguments). */
+const GENERIC_FIELDS = new Set([
+  'collMod',
+  'lsid',
+  '$db',
+  '$clusterTime',
+  'writeConcern',
+  'txnNumber',
+  'comment',
+  'maxTimeMS',
+  '$readPreference',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+]);
+
+/** The options a 7.0 server's collMod knows. */
+const COLL_MOD_OPTIONS = new Set([
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'index',
+  'viewOn',
+  'pipeline',
+  'expireAfterSeconds',
+  'timeseries',
+  'clusteredIndex',
+  'dryRun',
+  'cappedSize',
+  'cappedMax',
+  'timeseriesBucketsMayHaveMixedSchemaData',
+]);
+
+/** `collMod`: only `changeStreamPreAndPostImages` (the rest is refused, changing nothing). */
+const collMod: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'collMod');
+  for (const field of Object.keys(cmd)) {
+    if (GENERIC_FIELDS.has(field) || field === 'changeStreamPreAndPostImages') continue;
+    if (!COLL_MOD_OPTIONS.has(field)) {
+      throw new CommandError(40415, `BSON field 'collMod.${field}' is an unknown field.`);
+    }
+    throw badValue(
+      `collMod option '${field}' is not supported by the emulator (only changeStreamPreAndPostImages)`,
+    );
+  }
+  const images: unknown = cmd.changeStreamPreAndPostImages;
+  if (images !== undefined) {
+    if (!isPlainObject(images)) {
+      throw typeMismatch(
+        `BSON field 'collMod.changeStreamPreAndPostImages' is the wrong type '${bsonTypeName(images)}', expected type 'object'`,
+      );
+    }
+    if (typeof images.enabled !== 'boolean') {
+      throw new CommandError(
+        40414,
+        "BSON field 'collMod.changeStreamPreAndPostImages.enabled' is missing but a required field",
+      );
+    }
+    const unknown = Object.keys(images).find((key) => key !== 'enabled');
+    if (unknown !== undefined) {
+      throw new CommandError(
+        40415,
+        `BSON field 'collMod.changeStreamPreAndPostImages.${unknown}' is an unknown field.`,
+      );
+    }
+  }
+  const coll = ctx.store.get(db, name);
+  if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  if (isPlainObject(images)) {
+    if (images.enabled) coll.options.changeStreamPreAndPostImages = { enabled: true };
+    else delete coll.options.changeStreamPreAndPostImages;
+  }
   return { ok: 1 };
 };
 
@@ -223,6 +298,7 @@ export const adminCommands: Record<string, CommandHandler> = {
   dropDatabase,
   listCollections,
   listDatabases,
+  collMod,
   createIndexes,
   listIndexes,
   dropIndexes,

@@ -17,9 +17,9 @@ export interface ChangeRecord {
   db: string;
   coll?: string;
   documentKey?: Document;
-  /** Post-image (insert, replace, update). */
+  /** Post-image: insert and replace always; update only with pre- and post-images enabled. */
   postImage?: Document;
-  /** Pre-image (update, replace, delete). */
+  /** Pre-image (update, replace, delete), only with pre- and post-images enabled. */
   preImage?: Document;
   updateDescription?: UpdateDescription;
   to?: { db: string; coll: string };

@@ -117,6 +117,15 @@ export class Collection {
     this.indexes.push({ spec: { v: 2, key: { _id: 1 }, name: '_id_' }, entries: new Map() });
   }
 
+  /**
+   * `changeStreamPreAndPostImages: { enabled: true }` (create or collMod): only then does a
+   * write keep the pre-image (and the post-image of an update) for change streams, as mongod
+   * keeps them in config.system.preimages only for such collections.
+   */
+  get recordsImages(): boolean {
+    return this.options.changeStreamPreAndPostImages?.enabled === true;
+  }
+
   findIndex(name: string): Index | undefined {
     return this.indexes.find((index) => index.spec.name === name);
   }
@@ -294,10 +303,12 @@ export class Store {
     coll.removeFromIndexes(id, before);
     coll.docs.set(id, after);
     coll.addToIndexes(id, after);
+    // A replace event's fullDocument is the replacement itself, kept whatever the option.
+    const images = coll.recordsImages;
     this.record(kind, coll, {
       documentKey: { _id: after._id },
-      preImage: before,
-      postImage: clone(after),
+      ...(images ? { preImage: before } : {}),
+      ...(images || kind === 'replace' ? { postImage: clone(after) } : {}),
       ...(kind === 'update' ? { updateDescription: describeUpdate(before, after) } : {}),
     });
   }
@@ -306,7 +317,10 @@ export class Store {
     const id = keyOf(doc._id);
     coll.removeFromIndexes(id, doc);
     coll.docs.delete(id);
-    this.record('delete', coll, { documentKey: { _id: doc._id }, preImage: doc });
+    this.record('delete', coll, {
+      documentKey: { _id: doc._id },
+      ...(coll.recordsImages ? { preImage: doc } : {}),
+    });
   }
 
   drop(db: string, name: string): boolean {
