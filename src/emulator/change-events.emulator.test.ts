@@ -192,6 +192,46 @@ describe('change events', () => {
   });
 });
 
+describe('updateDescription.disambiguatedPaths (showExpandedEvents, MongoDB 6.1+)', () => {
+  it('spells out paths holding numeric or dotted field names, with array indexes as ints', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { _id: 1 as never, a: { '1': 1 } },
+      { _id: 2 as never, a: [{ '1': 1 }] },
+      { _id: 3 as never, a: [1], b: 1 },
+    ]);
+    const expanded = await watch(coll, [], { showExpandedEvents: true });
+    const plain = await watch(coll);
+    await coll.updateOne({ _id: 1 as never }, { $set: { 'a.1': 2 } });
+    await coll.updateOne({ _id: 2 as never }, { $set: { 'a.0.1': 2 } });
+    await coll.updateOne({ _id: 3 as never }, { $set: { 'a.0': 2, b: 2 } });
+    const events = await take(expanded, 3);
+    expect(events.map((e) => e.updateDescription)).toEqual([
+      {
+        updatedFields: { 'a.1': 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: { 'a.1': ['a', '1'] },
+      },
+      {
+        updatedFields: { 'a.0.1': 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: { 'a.0.1': ['a', 0, '1'] },
+      },
+      {
+        updatedFields: { 'a.0': 2, b: 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: {},
+      },
+    ]);
+    for (const event of await take(plain, 3)) {
+      expect(event.updateDescription).not.toHaveProperty('disambiguatedPaths');
+    }
+  });
+});
+
 describe('stages a change stream refuses when it opens', () => {
   // Codes and messages of a 7.0 server (pipeline.cpp, document_source.cpp), written out here.
   it.each([
@@ -311,7 +351,9 @@ describe('fullDocument options', () => {
     ]);
     for (const event of await take(off, 4))
       expect(event).not.toHaveProperty('fullDocumentBeforeChange');
-    const [info] = await db.listCollections({ name: coll.collectionName }, { nameOnly: false }).toArray();
+    const [info] = await db
+      .listCollections({ name: coll.collectionName }, { nameOnly: false })
+      .toArray();
     expect(info?.options?.changeStreamPreAndPostImages?.enabled ?? false).toBe(false);
   });
 
@@ -349,7 +391,9 @@ describe('fullDocument options', () => {
         .catch((e: unknown) => e);
       expect(error, JSON.stringify(bad)).toBeInstanceOf(MongoServerError);
     }
-    const [info] = await db.listCollections({ name: coll.collectionName }, { nameOnly: false }).toArray();
+    const [info] = await db
+      .listCollections({ name: coll.collectionName }, { nameOnly: false })
+      .toArray();
     expect(info?.options?.changeStreamPreAndPostImages).toBeUndefined();
   });
 });

@@ -53,6 +53,8 @@ export class ChangeStreamCursor {
   private notBefore = 0n;
   private readonly fullDocument: string;
   private readonly beforeChange: string;
+  /** showExpandedEvents: adds updateDescription.disambiguatedPaths (6.1+). */
+  private readonly expandedEvents: boolean;
   private readonly pipeline?: Aggregator;
 
   constructor(
@@ -71,6 +73,7 @@ export class ChangeStreamCursor {
     checkChangeStreamStages(laterStages);
     this.fullDocument = pickOption(stage, 'fullDocument', FULL_DOCUMENT, 'default');
     this.beforeChange = pickOption(stage, 'fullDocumentBeforeChange', BEFORE_CHANGE, 'off');
+    this.expandedEvents = stage.showExpandedEvents === true;
     const starts = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter(
       (k) => stage[k] !== undefined,
     );
@@ -216,7 +219,14 @@ export class ChangeStreamCursor {
     event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
     if (record.to) event.to = { ...record.to };
     if (record.documentKey) event.documentKey = copy(record.documentKey);
-    if (record.updateDescription) event.updateDescription = copy(record.updateDescription);
+    if (record.updateDescription) {
+      event.updateDescription = this.expandedEvents
+        ? {
+            ...copy(record.updateDescription),
+            disambiguatedPaths: copy(record.disambiguatedPaths ?? {}),
+          }
+        : copy(record.updateDescription);
+    }
     if (
       this.beforeChange !== 'off' &&
       (kind === 'update' || kind === 'replace' || kind === 'delete')

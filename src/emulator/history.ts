@@ -22,6 +22,8 @@ export interface ChangeRecord {
   /** Pre-image (update, replace, delete), only with pre- and post-images enabled. */
   preImage?: Document;
   updateDescription?: UpdateDescription;
+  /** Added to updateDescription for streams with showExpandedEvents (values.ts). */
+  disambiguatedPaths?: Document;
   to?: { db: string; coll: string };
   /** Cached upper estimate of the event's BSON size (see change-stream.ts). */
   size?: number;

@@ -104,6 +104,12 @@ function equalityIndexFor(spec: IndexSpec): EqualityIndex | undefined {
   return new EqualityIndex(field);
 }
 
+/** A change record's description of an update. */
+function updateFields(before: Document, after: Document) {
+  const { description, disambiguatedPaths } = describeUpdate(before, after);
+  return { updateDescription: description, disambiguatedPaths };
+}
+
 export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes: Index[] = [];
@@ -309,7 +315,7 @@ export class Store {
       documentKey: { _id: after._id },
       ...(images ? { preImage: before } : {}),
       ...(images || kind === 'replace' ? { postImage: clone(after) } : {}),
-      ...(kind === 'update' ? { updateDescription: describeUpdate(before, after) } : {}),
+      ...(kind === 'update' ? updateFields(before, after) : {}),
     });
   }
 
