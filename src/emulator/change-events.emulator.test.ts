@@ -2,6 +2,7 @@
 import {
   MongoServerError,
   Timestamp,
+  UUID,
   type ChangeStream,
   type Collection,
   type Db,
@@ -229,6 +230,56 @@ describe('updateDescription.disambiguatedPaths (showExpandedEvents, MongoDB 6.1+
     for (const event of await take(plain, 3)) {
       expect(event.updateDescription).not.toHaveProperty('disambiguatedPaths');
     }
+  });
+});
+
+describe('expanded events (showExpandedEvents, MongoDB 6.0+)', () => {
+  it('reports create, createIndexes, modify, dropIndexes and rename, with collectionUUID', async () => {
+    const name = `expanded${++n}`;
+    const expanded = await watch(db, [], { showExpandedEvents: true });
+    const plain = await watch(db);
+    const coll = await db.createCollection(name);
+    await coll.insertOne({ _id: 1 as never });
+    await coll.createIndex({ x: 1 }, { name: 'x_1' });
+    await db.command({ collMod: name, changeStreamPreAndPostImages: { enabled: true } });
+    await coll.dropIndex('x_1');
+    await coll.rename(`${name}-renamed`);
+    const events = await take(expanded, 6);
+    expect(events.map((e) => e.operationType)).toEqual([
+      'create',
+      'insert',
+      'createIndexes',
+      'modify',
+      'dropIndexes',
+      'rename',
+    ]);
+    const uuid = events[0]!.collectionUUID as UUID;
+    expect(uuid).toBeInstanceOf(UUID);
+    for (const event of events) {
+      expect(event.ns).toEqual({ db: db.databaseName, coll: name });
+      expect((event.collectionUUID as UUID).equals(uuid)).toBe(true);
+    }
+    expect(events[2]!.operationDescription.indexes).toMatchObject([{ key: { x: 1 }, name: 'x_1' }]);
+    expect(events[3]!.operationDescription).toEqual({
+      changeStreamPreAndPostImages: { enabled: true },
+    });
+    expect(events[4]!.operationDescription.indexes).toMatchObject([{ name: 'x_1' }]);
+    expect(events[5]!.operationDescription.to).toEqual({
+      db: db.databaseName,
+      coll: `${name}-renamed`,
+    });
+    const seen = await take(plain, 2);
+    expect(seen.map((e) => e.operationType)).toEqual(['insert', 'rename']);
+    expect(seen[0]).not.toHaveProperty('collectionUUID');
+    expect(seen[1]).not.toHaveProperty('operationDescription');
+  });
+
+  it('reports the implicit creation of a collection by its first insert', async () => {
+    const coll = fresh();
+    const expanded = await watch(coll, [], { showExpandedEvents: true });
+    await coll.insertOne({ _id: 1 as never });
+    const events = await take(expanded, 2);
+    expect(events.map((e) => e.operationType)).toEqual(['create', 'insert']);
   });
 });
 

@@ -7,6 +7,7 @@ import { calculateObjectSize, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { CommandError, badValue } from './errors';
 import {
+  EXPANDED_KINDS,
   NON_RESUMABLE_LABEL,
   decodeToken,
   timestampValue,
@@ -141,7 +142,10 @@ export class ChangeStreamCursor {
     let bytes = 0;
     while (out.length < max && this.position < this.history.lastSeq) {
       const record = this.history.get(this.position + 1)!;
-      const wanted = this.inScope(record) && timestampValue(record.clusterTime) >= this.notBefore;
+      const wanted =
+        this.inScope(record) &&
+        (this.expandedEvents || !EXPANDED_KINDS.has(record.kind)) &&
+        timestampValue(record.clusterTime) >= this.notBefore;
       const events = wanted ? this.eventsFor(record) : [];
       if (maxBytes !== Infinity && events.length > 0) {
         const size = this.exactSizes
@@ -216,8 +220,15 @@ export class ChangeStreamCursor {
           : this.missingImage('post', this.fullDocument, record);
       }
     }
+    if (this.expandedEvents && record.collectionUUID) event.collectionUUID = record.collectionUUID;
     event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
     if (record.to) event.to = { ...record.to };
+    if (this.expandedEvents && record.operationDescription) {
+      event.operationDescription = copy(record.operationDescription);
+    }
+    if (this.expandedEvents && record.stateBeforeChange) {
+      event.stateBeforeChange = copy(record.stateBeforeChange);
+    }
     if (record.documentKey) event.documentKey = copy(record.documentKey);
     if (record.updateDescription) {
       event.updateDescription = this.expandedEvents

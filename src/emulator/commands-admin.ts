@@ -138,10 +138,14 @@ const collMod: CommandHandler = (cmd, db, ctx) => {
   }
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  const before = { ...coll.options };
+  const changed: Document = {};
   if (isPlainObject(images)) {
+    changed.changeStreamPreAndPostImages = { enabled: images.enabled };
     if (images.enabled) coll.options.changeStreamPreAndPostImages = { enabled: true };
     else delete coll.options.changeStreamPreAndPostImages;
   }
+  ctx.store.modified(coll, changed, before);
   return { ok: 1 };
 };
 
@@ -233,16 +237,18 @@ const dropIndexes: CommandHandler = (cmd, db, ctx) => {
   if (!coll) throw new CommandError(26, `ns not found ${db}.${name}`);
   const before = coll.indexes.length;
   const wanted = cmd.index;
-  const keep = coll.indexes.filter((index) => {
-    if (index.spec.name === '_id_') return true;
-    if (wanted === '*') return false;
-    if (typeof wanted === 'string') return index.spec.name !== wanted;
-    return JSON.stringify(index.spec.key) !== JSON.stringify(wanted);
-  });
-  if (wanted !== '*' && keep.length === before) {
+  const matches = (index: IndexSpec) => {
+    if (wanted === '*') return true;
+    if (typeof wanted === 'string') return index.name === wanted;
+    return JSON.stringify(index.key) === JSON.stringify(wanted);
+  };
+  if (
+    wanted !== '*' &&
+    !coll.indexes.some((index) => index.spec.name !== '_id_' && matches(index.spec))
+  ) {
     throw new CommandError(27, `index not found with name [${String(wanted)}]`);
   }
-  coll.indexes.splice(0, coll.indexes.length, ...keep);
+  ctx.store.dropIndexes(coll, (index) => !matches(index.spec));
   return { nIndexesWas: before, ok: 1 };
 };
 

@@ -104,6 +104,8 @@ function equalityIndexFor(spec: IndexSpec): EqualityIndex | undefined {
   return new EqualityIndex(field);
 }
 
+const ID_INDEX = { v: 2, key: { _id: 1 }, name: '_id_' };
+
 /** A change record's description of an update. */
 function updateFields(before: Document, after: Document) {
   const { description, disambiguatedPaths } = describeUpdate(before, after);
@@ -120,7 +122,7 @@ export class Collection {
     readonly name: string,
     readonly options: Document = {},
   ) {
-    this.indexes.push({ spec: { v: 2, key: { _id: 1 }, name: '_id_' }, entries: new Map() });
+    this.indexes.push({ spec: { ...ID_INDEX }, entries: new Map() });
   }
 
   /**
@@ -249,11 +251,41 @@ export class Store {
 
   /** Returns the collection, creating it (implicitly, as a write does) if missing. */
   ensure(db: string, name: string, options: Document = {}): Collection {
+    return this.open(db, name, options, true);
+  }
+
+  /** `announce`: record a `create` change when the collection is new (not for a rename). */
+  private open(db: string, name: string, options: Document, announce: boolean): Collection {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     let coll = colls.get(validateCollectionName(name));
-    if (!coll) colls.set(name, (coll = new Collection(db, name, options)));
+    if (!coll) {
+      colls.set(name, (coll = new Collection(db, name, options)));
+      if (announce) {
+        this.record('create', coll, {
+          operationDescription: { idIndex: { ...ID_INDEX }, ...clone(options) },
+        });
+      }
+    }
     return coll;
+  }
+
+  /** Records collMod's change of options (`changed`, already applied; `before`, the old ones). */
+  modified(coll: Collection, changed: Document, before: Document): void {
+    this.record('modify', coll, {
+      operationDescription: clone(changed),
+      stateBeforeChange: { collectionOptions: { uuid: coll.uuid, ...clone(before) } },
+    });
+  }
+
+  /** Drops the indexes of `coll` that `keep` rejects (never `_id_`), one change per index. */
+  dropIndexes(coll: Collection, keep: (index: Index) => boolean): number {
+    const dropped = coll.indexes.filter((index) => index.spec.name !== '_id_' && !keep(index));
+    for (const index of dropped) {
+      coll.indexes.splice(coll.indexes.indexOf(index), 1);
+      this.record('dropIndexes', coll, { operationDescription: { indexes: [clone(index.spec)] } });
+    }
+    return dropped.length;
   }
 
   create(db: string, name: string, options: Document): Collection {
@@ -275,6 +307,7 @@ export class Store {
       wallTime: new Date(),
       db: coll.db,
       ...(coll.name !== undefined ? { coll: coll.name } : {}),
+      ...(coll instanceof Collection ? { collectionUUID: coll.uuid } : {}),
       ...fields,
     });
   }
@@ -354,15 +387,19 @@ export class Store {
     if (!source)
       throw new CommandError(26, `Source collection ${from.db}.${from.coll} does not exist`);
     validateCollectionName(to.coll);
-    if (this.get(to.db, to.coll)) {
+    const existing = this.get(to.db, to.coll);
+    if (existing) {
       if (!dropTarget) throw new CommandError(48, `target namespace exists`);
       this.drop(to.db, to.coll);
     }
     this.dbs.get(from.db)!.delete(from.coll);
-    const target = this.ensure(to.db, to.coll, source.options);
+    const target = this.open(to.db, to.coll, source.options, false);
     for (const [id, doc] of source.docs) target.docs.set(id, doc);
     target.indexes.splice(0, target.indexes.length, ...source.indexes);
-    this.record('rename', source, { to });
+    this.record('rename', source, {
+      to,
+      operationDescription: { to: { ...to }, ...(existing ? { dropTarget: existing.uuid } : {}) },
+    });
   }
 
   createIndex(coll: Collection, spec: IndexSpec): boolean {
@@ -396,6 +433,7 @@ export class Store {
       index.equality = equality;
     }
     coll.indexes.push(index);
+    this.record('createIndexes', coll, { operationDescription: { indexes: [clone(spec)] } });
     return true;
   }
 }
