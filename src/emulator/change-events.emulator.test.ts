@@ -274,6 +274,19 @@ describe('expanded events (showExpandedEvents, MongoDB 6.0+)', () => {
     expect(seen[1]).not.toHaveProperty('operationDescription');
   });
 
+  it('reports the creation of a view, which has no collectionUUID', async () => {
+    const name = `view${++n}`;
+    const expanded = await watch(db, [], { showExpandedEvents: true });
+    await db.createCollection(name, { viewOn: 'elsewhere', pipeline: [{ $match: { a: 1 } }] });
+    const [event] = await take(expanded, 1);
+    expect(event).toMatchObject({
+      operationType: 'create',
+      ns: { db: db.databaseName, coll: name },
+      operationDescription: { viewOn: 'elsewhere', pipeline: [{ $match: { a: 1 } }] },
+    });
+    expect(event).not.toHaveProperty('collectionUUID');
+  });
+
   it('reports the implicit creation of a collection by its first insert', async () => {
     const coll = fresh();
     const expanded = await watch(coll, [], { showExpandedEvents: true });

@@ -4,7 +4,8 @@ import { collectionName } from './commands-crud';
 import { matcher } from './matcher';
 import { toLong, type CommandContext, type CommandHandler } from './context';
 import { CommandError, badValue, bsonTypeName, expectType, typeMismatch } from './errors';
-import type { IndexSpec } from './store';
+import { notOnView, type IndexSpec } from './store';
+import { stageName } from './pipeline-stages';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire';
 import { isPlainObject } from './values';
 
@@ -63,8 +64,28 @@ function listCursor(ns: string, docs: Document[]): Document {
 const create: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'create');
   const { create: _name, lsid: _l, $db: _d, $clusterTime: _c, writeConcern: _w, ...options } = cmd;
-  if (options.capped === true || options.viewOn !== undefined || options.timeseries !== undefined) {
-    throw badValue('capped collections, views and time series are not supported by the emulator');
+  if (options.capped === true || options.timeseries !== undefined) {
+    throw badValue('capped collections and time series are not supported by the emulator');
+  }
+  if (options.viewOn !== undefined || options.pipeline !== undefined) {
+    if (typeof options.viewOn !== 'string') {
+      throw typeMismatch(
+        `BSON field 'create.viewOn' is the wrong type '${bsonTypeName(options.viewOn)}', expected type 'string'`,
+      );
+    }
+    const pipeline: unknown = options.pipeline ?? [];
+    if (!Array.isArray(pipeline) || !pipeline.every((stage) => isPlainObject(stage))) {
+      throw typeMismatch(`BSON field 'create.pipeline' must be an array of stage documents`);
+    }
+    const other = Object.keys(options).filter((k) => k !== 'viewOn' && k !== 'pipeline');
+    if (other.length > 0) {
+      throw badValue(
+        `views take only viewOn and pipeline in the emulator, not ${other.join(', ')}`,
+      );
+    }
+    for (const stage of pipeline) stageName(stage);
+    ctx.store.createView(db, name, options.viewOn, pipeline as Document[]);
+    return { ok: 1 };
   }
   ctx.store.create(db, name, options);
   return { ok: 1 };
@@ -138,6 +159,7 @@ const collMod: CommandHandler = (cmd, db, ctx) => {
   }
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
   const before = { ...coll.options };
   const changed: Document = {};
   if (isPlainObject(images)) {
@@ -165,7 +187,10 @@ const dropDatabase: CommandHandler = (_cmd, db, ctx) => {
 const listCollections: CommandHandler = (cmd, db, ctx) => {
   expectType(cmd, 'filter', isObject, 'object');
   const docs = ctx.store.collections(db).map((coll) => {
-    if (cmd.nameOnly === true) return { name: coll.name, type: 'collection' };
+    const type = coll.view ? 'view' : 'collection';
+    if (cmd.nameOnly === true) return { name: coll.name, type };
+    if (coll.view)
+      return { name: coll.name, type, options: coll.options, info: { readOnly: true } };
     return {
       name: coll.name,
       type: 'collection',
@@ -225,6 +250,7 @@ const listIndexes: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'listIndexes');
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
   return listCursor(
     `${db}.${name}`,
     coll.indexes.map((index) => index.spec),
@@ -235,6 +261,7 @@ const dropIndexes: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'dropIndexes');
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns not found ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
   const before = coll.indexes.length;
   const wanted = cmd.index;
   const matches = (index: IndexSpec) => {

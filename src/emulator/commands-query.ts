@@ -4,6 +4,7 @@ import { Aggregator } from 'mingo';
 import { ChangeStreamCursor, startsChangeStream, type StreamScope } from './change-stream';
 import { collectionName } from './commands-crud';
 import { matcher, matching } from './matcher';
+import { notOnView } from './store';
 import { changeStreamNotFirst, stageName } from './pipeline-stages';
 import {
   cursorIdOf,
@@ -132,6 +133,8 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
   if (startsChangeStream(pipeline)) {
     const stage = first!.$changeStream as Document;
     const scope = streamScope(cmd, db, stage);
+    const watched = scope.coll === undefined ? undefined : ctx.store.get(db, scope.coll);
+    if (watched?.view) throw notOnView(watched);
     const lookup = (d: string, c: string, key: Document) =>
       (matching(ctx.store.get(d, c), matcher(key), 1)[0] as Document | undefined) ?? null;
     const stream = new ChangeStreamCursor(ctx.history, scope, stage, pipeline.slice(1), lookup);

@@ -76,6 +76,14 @@ export function matcher(filter: unknown, field = 'filter'): Matcher {
 export function matching(coll: Collection | undefined, query: Matcher, limit = 0): Document[] {
   const out: Document[] = [];
   if (!coll) return out;
+  if (coll.view) {
+    for (const doc of coll.view.documents()) {
+      if (!query.test(doc)) continue;
+      out.push(doc);
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
   if (query.idKey !== undefined) {
     const doc = coll.docs.get(query.idKey);
     return doc && query.test(doc) ? [doc] : out;

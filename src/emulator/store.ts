@@ -3,8 +3,8 @@
  * is checked against unique indexes and recorded in the change history.
  */
 import { ObjectId, UUID, type Document } from 'bson';
-import { Query } from 'mingo';
-import { CommandError } from './errors';
+import { Aggregator, Query } from 'mingo';
+import { CommandError, toCommandError } from './errors';
 import type { ChangeHistory, ChangeKind, LogicalClock } from './history';
 import { clone, describeUpdate, getPath, isPlainObject, keyOf } from './values';
 
@@ -112,8 +112,25 @@ function updateFields(before: Document, after: Document) {
   return { updateDescription: description, disambiguatedPaths };
 }
 
+/** A view (`create` with `viewOn`): read-only, its documents computed on every read. */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Document[];
+  /** The view's documents now: its pipeline run over its source's (a view's too). */
+  documents(): Document[];
+}
+
+/** 166 CommandNotSupportedOnView, as mongod refuses a write to a view. */
+export function notOnView(coll: Collection): CommandError {
+  return new CommandError(166, `Namespace ${coll.db}.${coll.name} is a view, not a collection`);
+}
+
+const MAX_VIEW_DEPTH = 20;
+
 export class Collection {
   readonly docs = new Map<string, Document>();
+  /** Set for a view; a view holds no documents of its own. */
+  view?: ViewDefinition;
   readonly indexes: Index[] = [];
   readonly uuid = new UUID();
 
@@ -249,9 +266,58 @@ export class Store {
     return this.dbs.get(db)?.get(name);
   }
 
-  /** Returns the collection, creating it (implicitly, as a write does) if missing. */
+  /** Returns the collection to write to, creating it (implicitly, as a write does) if missing. */
   ensure(db: string, name: string, options: Document = {}): Collection {
-    return this.open(db, name, options, true);
+    const coll = this.open(db, name, options, true);
+    if (coll.view) throw notOnView(coll);
+    return coll;
+  }
+
+  /** `create` with `viewOn`: a view of `viewOn` (in the same database) through `pipeline`. */
+  createView(db: string, name: string, viewOn: string, pipeline: Document[]): Collection {
+    if (this.get(db, name)) throw new CommandError(48, `Collection ${db}.${name} already exists.`);
+    validateCollectionName(viewOn);
+    const chain = [name];
+    for (let next = this.get(db, viewOn)?.view; next; next = this.get(db, next.viewOn)?.view) {
+      if (chain.includes(next.viewOn) || chain.length >= MAX_VIEW_DEPTH) {
+        throw new CommandError(
+          166,
+          `View depth too deep or view cycle detected. Maximum depth is ${MAX_VIEW_DEPTH}`,
+        );
+      }
+      chain.push(next.viewOn);
+    }
+    const options = { viewOn, pipeline: clone(pipeline) };
+    let colls = this.dbs.get(db);
+    if (!colls) this.dbs.set(db, (colls = new Map()));
+    const view = new Collection(db, validateCollectionName(name), options);
+    view.indexes.splice(0);
+    view.view = {
+      viewOn,
+      pipeline: options.pipeline,
+      documents: () => {
+        const source = this.get(db, viewOn);
+        const input = source ? this.documentsOf(source).map(clone) : [];
+        try {
+          return new Aggregator(options.pipeline, {
+            collectionResolver: (other: string) => {
+              const coll = this.get(db, other);
+              return coll ? this.documentsOf(coll).map(clone) : [];
+            },
+          }).run(input) as Document[];
+        } catch (error) {
+          throw toCommandError(error);
+        }
+      },
+    };
+    colls.set(name, view);
+    this.record('create', view, { operationDescription: clone(options) });
+    return view;
+  }
+
+  /** Every document of a collection or view, in natural order. */
+  documentsOf(coll: Collection): Document[] {
+    return coll.view ? coll.view.documents() : [...coll.docs.values()];
   }
 
   /** `announce`: record a `create` change when the collection is new (not for a rename). */
@@ -307,7 +373,7 @@ export class Store {
       wallTime: new Date(),
       db: coll.db,
       ...(coll.name !== undefined ? { coll: coll.name } : {}),
-      ...(coll instanceof Collection ? { collectionUUID: coll.uuid } : {}),
+      ...(coll instanceof Collection && !coll.view ? { collectionUUID: coll.uuid } : {}),
       ...fields,
     });
   }
@@ -366,7 +432,7 @@ export class Store {
     const coll = this.get(db, name);
     if (!coll) return false;
     this.dbs.get(db)!.delete(name);
-    this.record('drop', coll, {});
+    if (!coll.view) this.record('drop', coll, {}); // a view's drop is not a collection's
     return true;
   }
 
@@ -386,6 +452,7 @@ export class Store {
     const source = this.get(from.db, from.coll);
     if (!source)
       throw new CommandError(26, `Source collection ${from.db}.${from.coll} does not exist`);
+    if (source.view) throw notOnView(source);
     validateCollectionName(to.coll);
     const existing = this.get(to.db, to.coll);
     if (existing) {
