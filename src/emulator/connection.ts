@@ -8,6 +8,7 @@ import type { Document } from 'bson';
 import { startsChangeStream } from './change-stream';
 import { clusterTimeFields, topologyVersion } from './commands-admin';
 import { carriesTopologyVersion } from './error-labels';
+import { retryableWriteKey } from './retryable-writes';
 import type { CommandContext, CommandHandler, ConnectionInfo } from './context';
 import { CommandError, toCommandError } from './errors';
 import {
@@ -193,6 +194,9 @@ export class Connection {
         ).toReply(),
       );
     }
+    const retryKey = retryableWriteKey(name, command);
+    const done = retryKey === undefined ? undefined : this.ctx.retryableWrites.get(retryKey);
+    if (done) return this.finish({ ...done }); // a retry of a write already applied
     const handler = this.commands[name];
     let reply: Document;
     try {
@@ -209,7 +213,11 @@ export class Connection {
       }
       reply = failure.toReply();
     }
-    if (fail?.writeConcernError && reply.ok === 1) reply.writeConcernError = fail.writeConcernError;
+    if (retryKey !== undefined) this.ctx.retryableWrites.set(retryKey, { ...reply });
+    if (fail?.writeConcernError && reply.ok === 1) {
+      reply.writeConcernError = fail.writeConcernError;
+      if (fail.writeConcernLabels?.length) reply.errorLabels = fail.writeConcernLabels;
+    }
     return this.finish(reply);
   }
 

@@ -40,6 +40,8 @@ export interface LabelContext {
    * ResumableChangeStreamError" relies on it); `failGetMoreAfterCursorCheckout` is.
    */
   changeStream?: boolean;
+  /** The code of the reply's writeConcernError, if it has one. */
+  writeConcernCode?: number;
 }
 
 export function isResumableCode(code: number): boolean {
@@ -50,21 +52,28 @@ export function isResumableCode(code: number): boolean {
   );
 }
 
-/** The labels a server adds itself to error `code` from `commandName`. */
+/**
+ * The labels a server adds itself to a reply from `commandName` with error `code` (undefined
+ * for a reply that succeeded but may carry a writeConcernError).
+ */
 export function serverErrorLabels(
   commandName: string,
-  code: number,
+  code: number | undefined,
   context: LabelContext = {},
 ): string[] {
+  const wcCode = context.writeConcernCode;
   if (
     (commandName === 'aggregate' || commandName === 'getMore') &&
     context.changeStream === true &&
+    code !== undefined &&
+    wcCode === undefined &&
     isResumableCode(code)
   ) {
     return [RESUMABLE_LABEL];
   }
   if (WRITE_COMMANDS.has(commandName) && context.retryableWrite === true) {
-    if (RETRIABLE_CODES.has(code)) return [RETRYABLE_WRITE_LABEL];
+    const retriable = (c: number | undefined) => c !== undefined && RETRIABLE_CODES.has(c);
+    if (retriable(code) || retriable(wcCode)) return [RETRYABLE_WRITE_LABEL];
   }
   return [];
 }

@@ -18,6 +18,8 @@ export interface FailAction {
   blockTimeMS: number;
   error?: CommandError;
   writeConcernError?: Document;
+  /** The labels of a reply that succeeded but carries `writeConcernError`. */
+  writeConcernLabels?: string[];
 }
 
 interface FailPointConfig {
@@ -93,7 +95,14 @@ export class FailPoints {
         serverErrorLabels(commandName, data.errorCode, context),
       );
     }
-    if (isPlainObject(data.writeConcernError)) action.writeConcernError = data.writeConcernError;
+    if (isPlainObject(data.writeConcernError)) {
+      const wce = data.writeConcernError;
+      action.writeConcernError = wce;
+      const writeConcernCode = typeof wce.code === 'number' ? wce.code : undefined;
+      action.writeConcernLabels = Array.isArray(data.errorLabels)
+        ? data.errorLabels.map(String)
+        : serverErrorLabels(commandName, undefined, { ...context, writeConcernCode });
+    }
     return action;
   }
 
