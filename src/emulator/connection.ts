@@ -196,12 +196,22 @@ export class Connection {
     }
     const retryKey = retryableWriteKey(name, command);
     const done = retryKey === undefined ? undefined : this.ctx.retryableWrites.get(retryKey);
-    if (done) return this.finish({ ...done }); // a retry of a write already applied
+    // A retry of a write already applied gets its reply again, without running.
+    const reply = done ? { ...done } : await this.execute(name, command, db);
+    if (retryKey !== undefined && !done) this.ctx.retryableWrites.set(retryKey, { ...reply });
+    if (fail?.writeConcernError && reply.ok === 1) {
+      reply.writeConcernError = fail.writeConcernError;
+      if (fail.writeConcernLabels?.length) reply.errorLabels = fail.writeConcernLabels;
+    }
+    return this.finish(reply);
+  }
+
+  /** Runs the command's handler; anything it throws becomes an error reply. */
+  private async execute(name: string, command: Document, db: string): Promise<Document> {
     const handler = this.commands[name];
-    let reply: Document;
     try {
       if (!handler) throw new CommandError(59, `no such command: '${name}'`);
-      reply = await handler(command, db, this.ctx);
+      return await handler(command, db, this.ctx);
     } catch (error) {
       const failure = toCommandError(error);
       if (failure.code === 1) {
@@ -211,14 +221,8 @@ export class Connection {
           stack: error instanceof Error ? error.stack : undefined,
         });
       }
-      reply = failure.toReply();
+      return failure.toReply();
     }
-    if (retryKey !== undefined) this.ctx.retryableWrites.set(retryKey, { ...reply });
-    if (fail?.writeConcernError && reply.ok === 1) {
-      reply.writeConcernError = fail.writeConcernError;
-      if (fail.writeConcernLabels?.length) reply.errorLabels = fail.writeConcernLabels;
-    }
-    return this.finish(reply);
   }
 
   /** What every reply gets on its way out, as from mongod. */

@@ -143,6 +143,20 @@ describe('retryable writes', () => {
     }
   });
 
+  it('a retry that meets the writeConcernError again fails with it, still applied once', async () => {
+    const client = new MongoClient(target.uri, { appName: target.appName });
+    try {
+      const coll = client.db(target.dbName).collection('retried-twice');
+      await failCommand({ times: 2 }, { failCommands: ['insert'], writeConcernError: shutdown });
+      const error = await coll.insertOne({ i: 1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 91 });
+      expect((error as MongoServerError).errorLabels).toContain('RetryableWriteError');
+      expect(await coll.countDocuments({ i: 1 })).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('without retryable writes the writeConcernError reaches the caller, applied once', async () => {
     const client = new MongoClient(target.uri, { appName: target.appName, retryWrites: false });
     try {
