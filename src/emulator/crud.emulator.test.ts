@@ -368,3 +368,18 @@ describe('views', () => {
     expect(error).toMatchObject({ code: 166 });
   });
 });
+
+describe('a null _id', () => {
+  it('an upsert on { _id: null } stores and finds a document whose _id is null', async () => {
+    const coll = fresh();
+    const result = await coll.updateOne(
+      { _id: null as never },
+      { $set: { a: 1 } },
+      { upsert: true },
+    );
+    expect(result.upsertedCount).toBe(1);
+    expect(await coll.findOne({ _id: null as never })).toEqual({ _id: null, a: 1 });
+    await coll.updateMany({ _id: null as never }, { $set: { a: 2 } }, { upsert: true });
+    expect(await coll.find().toArray()).toEqual([{ _id: null, a: 2 }]);
+  });
+});

@@ -49,7 +49,7 @@ export class Matcher {
 function idKeyOf(filter: Document): string | undefined {
   let id: unknown = filter._id;
   if (isPlainObject(id) && Object.keys(id).length === 1 && '$eq' in id) id = id.$eq;
-  if (id === undefined || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp) {
+  if (id == null || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp) {
     return undefined;
   }
   if ((id as { _bsontype?: string })._bsontype === 'BSONRegExp') return undefined;
