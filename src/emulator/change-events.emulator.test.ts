@@ -1,5 +1,13 @@
 // MongoDB-facing: runs against the emulator, or against MONGODB_URI when set.
-import { Timestamp, type ChangeStream, type Collection, type Db, type Document } from 'mongodb';
+import {
+  MongoServerError,
+  Timestamp,
+  UUID,
+  type ChangeStream,
+  type Collection,
+  type Db,
+  type Document,
+} from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { started, take, type Event } from './stream-helpers';
 import { openTestDatabase, type TestDatabase } from './test-target';
@@ -185,6 +193,154 @@ describe('change events', () => {
   });
 });
 
+describe('updateDescription.disambiguatedPaths (showExpandedEvents, MongoDB 6.1+)', () => {
+  it('spells out paths holding numeric or dotted field names, with array indexes as ints', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { _id: 1 as never, a: { '1': 1 } },
+      { _id: 2 as never, a: [{ '1': 1 }] },
+      { _id: 3 as never, a: [1], b: 1 },
+    ]);
+    const expanded = await watch(coll, [], { showExpandedEvents: true });
+    const plain = await watch(coll);
+    await coll.updateOne({ _id: 1 as never }, { $set: { 'a.1': 2 } });
+    await coll.updateOne({ _id: 2 as never }, { $set: { 'a.0.1': 2 } });
+    await coll.updateOne({ _id: 3 as never }, { $set: { 'a.0': 2, b: 2 } });
+    const events = await take(expanded, 3);
+    expect(events.map((e) => e.updateDescription)).toEqual([
+      {
+        updatedFields: { 'a.1': 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: { 'a.1': ['a', '1'] },
+      },
+      {
+        updatedFields: { 'a.0.1': 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: { 'a.0.1': ['a', 0, '1'] },
+      },
+      {
+        updatedFields: { 'a.0': 2, b: 2 },
+        removedFields: [],
+        truncatedArrays: [],
+        disambiguatedPaths: {},
+      },
+    ]);
+    for (const event of await take(plain, 3)) {
+      expect(event.updateDescription).not.toHaveProperty('disambiguatedPaths');
+    }
+  });
+});
+
+describe('expanded events (showExpandedEvents, MongoDB 6.0+)', () => {
+  it('reports create, createIndexes, modify, dropIndexes and rename, with collectionUUID', async () => {
+    const name = `expanded${++n}`;
+    const expanded = await watch(db, [], { showExpandedEvents: true });
+    const plain = await watch(db);
+    const coll = await db.createCollection(name);
+    await coll.insertOne({ _id: 1 as never });
+    await coll.createIndex({ x: 1 }, { name: 'x_1' });
+    await db.command({ collMod: name, changeStreamPreAndPostImages: { enabled: true } });
+    await coll.dropIndex('x_1');
+    await coll.rename(`${name}-renamed`);
+    const events = await take(expanded, 6);
+    expect(events.map((e) => e.operationType)).toEqual([
+      'create',
+      'insert',
+      'createIndexes',
+      'modify',
+      'dropIndexes',
+      'rename',
+    ]);
+    const uuid = events[0]!.collectionUUID as UUID;
+    expect(uuid).toBeInstanceOf(UUID);
+    for (const event of events) {
+      expect(event.ns).toEqual({ db: db.databaseName, coll: name });
+      expect((event.collectionUUID as UUID).equals(uuid)).toBe(true);
+    }
+    expect(events[2]!.operationDescription.indexes).toMatchObject([{ key: { x: 1 }, name: 'x_1' }]);
+    expect(events[3]!.operationDescription).toEqual({
+      changeStreamPreAndPostImages: { enabled: true },
+    });
+    expect(events[4]!.operationDescription.indexes).toMatchObject([{ name: 'x_1' }]);
+    expect(events[5]!.operationDescription.to).toEqual({
+      db: db.databaseName,
+      coll: `${name}-renamed`,
+    });
+    const seen = await take(plain, 2);
+    expect(seen.map((e) => e.operationType)).toEqual(['insert', 'rename']);
+    expect(seen[0]).not.toHaveProperty('collectionUUID');
+    expect(seen[1]).not.toHaveProperty('operationDescription');
+  });
+
+  it('reports the creation of a view, which has no collectionUUID', async () => {
+    const name = `view${++n}`;
+    const expanded = await watch(db, [], { showExpandedEvents: true });
+    await db.createCollection(name, { viewOn: 'elsewhere', pipeline: [{ $match: { a: 1 } }] });
+    const [event] = await take(expanded, 1);
+    expect(event).toMatchObject({
+      operationType: 'create',
+      ns: { db: db.databaseName, coll: name },
+      operationDescription: { viewOn: 'elsewhere', pipeline: [{ $match: { a: 1 } }] },
+    });
+    expect(event).not.toHaveProperty('collectionUUID');
+  });
+
+  it('reports the implicit creation of a collection by its first insert', async () => {
+    const coll = fresh();
+    const expanded = await watch(coll, [], { showExpandedEvents: true });
+    await coll.insertOne({ _id: 1 as never });
+    const events = await take(expanded, 2);
+    expect(events.map((e) => e.operationType)).toEqual(['create', 'insert']);
+  });
+});
+
+describe('stages a change stream refuses when it opens', () => {
+  // Codes and messages of a 7.0 server (pipeline.cpp, document_source.cpp), written out here.
+  it.each([
+    [{ $unsupported: 'foo' }, 40324, "Unrecognized pipeline stage name: '$unsupported'"],
+    [{ $group: { _id: null } }, 20, '$group is not permitted in a $changeStream pipeline'],
+    [{ $sort: { _id: 1 } }, 20, '$sort is not permitted in a $changeStream pipeline'],
+    [{ $lookup: { from: 'x', as: 'y', pipeline: [] } }, 20, '$lookup is not permitted'],
+    [{ $limit: 1 }, 20, '$limit is not permitted in a $changeStream pipeline'],
+    [{ $changeStream: {} }, 40602, '$changeStream is only valid as the first stage'],
+    [{ $match: {}, $project: { a: 1 } }, 40323, 'must contain exactly one field'],
+  ])('%j: error %i', async (stage, code, message) => {
+    const coll = fresh();
+    await coll.insertOne({ a: 1 });
+    const stream = coll.watch([{ $match: {} }, stage], AWAIT);
+    streams.push(stream);
+    const error = await stream.tryNext().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code });
+    expect((error as MongoServerError).message).toContain(message);
+    expect(stream.closed).toBe(true);
+  });
+
+  it('accepts every stage MongoDB allows after $changeStream', async () => {
+    const coll = fresh();
+    const stream = await watch(coll, [
+      { $match: { operationType: 'insert' } },
+      { $project: { operationType: 1, fullDocument: 1, documentKey: 1 } },
+      { $addFields: { added: 1 } },
+      { $set: { alsoSet: 2 } },
+      { $unset: 'alsoSet' },
+      { $replaceWith: '$$ROOT' },
+      { $replaceRoot: { newRoot: '$$ROOT' } },
+      { $redact: '$$KEEP' },
+    ]);
+    await coll.insertOne({ _id: 7 as never, v: 1 });
+    const [event] = await take(stream, 1);
+    expect(event).toMatchObject({
+      operationType: 'insert',
+      fullDocument: { _id: 7, v: 1 },
+      added: 1,
+    });
+    expect(event!.alsoSet).toBeUndefined();
+  });
+});
+
 describe('fullDocument options', () => {
   it('updateLookup returns the current document, or null once deleted', async () => {
     const coll = fresh();
@@ -228,5 +384,80 @@ describe('fullDocument options', () => {
         fullDocumentBeforeChange: { _id: 1, v: 1 },
       });
     }
+  });
+
+  /** Runs collMod on `coll` for changeStreamPreAndPostImages. */
+  const setImages = (coll: Collection, enabled: boolean) =>
+    db.command({ collMod: coll.collectionName, changeStreamPreAndPostImages: { enabled } });
+
+  it('collMod turns pre- and post-images on and off for the writes that follow', async () => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const stream = await watch(coll, [], {
+      fullDocument: 'whenAvailable',
+      fullDocumentBeforeChange: 'whenAvailable',
+    });
+    const off = await watch(coll, [], { fullDocumentBeforeChange: 'off' });
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 1 } }); // images not enabled yet
+    await setImages(coll, true);
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 2 } });
+    await setImages(coll, false);
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 3 } });
+    await coll.deleteOne({ _id: 1 as never });
+    const events = await take(stream, 4);
+    expect(
+      events.map((e) => [e.operationType, e.fullDocument, e.fullDocumentBeforeChange]),
+    ).toEqual([
+      ['update', null, null],
+      ['update', { _id: 1, v: 2 }, { _id: 1, v: 1 }],
+      ['update', null, null],
+      ['delete', undefined, null],
+    ]);
+    for (const event of await take(off, 4))
+      expect(event).not.toHaveProperty('fullDocumentBeforeChange');
+    const [info] = await db
+      .listCollections({ name: coll.collectionName }, { nameOnly: false })
+      .toArray();
+    expect(info?.options?.changeStreamPreAndPostImages?.enabled ?? false).toBe(false);
+  });
+
+  it.each([
+    ['fullDocument', 'post-image'],
+    ['fullDocumentBeforeChange', 'pre-image'],
+  ])('%s: required fails the stream with 47 when the image was not kept', async (option, image) => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never, v: 0 });
+    const stream = coll.watch([], { ...AWAIT, [option]: 'required' });
+    streams.push(stream);
+    await stream.tryNext();
+    await coll.updateOne({ _id: 1 as never }, { $set: { v: 1 } });
+    const error = await take(stream, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 47, codeName: 'NoMatchingDocument' });
+    expect((error as Error).message).toContain(`require a ${image}`);
+  });
+
+  it('collMod refuses a missing collection and bad options, changing nothing', async () => {
+    const coll = fresh();
+    await coll.insertOne({ _id: 1 as never });
+    const missing = await db
+      .command({ collMod: 'no-such-collection', changeStreamPreAndPostImages: { enabled: true } })
+      .catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 26 });
+    for (const bad of [
+      { changeStreamPreAndPostImages: true },
+      { changeStreamPreAndPostImages: {} },
+      { changeStreamPreAndPostImages: { enabled: true, extra: 1 } },
+      { changeStreamPreAndPostImages: { enabled: true }, noSuchOption: 1 },
+    ]) {
+      const error = await db
+        .command({ collMod: coll.collectionName, ...bad })
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(MongoServerError);
+    }
+    const [info] = await db
+      .listCollections({ name: coll.collectionName }, { nameOnly: false })
+      .toArray();
+    expect(info?.options?.changeStreamPreAndPostImages).toBeUndefined();
   });
 });

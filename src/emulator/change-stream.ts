@@ -7,12 +7,14 @@ import { calculateObjectSize, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { CommandError, badValue } from './errors';
 import {
+  EXPANDED_KINDS,
   NON_RESUMABLE_LABEL,
   decodeToken,
   timestampValue,
   type ChangeHistory,
   type ChangeRecord,
 } from './history';
+import { checkChangeStreamStages } from './pipeline-stages';
 import { clone, isPlainObject, valuesEqual } from './values';
 
 export interface StreamScope {
@@ -38,6 +40,12 @@ const STAGE_OPTIONS = new Set([
   'allowToRunOnSystemNS',
 ]);
 
+/** Whether an aggregate pipeline opens a change stream (`$changeStream` first). */
+export function startsChangeStream(pipeline: unknown): boolean {
+  const first: unknown = Array.isArray(pipeline) ? pipeline[0] : undefined;
+  return isPlainObject(first) && '$changeStream' in first;
+}
+
 export class ChangeStreamCursor {
   private position: number;
   private closed = false;
@@ -46,6 +54,8 @@ export class ChangeStreamCursor {
   private notBefore = 0n;
   private readonly fullDocument: string;
   private readonly beforeChange: string;
+  /** showExpandedEvents: adds updateDescription.disambiguatedPaths (6.1+). */
+  private readonly expandedEvents: boolean;
   private readonly pipeline?: Aggregator;
 
   constructor(
@@ -61,8 +71,10 @@ export class ChangeStreamCursor {
         throw new CommandError(40415, `BSON field '$changeStream.${key}' is an unknown field.`);
       }
     }
+    checkChangeStreamStages(laterStages);
     this.fullDocument = pickOption(stage, 'fullDocument', FULL_DOCUMENT, 'default');
     this.beforeChange = pickOption(stage, 'fullDocumentBeforeChange', BEFORE_CHANGE, 'off');
+    this.expandedEvents = stage.showExpandedEvents === true;
     const starts = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter(
       (k) => stage[k] !== undefined,
     );
@@ -102,13 +114,6 @@ export class ChangeStreamCursor {
     }
     this.lastToken = this.history.token(this.position);
     if (laterStages.length > 0) {
-      for (const later of laterStages) {
-        const name = Object.keys(later)[0] ?? '';
-        if (['$changeStream', '$out', '$merge', '$lookup', '$group', '$sort'].includes(name)) {
-          const code = name === '$changeStream' ? 40602 : 31324;
-          throw new CommandError(code, `${name} is not permitted in a $changeStream pipeline`);
-        }
-      }
       this.pipeline = new Aggregator(laterStages, {});
     }
   }
@@ -137,7 +142,10 @@ export class ChangeStreamCursor {
     let bytes = 0;
     while (out.length < max && this.position < this.history.lastSeq) {
       const record = this.history.get(this.position + 1)!;
-      const wanted = this.inScope(record) && timestampValue(record.clusterTime) >= this.notBefore;
+      const wanted =
+        this.inScope(record) &&
+        (this.expandedEvents || !EXPANDED_KINDS.has(record.kind)) &&
+        timestampValue(record.clusterTime) >= this.notBefore;
       const events = wanted ? this.eventsFor(record) : [];
       if (maxBytes !== Infinity && events.length > 0) {
         const size = this.exactSizes
@@ -207,20 +215,55 @@ export class ChangeStreamCursor {
       if (this.fullDocument === 'updateLookup') {
         event.fullDocument = this.lookup(record.db, record.coll!, record.documentKey!);
       } else if (this.fullDocument !== 'default') {
-        event.fullDocument = copy(record.postImage) ?? null;
+        event.fullDocument = record.postImage
+          ? copy(record.postImage)
+          : this.missingImage('post', this.fullDocument, record);
       }
     }
+    if (this.expandedEvents && record.collectionUUID) event.collectionUUID = record.collectionUUID;
     event.ns = record.coll === undefined ? { db: record.db } : { db: record.db, coll: record.coll };
     if (record.to) event.to = { ...record.to };
+    if (this.expandedEvents && record.operationDescription) {
+      event.operationDescription = copy(record.operationDescription);
+    }
+    if (this.expandedEvents && record.stateBeforeChange) {
+      event.stateBeforeChange = copy(record.stateBeforeChange);
+    }
     if (record.documentKey) event.documentKey = copy(record.documentKey);
-    if (record.updateDescription) event.updateDescription = copy(record.updateDescription);
+    if (record.updateDescription) {
+      event.updateDescription = this.expandedEvents
+        ? {
+            ...copy(record.updateDescription),
+            disambiguatedPaths: copy(record.disambiguatedPaths ?? {}),
+          }
+        : copy(record.updateDescription);
+    }
     if (
       this.beforeChange !== 'off' &&
       (kind === 'update' || kind === 'replace' || kind === 'delete')
     ) {
-      event.fullDocumentBeforeChange = copy(record.preImage) ?? null;
+      event.fullDocumentBeforeChange = record.preImage
+        ? copy(record.preImage)
+        : this.missingImage('pre', this.beforeChange, record);
     }
     return event;
+  }
+
+  /**
+   * A pre- or post-image the collection did not keep: null for `whenAvailable`; for
+   * `required`, mongod's 47 NoMatchingDocument (document_source_change_stream_add_*_image.cpp).
+   */
+  private missingImage(which: 'pre' | 'post', mode: string, record: ChangeRecord): null {
+    if (mode !== 'required') return null;
+    const events = which === 'post' ? 'update' : 'update, delete and replace';
+    const about = JSON.stringify({
+      ns: `${record.db}.${record.coll}`,
+      documentKey: record.documentKey,
+    });
+    throw new CommandError(
+      47,
+      `Change stream was configured to require a ${which}-image for all ${events} events, but the ${which}-image was not found for event: ${about}`,
+    );
   }
 
   private transform(event: Document): Document | undefined {

@@ -3,13 +3,19 @@ import { Binary, Long, type Document } from 'bson';
 import { collectionName } from './commands-crud';
 import { matcher } from './matcher';
 import { toLong, type CommandContext, type CommandHandler } from './context';
-import { CommandError, badValue, expectType } from './errors';
-import type { IndexSpec } from './store';
+import { CommandError, badValue, bsonTypeName, expectType, typeMismatch } from './errors';
+import { notOnView, type IndexSpec } from './store';
+import { stageName } from './pipeline-stages';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire';
 import { isPlainObject } from './values';
 
 export const MAX_WIRE_VERSION = 21; // MongoDB 7.0
 const isObject = (v: unknown) => isPlainObject(v);
+
+/** The one topology the emulator ever has (no elections, no step-downs). */
+export function topologyVersion(ctx: CommandContext): Document {
+  return { processId: ctx.server.processId, counter: Long.fromNumber(0) };
+}
 
 export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   const { server } = ctx;
@@ -18,7 +24,7 @@ export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   return {
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     helloOk: true,
-    topologyVersion: { processId: server.processId, counter: Long.fromNumber(0) },
+    topologyVersion: topologyVersion(ctx),
     hosts: [me],
     setName: server.replicaSet,
     setVersion: 1,
@@ -58,10 +64,110 @@ function listCursor(ns: string, docs: Document[]): Document {
 const create: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'create');
   const { create: _name, lsid: _l, $db: _d, $clusterTime: _c, writeConcern: _w, ...options } = cmd;
-  if (options.capped === true || options.viewOn !== undefined || options.timeseries !== undefined) {
-    throw badValue('capped collections, views and time series are not supported by the emulator');
+  if (options.capped === true || options.timeseries !== undefined) {
+    throw badValue('capped collections and time series are not supported by the emulator');
+  }
+  if (options.viewOn !== undefined || options.pipeline !== undefined) {
+    if (typeof options.viewOn !== 'string') {
+      throw typeMismatch(
+        `BSON field 'create.viewOn' is the wrong type '${bsonTypeName(options.viewOn)}', expected type 'string'`,
+      );
+    }
+    const pipeline: unknown = options.pipeline ?? [];
+    if (!Array.isArray(pipeline) || !pipeline.every((stage) => isPlainObject(stage))) {
+      throw typeMismatch(`BSON field 'create.pipeline' must be an array of stage documents`);
+    }
+    const other = Object.keys(options).filter((k) => k !== 'viewOn' && k !== 'pipeline');
+    if (other.length > 0) {
+      throw badValue(
+        `views take only viewOn and pipeline in the emulator, not ${other.join(', ')}`,
+      );
+    }
+    for (const stage of pipeline) stageName(stage);
+    ctx.store.createView(db, name, options.viewOn, pipeline as Document[]);
+    return { ok: 1 };
   }
   ctx.store.create(db, name, options);
+  return { ok: 1 };
+};
+
+/** Fields of collMod besides the options it changes (generic command arguments). */
+const GENERIC_FIELDS = new Set([
+  'collMod',
+  'lsid',
+  '$db',
+  '$clusterTime',
+  'writeConcern',
+  'txnNumber',
+  'comment',
+  'maxTimeMS',
+  '$readPreference',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+]);
+
+/** The options a 7.0 server's collMod knows. */
+const COLL_MOD_OPTIONS = new Set([
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'index',
+  'viewOn',
+  'pipeline',
+  'expireAfterSeconds',
+  'timeseries',
+  'clusteredIndex',
+  'dryRun',
+  'cappedSize',
+  'cappedMax',
+  'timeseriesBucketsMayHaveMixedSchemaData',
+]);
+
+/** `collMod`: only `changeStreamPreAndPostImages` (the rest is refused, changing nothing). */
+const collMod: CommandHandler = (cmd, db, ctx) => {
+  const name = collectionName(cmd, 'collMod');
+  for (const field of Object.keys(cmd)) {
+    if (GENERIC_FIELDS.has(field) || field === 'changeStreamPreAndPostImages') continue;
+    if (!COLL_MOD_OPTIONS.has(field)) {
+      throw new CommandError(40415, `BSON field 'collMod.${field}' is an unknown field.`);
+    }
+    throw badValue(
+      `collMod option '${field}' is not supported by the emulator (only changeStreamPreAndPostImages)`,
+    );
+  }
+  const images: unknown = cmd.changeStreamPreAndPostImages;
+  if (images !== undefined) {
+    if (!isPlainObject(images)) {
+      throw typeMismatch(
+        `BSON field 'collMod.changeStreamPreAndPostImages' is the wrong type '${bsonTypeName(images)}', expected type 'object'`,
+      );
+    }
+    if (typeof images.enabled !== 'boolean') {
+      throw new CommandError(
+        40414,
+        "BSON field 'collMod.changeStreamPreAndPostImages.enabled' is missing but a required field",
+      );
+    }
+    const unknown = Object.keys(images).find((key) => key !== 'enabled');
+    if (unknown !== undefined) {
+      throw new CommandError(
+        40415,
+        `BSON field 'collMod.changeStreamPreAndPostImages.${unknown}' is an unknown field.`,
+      );
+    }
+  }
+  const coll = ctx.store.get(db, name);
+  if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
+  const before = { ...coll.options };
+  const changed: Document = {};
+  if (isPlainObject(images)) {
+    changed.changeStreamPreAndPostImages = { enabled: images.enabled };
+    if (images.enabled) coll.options.changeStreamPreAndPostImages = { enabled: true };
+    else delete coll.options.changeStreamPreAndPostImages;
+  }
+  ctx.store.modified(coll, changed, before);
   return { ok: 1 };
 };
 
@@ -81,7 +187,10 @@ const dropDatabase: CommandHandler = (_cmd, db, ctx) => {
 const listCollections: CommandHandler = (cmd, db, ctx) => {
   expectType(cmd, 'filter', isObject, 'object');
   const docs = ctx.store.collections(db).map((coll) => {
-    if (cmd.nameOnly === true) return { name: coll.name, type: 'collection' };
+    const type = coll.view ? 'view' : 'collection';
+    if (cmd.nameOnly === true) return { name: coll.name, type };
+    if (coll.view)
+      return { name: coll.name, type, options: coll.options, info: { readOnly: true } };
     return {
       name: coll.name,
       type: 'collection',
@@ -141,6 +250,7 @@ const listIndexes: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'listIndexes');
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
   return listCursor(
     `${db}.${name}`,
     coll.indexes.map((index) => index.spec),
@@ -151,18 +261,21 @@ const dropIndexes: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'dropIndexes');
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns not found ${db}.${name}`);
+  if (coll.view) throw notOnView(coll);
   const before = coll.indexes.length;
   const wanted = cmd.index;
-  const keep = coll.indexes.filter((index) => {
-    if (index.spec.name === '_id_') return true;
-    if (wanted === '*') return false;
-    if (typeof wanted === 'string') return index.spec.name !== wanted;
-    return JSON.stringify(index.spec.key) !== JSON.stringify(wanted);
-  });
-  if (wanted !== '*' && keep.length === before) {
+  const matches = (index: IndexSpec) => {
+    if (wanted === '*') return true;
+    if (typeof wanted === 'string') return index.name === wanted;
+    return JSON.stringify(index.key) === JSON.stringify(wanted);
+  };
+  if (
+    wanted !== '*' &&
+    !coll.indexes.some((index) => index.spec.name !== '_id_' && matches(index.spec))
+  ) {
     throw new CommandError(27, `index not found with name [${String(wanted)}]`);
   }
-  coll.indexes.splice(0, coll.indexes.length, ...keep);
+  ctx.store.dropIndexes(coll, (index) => !matches(index.spec));
   return { nIndexesWas: before, ok: 1 };
 };
 
@@ -218,6 +331,7 @@ export const adminCommands: Record<string, CommandHandler> = {
   dropDatabase,
   listCollections,
   listDatabases,
+  collMod,
   createIndexes,
   listIndexes,
   dropIndexes,

@@ -3,7 +3,7 @@ import type { Document } from 'bson';
 import type { CommandContext, CommandHandler } from './context';
 import { matcher, matching } from './matcher';
 import { CommandError, badValue, expectType, toCommandError } from './errors';
-import type { Collection } from './store';
+import { notOnView, type Collection } from './store';
 import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
 import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
 
@@ -113,6 +113,7 @@ const del: CommandHandler = (cmd, db, ctx) => {
   const statements = (cmd.deletes ?? []) as Document[];
   const ordered = cmd.ordered !== false;
   const coll = ctx.store.get(db, name);
+  if (coll?.view) throw notOnView(coll);
   const writeErrors: Document[] = [];
   let n = 0;
   for (let i = 0; i < statements.length; i++) {

@@ -1,9 +1,11 @@
 /** Cursor commands: find, aggregate (including $changeStream), getMore, killCursors. */
 import { calculateObjectSize, type Document, type Long } from 'bson';
 import { Aggregator } from 'mingo';
-import { ChangeStreamCursor, type StreamScope } from './change-stream';
+import { ChangeStreamCursor, startsChangeStream, type StreamScope } from './change-stream';
 import { collectionName } from './commands-crud';
 import { matcher, matching } from './matcher';
+import { notOnView } from './store';
+import { changeStreamNotFirst, stageName } from './pipeline-stages';
 import {
   cursorIdOf,
   toLong,
@@ -128,9 +130,11 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
   const pipeline = cmd.pipeline as Document[];
   const batch = batchSizeOf(cmd.cursor?.batchSize, 'cursor.batchSize') ?? DEFAULT_BATCH;
   const first = pipeline[0];
-  if (first && isPlainObject(first) && '$changeStream' in first) {
-    const stage = first.$changeStream as Document;
+  if (startsChangeStream(pipeline)) {
+    const stage = first!.$changeStream as Document;
     const scope = streamScope(cmd, db, stage);
+    const watched = scope.coll === undefined ? undefined : ctx.store.get(db, scope.coll);
+    if (watched?.view) throw notOnView(watched);
     const lookup = (d: string, c: string, key: Document) =>
       (matching(ctx.store.get(d, c), matcher(key), 1)[0] as Document | undefined) ?? null;
     const stream = new ChangeStreamCursor(ctx.history, scope, stage, pipeline.slice(1), lookup);
@@ -153,13 +157,11 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
     };
   }
   for (const stage of pipeline) {
-    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    const name = stageName(stage);
     if (name === '$out' || name === '$merge') {
       throw badValue(`${name} is not supported by the emulator`);
     }
-    if (name === '$changeStream') {
-      throw new CommandError(40602, '$changeStream is only valid as the first stage in a pipeline');
-    }
+    if (name === '$changeStream') throw changeStreamNotFirst();
   }
   const source =
     cmd.aggregate === 1
@@ -206,6 +208,14 @@ const getMore: CommandHandler = async (cmd, db, ctx) => {
   }
   const ns = `${db}.${cmd.collection}`;
   const cursor = ctx.cursors.get(id, ns);
+  const checkoutFailure = ctx.failPoints.afterCursorCheckout(
+    ctx.connection.appName,
+    cursor.kind === 'stream',
+  );
+  if (checkoutFailure) {
+    ctx.cursors.kill(id); // a getMore that fails holding its cursor destroys it
+    throw checkoutFailure;
+  }
   const batch = batchSizeOf(cmd.batchSize, 'batchSize');
   if (cursor.kind === 'docs') {
     const end = batchEnd(cursor.docs, cursor.offset, batch && batch > 0 ? batch : Infinity);

@@ -5,7 +5,10 @@
  */
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
-import { clusterTimeFields } from './commands-admin';
+import { startsChangeStream } from './change-stream';
+import { clusterTimeFields, topologyVersion } from './commands-admin';
+import { carriesTopologyVersion } from './error-labels';
+import { retryableWriteKey } from './retryable-writes';
 import type { CommandContext, CommandHandler, ConnectionInfo } from './context';
 import { CommandError, toCommandError } from './errors';
 import {
@@ -167,7 +170,10 @@ export class Connection {
     const fail =
       name === 'configureFailPoint'
         ? undefined
-        : this.ctx.failPoints.check(name, this.info.appName, command.txnNumber !== undefined);
+        : this.ctx.failPoints.check(name, this.info.appName, {
+            retryableWrite: command.txnNumber !== undefined,
+            changeStream: name === 'aggregate' && startsChangeStream(command.pipeline),
+          });
     if (fail) {
       this.ctx.logger.debug('failCommand fail point triggered', {
         command: name,
@@ -178,22 +184,34 @@ export class Connection {
         this.close();
         return null;
       }
-      if (fail.error) return { ...fail.error.toReply(), ...clusterTimeFields(this.ctx) };
+      if (fail.error) return this.finish(fail.error.toReply());
     }
     if (command.startTransaction === true || command.autocommit === false) {
-      return {
-        ...new CommandError(
+      return this.finish(
+        new CommandError(
           263,
           'Transactions are not supported by the Callboard MongoDB emulator (see docs/emulator.md)',
         ).toReply(),
-        ...clusterTimeFields(this.ctx),
-      };
+      );
     }
+    const retryKey = retryableWriteKey(name, command);
+    const done = retryKey === undefined ? undefined : this.ctx.retryableWrites.get(retryKey);
+    // A retry of a write already applied gets its reply again, without running.
+    const reply = done ? { ...done } : await this.execute(name, command, db);
+    if (retryKey !== undefined && !done) this.ctx.retryableWrites.set(retryKey, { ...reply });
+    if (fail?.writeConcernError && reply.ok === 1) {
+      reply.writeConcernError = fail.writeConcernError;
+      if (fail.writeConcernLabels?.length) reply.errorLabels = fail.writeConcernLabels;
+    }
+    return this.finish(reply);
+  }
+
+  /** Runs the command's handler; anything it throws becomes an error reply. */
+  private async execute(name: string, command: Document, db: string): Promise<Document> {
     const handler = this.commands[name];
-    let reply: Document;
     try {
       if (!handler) throw new CommandError(59, `no such command: '${name}'`);
-      reply = await handler(command, db, this.ctx);
+      return await handler(command, db, this.ctx);
     } catch (error) {
       const failure = toCommandError(error);
       if (failure.code === 1) {
@@ -203,9 +221,16 @@ export class Connection {
           stack: error instanceof Error ? error.stack : undefined,
         });
       }
-      reply = failure.toReply();
+      return failure.toReply();
     }
-    if (fail?.writeConcernError && reply.ok === 1) reply.writeConcernError = fail.writeConcernError;
-    return { ...reply, ...clusterTimeFields(this.ctx) };
+  }
+
+  /** What every reply gets on its way out, as from mongod. */
+  private finish(reply: Document): Document {
+    const extra = clusterTimeFields(this.ctx);
+    if (reply.ok === 0 && typeof reply.code === 'number' && carriesTopologyVersion(reply.code)) {
+      extra.topologyVersion = topologyVersion(this.ctx);
+    }
+    return { ...reply, ...extra };
   }
 }

@@ -4,6 +4,7 @@ import type { ChangeStreamCursor } from './change-stream';
 import { CommandError } from './errors';
 import type { FailPoints } from './fail-points';
 import type { ChangeHistory, LogicalClock } from './history';
+import type { RetryableWriteLog } from './retryable-writes';
 import type { Store } from './store';
 
 /** The subset of src/shared/log.ts's Logger the emulator uses (structurally compatible). */
@@ -101,6 +102,7 @@ export interface CommandContext {
   clock: LogicalClock;
   cursors: CursorRegistry;
   failPoints: FailPoints;
+  retryableWrites: RetryableWriteLog;
   server: ServerInfo;
   connection: ConnectionInfo;
   logger: EmulatorLogger;

@@ -313,3 +313,73 @@ describe('nesting depth', () => {
     expect(await coll.countDocuments()).toBe(1);
   });
 });
+
+describe('views', () => {
+  it('reads through the pipeline, live, and refuses writes, indexes and change streams', async () => {
+    const source = fresh();
+    const viewName = `view${++n}`;
+    await source.insertMany([
+      { _id: 1 as never, name: 'a', active: true, secret: 1 },
+      { _id: 2 as never, name: 'b', active: false, secret: 2 },
+    ]);
+    await db.createCollection(viewName, {
+      viewOn: source.collectionName,
+      pipeline: [{ $match: { active: true } }, { $project: { name: 1 } }],
+    });
+    const view = db.collection(viewName);
+    expect(await view.find().toArray()).toEqual([{ _id: 1, name: 'a' }]);
+    await source.insertOne({ _id: 3 as never, name: 'c', active: true });
+    expect(await view.find({}, { sort: { _id: -1 } }).toArray()).toEqual([
+      { _id: 3, name: 'c' },
+      { _id: 1, name: 'a' },
+    ]);
+    expect(await view.countDocuments({ name: 'c' })).toBe(1);
+    expect(await view.aggregate([{ $count: 'n' }]).toArray()).toEqual([{ n: 2 }]);
+    const [info] = await db.listCollections({ name: viewName }, { nameOnly: false }).toArray();
+    expect(info).toMatchObject({
+      type: 'view',
+      options: {
+        viewOn: source.collectionName,
+        pipeline: [{ $match: { active: true } }, { $project: { name: 1 } }],
+      },
+    });
+    for (const refused of [
+      () => view.insertOne({ name: 'x' }),
+      () => view.updateOne({}, { $set: { name: 'x' } }),
+      () => view.deleteMany({}),
+      () => view.createIndex({ name: 1 }),
+      () => view.watch().tryNext(),
+    ]) {
+      await expect(refused()).rejects.toMatchObject({ code: 166 });
+    }
+    expect(await source.countDocuments()).toBe(3);
+    expect(await view.drop()).toBe(true);
+    expect(await source.countDocuments()).toBe(3);
+  });
+
+  it('refuses a view cycle', async () => {
+    const a = `cycleA${++n}`;
+    const b = `cycleB${n}`;
+    await db.createCollection(a, { viewOn: b, pipeline: [] });
+    await db.createCollection(b, { viewOn: `other${n}`, pipeline: [] });
+    await db.collection(b).drop();
+    const error = await db.createCollection(b, { viewOn: a, pipeline: [] }).catch((e) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 166 });
+  });
+});
+
+describe('a null _id', () => {
+  it('an upsert on { _id: null } stores and finds a document whose _id is null', async () => {
+    const coll = fresh();
+    const result = await coll.updateOne(
+      { _id: null as never },
+      { $set: { a: 1 } },
+      { upsert: true },
+    );
+    expect(result.upsertedCount).toBe(1);
+    expect(await coll.findOne({ _id: null as never })).toEqual({ _id: null, a: 1 });
+    await coll.updateMany({ _id: null as never }, { $set: { a: 2 } }, { upsert: true });
+    expect(await coll.find().toArray()).toEqual([{ _id: null, a: 2 }]);
+  });
+});

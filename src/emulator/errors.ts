@@ -12,6 +12,7 @@ export const CODE_NAMES: Record<number, string> = {
   26: 'NamespaceNotFound',
   27: 'IndexNotFound',
   43: 'CursorNotFound',
+  47: 'NoMatchingDocument',
   48: 'NamespaceExists',
   50: 'MaxTimeMSExpired',
   59: 'CommandNotFound',

@@ -108,3 +108,65 @@ describe('failCommand', () => {
     }
   });
 });
+
+describe('retryable writes', () => {
+  const shutdown = { code: 91, errmsg: 'Replication is being shut down' };
+
+  /** The replies to `name` commands of `client` while `run` runs. */
+  async function repliesWhile(client: MongoClient, name: string, run: () => Promise<unknown>) {
+    const replies: Document[] = [];
+    const onSucceeded = (e: { commandName: string; reply: unknown }) => {
+      if (e.commandName === name) replies.push(e.reply as Document);
+    };
+    client.on('commandSucceeded', onSucceeded);
+    try {
+      await run();
+    } finally {
+      client.off('commandSucceeded', onSucceeded);
+    }
+    return replies;
+  }
+
+  it('a retriable writeConcernError is labelled RetryableWriteError; the retry is not applied twice', async () => {
+    const client = new MongoClient(target.uri, { appName: target.appName, monitorCommands: true });
+    try {
+      const coll = client.db(target.dbName).collection('retried');
+      await failCommand({ times: 1 }, { failCommands: ['insert'], writeConcernError: shutdown });
+      const replies = await repliesWhile(client, 'insert', () => coll.insertOne({ i: 1 }));
+      expect(replies).toHaveLength(2);
+      expect(replies[0]!.errorLabels).toContain('RetryableWriteError');
+      expect(replies[0]!.writeConcernError).toMatchObject({ code: 91 });
+      expect(replies[1]!.writeConcernError).toBeUndefined();
+      expect(await coll.countDocuments({ i: 1 })).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a retry that meets the writeConcernError again fails with it, still applied once', async () => {
+    const client = new MongoClient(target.uri, { appName: target.appName });
+    try {
+      const coll = client.db(target.dbName).collection('retried-twice');
+      await failCommand({ times: 2 }, { failCommands: ['insert'], writeConcernError: shutdown });
+      const error = await coll.insertOne({ i: 1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 91 });
+      expect((error as MongoServerError).errorLabels).toContain('RetryableWriteError');
+      expect(await coll.countDocuments({ i: 1 })).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('without retryable writes the writeConcernError reaches the caller, applied once', async () => {
+    const client = new MongoClient(target.uri, { appName: target.appName, retryWrites: false });
+    try {
+      const coll = client.db(target.dbName).collection('not-retried');
+      await failCommand({ times: 1 }, { failCommands: ['insert'], writeConcernError: shutdown });
+      const error = await coll.insertOne({ i: 1 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 91 });
+      expect(await coll.countDocuments({ i: 1 })).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -8,15 +8,50 @@ describe('FailPoints', () => {
     points.configure({
       configureFailPoint: 'failCommand',
       mode: 'alwaysOn',
-      data: { failCommands: ['getMore', 'insert', 'find'], errorCode: 6 },
+      data: { failCommands: ['getMore', 'insert', 'find', 'aggregate'], errorCode: 6 },
     });
-    expect(points.check('getMore', undefined)?.error?.labels).toEqual([
+    // failCommand fires before a getMore checks out its cursor: not known as a change stream.
+    expect(points.check('getMore', undefined)?.error?.labels).toEqual([]);
+    expect(points.check('aggregate', undefined, { changeStream: true })?.error?.labels).toEqual([
       'ResumableChangeStreamError',
     ]);
-    expect(points.check('insert', undefined, true)?.error?.labels).toEqual(['RetryableWriteError']);
-    expect(points.check('insert', undefined, false)?.error?.labels).toEqual([]);
+    expect(points.check('aggregate', undefined)?.error?.labels).toEqual([]);
+    expect(points.check('insert', undefined, { retryableWrite: true })?.error?.labels).toEqual([
+      'RetryableWriteError',
+    ]);
+    expect(points.check('insert', undefined)?.error?.labels).toEqual([]);
     expect(points.check('find', undefined)?.error?.labels).toEqual([]);
     expect(points.check('ping', undefined)).toBeUndefined();
+  });
+
+  it('uses the configured errorLabels instead of its own', () => {
+    const points = new FailPoints();
+    points.configure({
+      configureFailPoint: 'failGetMoreAfterCursorCheckout',
+      mode: 'alwaysOn',
+      data: { errorCode: 6, errorLabels: [] },
+    });
+    expect(points.afterCursorCheckout(undefined, true)?.labels).toEqual([]);
+  });
+
+  it('failGetMoreAfterCursorCheckout labels resumable codes on change streams only', () => {
+    const points = new FailPoints();
+    const labelsFor = (errorCode: number | undefined, changeStream: boolean) => {
+      points.configure({
+        configureFailPoint: 'failGetMoreAfterCursorCheckout',
+        mode: { times: 1 },
+        data: errorCode === undefined ? {} : { errorCode },
+      });
+      const error = points.afterCursorCheckout(undefined, changeStream);
+      return [error?.code, error?.labels];
+    };
+    expect(labelsFor(6, true)).toEqual([6, ['ResumableChangeStreamError']]);
+    expect(labelsFor(234, true)).toEqual([234, ['ResumableChangeStreamError']]);
+    expect(labelsFor(6, false)).toEqual([6, []]);
+    expect(labelsFor(50, true)).toEqual([50, []]);
+    expect(labelsFor(43, true)).toEqual([43, []]);
+    expect(labelsFor(undefined, true)).toEqual([1, []]);
+    expect(points.afterCursorCheckout(undefined, true)).toBeUndefined(); // times: 1 used up
   });
 
   it('rejects unknown fail points and bad modes, changing nothing', () => {

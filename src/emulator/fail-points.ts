@@ -1,76 +1,137 @@
 /**
- * The `failCommand` fail point as MongoDB defines it: `configureFailPoint` with mode
- * (`alwaysOn`, `off`, `{ times: n }`, `{ skip: n }`) and data (failCommands, errorCode,
- * errorLabels, closeConnection, blockConnection + blockTimeMS, writeConcernError, appName).
+ * Fail points as MongoDB defines them, set with `configureFailPoint` (mode `alwaysOn`, `off`,
+ * `{ times: n }`, `{ skip: n }`):
+ * - `failCommand`: data failCommands, errorCode, errorLabels, closeConnection,
+ *   blockConnection + blockTimeMS, writeConcernError, appName; checked before a command runs.
+ * - `failGetMoreAfterCursorCheckout`: data errorCode (default 1 InternalError), appName;
+ *   checked by `getMore` once it holds the cursor, so the server knows a change stream's
+ *   getMore and labels a resumable error `ResumableChangeStreamError` (mongod's
+ *   getmore_cmd.cpp); the cursor is then killed, as a getMore that fails after checkout does.
  */
 import type { Document } from 'bson';
+import { serverErrorLabels, type LabelContext } from './error-labels';
 import { CommandError, badValue } from './errors';
 import { isPlainObject } from './values';
-
-/** Codes a server treats as transient (retryable writes, resumable change streams). */
-const RETRYABLE_CODES = new Set([
-  6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133,
-]);
-const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
-
-/** The labels a server adds itself when the fail point does not name any. */
-function defaultLabels(commandName: string, code: number, retryableWrite: boolean): string[] {
-  if (!RETRYABLE_CODES.has(code)) return [];
-  if (commandName === 'getMore') return ['ResumableChangeStreamError'];
-  if (WRITE_COMMANDS.has(commandName) && retryableWrite) return ['RetryableWriteError'];
-  return [];
-}
 
 export interface FailAction {
   closeConnection: boolean;
   blockTimeMS: number;
   error?: CommandError;
   writeConcernError?: Document;
+  /** The labels of a reply that succeeded but carries `writeConcernError`. */
+  writeConcernLabels?: string[];
 }
 
-interface FailCommandConfig {
+interface FailPointConfig {
   mode: 'alwaysOn' | 'times' | 'skip';
   count: number;
   commands: Set<string>;
   data: Document;
 }
 
+const FAIL_COMMAND = 'failCommand';
+const AFTER_CHECKOUT = 'failGetMoreAfterCursorCheckout';
+const KNOWN = [FAIL_COMMAND, AFTER_CHECKOUT];
+
+function parseMode(mode: unknown): Pick<FailPointConfig, 'mode' | 'count'> {
+  if (mode === 'alwaysOn') return { mode: 'alwaysOn', count: 0 };
+  if (isPlainObject(mode) && typeof mode.times === 'number' && mode.times >= 0) {
+    return { mode: 'times', count: mode.times };
+  }
+  if (isPlainObject(mode) && typeof mode.skip === 'number' && mode.skip >= 0) {
+    return { mode: 'skip', count: mode.skip };
+  }
+  throw badValue(`Invalid fail point mode: ${JSON.stringify(mode)}`);
+}
+
 export class FailPoints {
-  private failCommand?: FailCommandConfig;
+  private readonly active = new Map<string, FailPointConfig>();
 
   configure(command: Document): void {
     const name = command.configureFailPoint;
-    if (name !== 'failCommand') {
-      throw badValue(`Unknown fail point: ${String(name)} (the emulator supports failCommand)`);
+    if (typeof name !== 'string' || !KNOWN.includes(name)) {
+      throw badValue(
+        `Unknown fail point: ${String(name)} (the emulator supports ${KNOWN.join(', ')})`,
+      );
     }
-    const mode = command.mode;
-    if (mode === 'off') {
-      this.failCommand = undefined;
+    if (command.mode === 'off') {
+      this.active.delete(name);
       return;
     }
-    const data = command.data;
-    if (!isPlainObject(data) || !Array.isArray(data.failCommands)) {
-      throw badValue('failCommand requires data.failCommands, an array of command names');
-    }
-    const commands = new Set(data.failCommands.map(String));
-    if (mode === 'alwaysOn') {
-      this.failCommand = { mode: 'alwaysOn', count: 0, commands, data };
-    } else if (isPlainObject(mode) && typeof mode.times === 'number' && mode.times >= 0) {
-      this.failCommand = { mode: 'times', count: mode.times, commands, data };
-    } else if (isPlainObject(mode) && typeof mode.skip === 'number' && mode.skip >= 0) {
-      this.failCommand = { mode: 'skip', count: mode.skip, commands, data };
+    const data: unknown = command.data ?? {};
+    if (!isPlainObject(data)) throw badValue(`${name} data must be an object`);
+    let commands: Set<string>;
+    if (name === FAIL_COMMAND) {
+      if (!Array.isArray(data.failCommands)) {
+        throw badValue('failCommand requires data.failCommands, an array of command names');
+      }
+      commands = new Set(data.failCommands.map(String));
     } else {
-      throw badValue(`Invalid fail point mode: ${JSON.stringify(mode)}`);
+      commands = new Set(['getMore']);
     }
+    if (data.errorCode !== undefined && typeof data.errorCode !== 'number') {
+      throw badValue(`${name} data.errorCode must be a number`);
+    }
+    this.active.set(name, { ...parseMode(command.mode), commands, data });
   }
 
   /** What to do instead of (or before) running `commandName`, consuming one activation. */
   check(
     commandName: string,
     appName: string | undefined,
-    retryableWrite = false,
+    context: LabelContext = {},
   ): FailAction | undefined {
-    const config = this.failCommand;
+    const data = this.activate(FAIL_COMMAND, commandName, appName);
+    if (!data) return undefined;
+    const action: FailAction = {
+      closeConnection: data.closeConnection === true,
+      blockTimeMS: data.blockConnection === true ? Number(data.blockTimeMS ?? 0) : 0,
+    };
+    if (typeof data.errorCode === 'number') {
+      action.error = failure(
+        data,
+        data.errorCode,
+        `Failing command ${commandName} due to failCommand failpoint`,
+        serverErrorLabels(commandName, data.errorCode, context),
+      );
+    }
+    if (isPlainObject(data.writeConcernError)) {
+      const wce = data.writeConcernError;
+      action.writeConcernError = wce;
+      const writeConcernCode = typeof wce.code === 'number' ? wce.code : undefined;
+      action.writeConcernLabels = Array.isArray(data.errorLabels)
+        ? data.errorLabels.map(String)
+        : serverErrorLabels(commandName, undefined, { ...context, writeConcernCode });
+    }
+    return action;
+  }
+
+  /**
+   * The error `failGetMoreAfterCursorCheckout` raises in a getMore that holds its cursor
+   * (consuming one activation), or undefined.
+   */
+  afterCursorCheckout(
+    appName: string | undefined,
+    changeStream: boolean,
+  ): CommandError | undefined {
+    const data = this.activate(AFTER_CHECKOUT, 'getMore', appName);
+    if (!data) return undefined;
+    const code = typeof data.errorCode === 'number' ? data.errorCode : 1;
+    return failure(
+      data,
+      code,
+      `Hit the '${AFTER_CHECKOUT}' failpoint`,
+      serverErrorLabels('getMore', code, { changeStream }),
+    );
+  }
+
+  /** The fail point's data if it fires now for this command and client. */
+  private activate(
+    name: string,
+    commandName: string,
+    appName: string | undefined,
+  ): Document | undefined {
+    const config = this.active.get(name);
     if (!config || !config.commands.has(commandName)) return undefined;
     const data = config.data;
     if (typeof data.appName === 'string' && data.appName !== appName) return undefined;
@@ -82,23 +143,14 @@ export class FailPoints {
     } else if (config.mode === 'times') {
       if (config.count <= 0) return undefined;
       config.count -= 1;
-      if (config.count === 0) this.failCommand = undefined;
+      if (config.count === 0) this.active.delete(name);
     }
-    const action: FailAction = {
-      closeConnection: data.closeConnection === true,
-      blockTimeMS: data.blockConnection === true ? Number(data.blockTimeMS ?? 0) : 0,
-    };
-    if (typeof data.errorCode === 'number') {
-      const labels = Array.isArray(data.errorLabels)
-        ? data.errorLabels.map(String)
-        : defaultLabels(commandName, data.errorCode, retryableWrite);
-      action.error = new CommandError(
-        data.errorCode,
-        `Failing command ${commandName} due to failCommand failpoint`,
-        labels,
-      );
-    }
-    if (isPlainObject(data.writeConcernError)) action.writeConcernError = data.writeConcernError;
-    return action;
+    return data;
   }
+}
+
+/** `errorLabels` in the data replace the labels the server would add itself. */
+function failure(data: Document, code: number, message: string, labels: string[]): CommandError {
+  const own = Array.isArray(data.errorLabels) ? data.errorLabels.map(String) : labels;
+  return new CommandError(code, message, own);
 }

@@ -2,12 +2,21 @@
  * The bounded change history (the emulator's oplog) and the logical clock. Every write gets a
  * unique cluster time; every change gets a sequence number that its resume token encodes.
  */
-import { Timestamp, type Document } from 'bson';
+import { Timestamp, type Document, type UUID } from 'bson';
 import { CommandError } from './errors';
 import type { UpdateDescription } from './values';
 
 export type ChangeKind =
-  'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase';
+  'insert' | 'update' | 'replace' | 'delete' | 'drop' | 'rename' | 'dropDatabase' | ExpandedKind;
+
+/** Changes reported only to streams opened with `showExpandedEvents` (MongoDB 6.0+). */
+export type ExpandedKind = 'create' | 'createIndexes' | 'dropIndexes' | 'modify';
+export const EXPANDED_KINDS: ReadonlySet<ChangeKind> = new Set<ExpandedKind>([
+  'create',
+  'createIndexes',
+  'dropIndexes',
+  'modify',
+]);
 
 export interface ChangeRecord {
   seq: number;
@@ -17,12 +26,20 @@ export interface ChangeRecord {
   db: string;
   coll?: string;
   documentKey?: Document;
-  /** Post-image (insert, replace, update). */
+  /** Post-image: insert and replace always; update only with pre- and post-images enabled. */
   postImage?: Document;
-  /** Pre-image (update, replace, delete). */
+  /** Pre-image (update, replace, delete), only with pre- and post-images enabled. */
   preImage?: Document;
   updateDescription?: UpdateDescription;
+  /** Added to updateDescription for streams with showExpandedEvents (values.ts). */
+  disambiguatedPaths?: Document;
   to?: { db: string; coll: string };
+  /** The collection's UUID (every change of one collection); shown with showExpandedEvents. */
+  collectionUUID?: UUID;
+  /** showExpandedEvents: what a DDL change did (create, createIndexes, modify, rename...). */
+  operationDescription?: Document;
+  /** showExpandedEvents, modify: the collection's options before. */
+  stateBeforeChange?: Document;
   /** Cached upper estimate of the event's BSON size (see change-stream.ts). */
   size?: number;
 }

@@ -49,7 +49,7 @@ export class Matcher {
 function idKeyOf(filter: Document): string | undefined {
   let id: unknown = filter._id;
   if (isPlainObject(id) && Object.keys(id).length === 1 && '$eq' in id) id = id.$eq;
-  if (id === undefined || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp) {
+  if (id == null || isPlainObject(id) || Array.isArray(id) || id instanceof RegExp) {
     return undefined;
   }
   if ((id as { _bsontype?: string })._bsontype === 'BSONRegExp') return undefined;
@@ -76,6 +76,14 @@ export function matcher(filter: unknown, field = 'filter'): Matcher {
 export function matching(coll: Collection | undefined, query: Matcher, limit = 0): Document[] {
   const out: Document[] = [];
   if (!coll) return out;
+  if (coll.view) {
+    for (const doc of coll.view.documents()) {
+      if (!query.test(doc)) continue;
+      out.push(doc);
+      if (limit > 0 && out.length >= limit) break;
+    }
+    return out;
+  }
   if (query.idKey !== undefined) {
     const doc = coll.docs.get(query.idKey);
     return doc && query.test(doc) ? [doc] : out;

@@ -9,8 +9,9 @@ import type {
   CommandSucceededEvent,
   Db,
   Document,
+  ServerDescriptionChangedEvent,
 } from 'mongodb';
-import { Timestamp } from 'mongodb';
+import { MongoServerError, Timestamp, type Long } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { started, take } from './stream-helpers';
 import { openTestDatabase, type TestDatabase } from './test-target';
@@ -21,6 +22,8 @@ let n = 0;
 const streams: ChangeStream[] = [];
 const fresh = () => db.collection(`resume${++n}`);
 const AWAIT = { maxAwaitTimeMS: 100 };
+/** Cursor ids stay Longs (a real server's are 64-bit). */
+const RAW_LONGS = { promoteLongs: false };
 
 function watch(coll: Collection, options: ChangeStreamOptions = {}) {
   const stream = coll.watch<Document, Document>([], { ...AWAIT, ...options });
@@ -28,13 +31,17 @@ function watch(coll: Collection, options: ChangeStreamOptions = {}) {
   return stream;
 }
 
-async function failCommand(mode: Document | string, data: Document) {
+async function failPoint(name: string, mode: Document | string, data: Document) {
   await target.client.db('admin').command({
-    configureFailPoint: 'failCommand',
+    configureFailPoint: name,
     mode,
     data: { ...data, appName: target.appName },
   });
 }
+const failCommand = (mode: Document | string, data: Document) =>
+  failPoint('failCommand', mode, data);
+const failAfterCheckout = (mode: Document | string, data: Document) =>
+  failPoint('failGetMoreAfterCursorCheckout', mode, data);
 
 /** Records the commands the client starts, succeeds and fails, from now until stop(). */
 function monitor() {
@@ -65,6 +72,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await failCommand('off', {}).catch(() => {});
+  await failAfterCheckout('off', {}).catch(() => {});
   await Promise.all(streams.splice(0).map((s) => s.close()));
 });
 afterAll(async () => {
@@ -207,6 +215,139 @@ describe('the driver resumes by itself', () => {
     commands.stop();
     expect(error).toMatchObject({ code: 2 });
     expect(commands.started('aggregate')).toHaveLength(1);
+  });
+});
+
+/**
+ * Codes a 7.0 server labels ResumableChangeStreamError on a change stream's getMore, written
+ * out from the change-streams spec (change-streams-resume-errorLabels); StaleShardVersion (63)
+ * is left out as the spec does for servers after 6.0.
+ */
+const RESUMABLE_BY_SPEC: [string, number][] = [
+  ['HostUnreachable', 6],
+  ['HostNotFound', 7],
+  ['NetworkTimeout', 89],
+  ['ShutdownInProgress', 91],
+  ['PrimarySteppedDown', 189],
+  ['ExceededTimeLimit', 262],
+  ['SocketException', 9001],
+  ['NotWritablePrimary', 10107],
+  ['InterruptedAtShutdown', 11600],
+  ['InterruptedDueToReplStateChange', 11602],
+  ['NotPrimaryNoSecondaryOk', 13435],
+  ['NotPrimaryOrSecondary', 13436],
+  ['StaleEpoch', 150],
+  ['RetryChangeStream', 234],
+  ['FailedToSatisfyReadPreference', 133],
+];
+
+/** Starts a stream that has seen one event; returns it with its resume token. */
+async function streamPastOneEvent(coll: Collection) {
+  const stream = await started(watch(coll));
+  await coll.insertOne({ i: 1 });
+  await take(stream, 1);
+  return { stream, token: stream.resumeToken };
+}
+
+describe('error labels decide whether the driver resumes (server 4.4+ rules)', () => {
+  it.each(RESUMABLE_BY_SPEC)(
+    'resumes after %s (%i) raised once the getMore holds its cursor',
+    async (_name, code) => {
+      const coll = fresh();
+      const { stream, token } = await streamPastOneEvent(coll);
+      await failAfterCheckout({ times: 1 }, { errorCode: code });
+      const commands = monitor();
+      await coll.insertOne({ i: 2 });
+      const [event] = await take(stream, 1);
+      commands.stop();
+      expect(event!.fullDocument.i).toBe(2);
+      const failures = commands.failed('getMore').map((e) => e.failure as MongoServerError);
+      expect(failures.map((f) => f.code)).toEqual([code]);
+      expect(failures[0]!.errorLabels).toContain('ResumableChangeStreamError');
+      const aggregates = commands.started('aggregate');
+      expect(aggregates).toHaveLength(1);
+      expect(aggregates[0]!.command.pipeline[0].$changeStream.resumeAfter).toEqual(token);
+    },
+  );
+
+  it('a NotWritablePrimary carries the topologyVersion, so the driver keeps its primary', async () => {
+    const coll = fresh();
+    const { stream } = await streamPastOneEvent(coll);
+    const unknown: string[] = [];
+    const onChange = (e: ServerDescriptionChangedEvent) => {
+      if (e.newDescription.type === 'Unknown') unknown.push(e.address);
+    };
+    target.client.on('serverDescriptionChanged', onChange);
+    const commands = monitor();
+    try {
+      await failAfterCheckout({ times: 1 }, { errorCode: 10107 });
+      await coll.insertOne({ i: 2 });
+      expect((await take(stream, 1))[0]!.fullDocument.i).toBe(2);
+    } finally {
+      commands.stop();
+      target.client.off('serverDescriptionChanged', onChange);
+    }
+    const [failure] = commands.failed('getMore').map((e) => e.failure as MongoServerError);
+    expect(failure?.topologyVersion?.processId).toBeTruthy();
+    expect(unknown).toEqual([]);
+  });
+
+  it('does not resume after failCommand HostUnreachable on getMore without labels', async () => {
+    const coll = fresh();
+    const { stream } = await streamPastOneEvent(coll);
+    await failCommand({ times: 1 }, { failCommands: ['getMore'], errorCode: 6 });
+    const commands = monitor();
+    await coll.insertOne({ i: 2 });
+    const error = await stream.next().catch((e: unknown) => e);
+    commands.stop();
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 6 });
+    expect((error as MongoServerError).errorLabels).not.toContain('ResumableChangeStreamError');
+    expect(commands.started('aggregate')).toHaveLength(0);
+  });
+
+  it('does not resume after a non-resumable error once the getMore holds its cursor', async () => {
+    const coll = fresh();
+    const { stream } = await streamPastOneEvent(coll);
+    await failAfterCheckout({ times: 1 }, { errorCode: 2 });
+    const commands = monitor();
+    const error = await stream.next().catch((e: unknown) => e);
+    commands.stop();
+    expect(error).toMatchObject({ code: 2 });
+    expect((error as MongoServerError).errorLabels).toEqual([]);
+    expect(commands.started('aggregate')).toHaveLength(0);
+  });
+
+  /** A find cursor on a collection of five documents, one per batch; `getMore` for it. */
+  async function openFindCursor(coll: Collection) {
+    const reply = await db.command({ find: coll.collectionName, batchSize: 1 }, RAW_LONGS);
+    return { getMore: reply.cursor.id as Long, collection: coll.collectionName, batchSize: 1 };
+  }
+
+  it('labels nothing and kills the cursor when the getMore is not a change stream', async () => {
+    const coll = fresh();
+    await coll.insertMany(Array.from({ length: 5 }, (_, i) => ({ i })));
+    const getMore = await openFindCursor(coll);
+    await failAfterCheckout({ times: 1 }, { errorCode: 6 });
+    const error = await db.command(getMore).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 6 });
+    expect((error as MongoServerError).errorLabels).toEqual([]);
+    expect(await db.command(getMore).catch((e: unknown) => e)).toMatchObject({ code: 43 });
+  });
+
+  it('fails only its own client (appName), as many times as asked', async () => {
+    const coll = fresh();
+    await coll.insertMany(Array.from({ length: 5 }, (_, i) => ({ i })));
+    const [first, second] = [await openFindCursor(coll), await openFindCursor(coll)];
+    await target.client.db('admin').command({
+      configureFailPoint: 'failGetMoreAfterCursorCheckout',
+      mode: { times: 1 },
+      data: { errorCode: 6, appName: `${target.appName}-someone-else` },
+    });
+    await expect(db.command(first)).resolves.toMatchObject({ ok: 1 });
+    await failAfterCheckout({ times: 1 }, { errorCode: 6 });
+    await expect(db.command(first)).rejects.toMatchObject({ code: 6 });
+    await expect(db.command(second)).resolves.toMatchObject({ ok: 1 });
   });
 });
 

@@ -13,6 +13,7 @@ import { Connection } from './connection';
 import { CursorRegistry, type CommandHandler, type EmulatorLogger } from './context';
 import { FailPoints } from './fail-points';
 import { ChangeHistory, LogicalClock } from './history';
+import { RetryableWriteLog } from './retryable-writes';
 import { Store } from './store';
 
 export interface EmulatorOptions {
@@ -82,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     cursors: new CursorRegistry(),
     failPoints: new FailPoints(),
+    retryableWrites: new RetryableWriteLog(),
     server: info,
     logger,
   };

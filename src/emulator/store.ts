@@ -3,8 +3,8 @@
  * is checked against unique indexes and recorded in the change history.
  */
 import { ObjectId, UUID, type Document } from 'bson';
-import { Query } from 'mingo';
-import { CommandError } from './errors';
+import { Aggregator, Query } from 'mingo';
+import { CommandError, toCommandError } from './errors';
 import type { ChangeHistory, ChangeKind, LogicalClock } from './history';
 import { clone, describeUpdate, getPath, isPlainObject, keyOf } from './values';
 
@@ -104,8 +104,33 @@ function equalityIndexFor(spec: IndexSpec): EqualityIndex | undefined {
   return new EqualityIndex(field);
 }
 
+const ID_INDEX = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** A change record's description of an update. */
+function updateFields(before: Document, after: Document) {
+  const { description, disambiguatedPaths } = describeUpdate(before, after);
+  return { updateDescription: description, disambiguatedPaths };
+}
+
+/** A view (`create` with `viewOn`): read-only, its documents computed on every read. */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Document[];
+  /** The view's documents now: its pipeline run over its source's (a view's too). */
+  documents(): Document[];
+}
+
+/** 166 CommandNotSupportedOnView, as mongod refuses a write to a view. */
+export function notOnView(coll: Collection): CommandError {
+  return new CommandError(166, `Namespace ${coll.db}.${coll.name} is a view, not a collection`);
+}
+
+const MAX_VIEW_DEPTH = 20;
+
 export class Collection {
   readonly docs = new Map<string, Document>();
+  /** Set for a view; a view holds no documents of its own. */
+  view?: ViewDefinition;
   readonly indexes: Index[] = [];
   readonly uuid = new UUID();
 
@@ -114,7 +139,16 @@ export class Collection {
     readonly name: string,
     readonly options: Document = {},
   ) {
-    this.indexes.push({ spec: { v: 2, key: { _id: 1 }, name: '_id_' }, entries: new Map() });
+    this.indexes.push({ spec: { ...ID_INDEX }, entries: new Map() });
+  }
+
+  /**
+   * `changeStreamPreAndPostImages: { enabled: true }` (create or collMod): only then does a
+   * write keep the pre-image (and the post-image of an update) for change streams, as mongod
+   * keeps them in config.system.preimages only for such collections.
+   */
+  get recordsImages(): boolean {
+    return this.options.changeStreamPreAndPostImages?.enabled === true;
   }
 
   findIndex(name: string): Index | undefined {
@@ -232,13 +266,92 @@ export class Store {
     return this.dbs.get(db)?.get(name);
   }
 
-  /** Returns the collection, creating it (implicitly, as a write does) if missing. */
+  /** Returns the collection to write to, creating it (implicitly, as a write does) if missing. */
   ensure(db: string, name: string, options: Document = {}): Collection {
+    const coll = this.open(db, name, options, true);
+    if (coll.view) throw notOnView(coll);
+    return coll;
+  }
+
+  /** `create` with `viewOn`: a view of `viewOn` (in the same database) through `pipeline`. */
+  createView(db: string, name: string, viewOn: string, pipeline: Document[]): Collection {
+    if (this.get(db, name)) throw new CommandError(48, `Collection ${db}.${name} already exists.`);
+    validateCollectionName(viewOn);
+    const chain = [name];
+    for (let next = this.get(db, viewOn)?.view; next; next = this.get(db, next.viewOn)?.view) {
+      if (chain.includes(next.viewOn) || chain.length >= MAX_VIEW_DEPTH) {
+        throw new CommandError(
+          166,
+          `View depth too deep or view cycle detected. Maximum depth is ${MAX_VIEW_DEPTH}`,
+        );
+      }
+      chain.push(next.viewOn);
+    }
+    const options = { viewOn, pipeline: clone(pipeline) };
+    let colls = this.dbs.get(db);
+    if (!colls) this.dbs.set(db, (colls = new Map()));
+    const view = new Collection(db, validateCollectionName(name), options);
+    view.indexes.splice(0);
+    view.view = {
+      viewOn,
+      pipeline: options.pipeline,
+      documents: () => {
+        const source = this.get(db, viewOn);
+        const input = source ? this.documentsOf(source).map(clone) : [];
+        try {
+          return new Aggregator(options.pipeline, {
+            collectionResolver: (other: string) => {
+              const coll = this.get(db, other);
+              return coll ? this.documentsOf(coll).map(clone) : [];
+            },
+          }).run(input) as Document[];
+        } catch (error) {
+          throw toCommandError(error);
+        }
+      },
+    };
+    colls.set(name, view);
+    this.record('create', view, { operationDescription: clone(options) });
+    return view;
+  }
+
+  /** Every document of a collection or view, in natural order. */
+  documentsOf(coll: Collection): Document[] {
+    return coll.view ? coll.view.documents() : [...coll.docs.values()];
+  }
+
+  /** `announce`: record a `create` change when the collection is new (not for a rename). */
+  private open(db: string, name: string, options: Document, announce: boolean): Collection {
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
     let coll = colls.get(validateCollectionName(name));
-    if (!coll) colls.set(name, (coll = new Collection(db, name, options)));
+    if (!coll) {
+      colls.set(name, (coll = new Collection(db, name, options)));
+      if (announce) {
+        this.record('create', coll, {
+          operationDescription: { idIndex: { ...ID_INDEX }, ...clone(options) },
+        });
+      }
+    }
     return coll;
+  }
+
+  /** Records collMod's change of options (`changed`, already applied; `before`, the old ones). */
+  modified(coll: Collection, changed: Document, before: Document): void {
+    this.record('modify', coll, {
+      operationDescription: clone(changed),
+      stateBeforeChange: { collectionOptions: { uuid: coll.uuid, ...clone(before) } },
+    });
+  }
+
+  /** Drops the indexes of `coll` that `keep` rejects (never `_id_`), one change per index. */
+  dropIndexes(coll: Collection, keep: (index: Index) => boolean): number {
+    const dropped = coll.indexes.filter((index) => index.spec.name !== '_id_' && !keep(index));
+    for (const index of dropped) {
+      coll.indexes.splice(coll.indexes.indexOf(index), 1);
+      this.record('dropIndexes', coll, { operationDescription: { indexes: [clone(index.spec)] } });
+    }
+    return dropped.length;
   }
 
   create(db: string, name: string, options: Document): Collection {
@@ -260,6 +373,7 @@ export class Store {
       wallTime: new Date(),
       db: coll.db,
       ...(coll.name !== undefined ? { coll: coll.name } : {}),
+      ...(coll instanceof Collection && !coll.view ? { collectionUUID: coll.uuid } : {}),
       ...fields,
     });
   }
@@ -294,11 +408,13 @@ export class Store {
     coll.removeFromIndexes(id, before);
     coll.docs.set(id, after);
     coll.addToIndexes(id, after);
+    // A replace event's fullDocument is the replacement itself, kept whatever the option.
+    const images = coll.recordsImages;
     this.record(kind, coll, {
       documentKey: { _id: after._id },
-      preImage: before,
-      postImage: clone(after),
-      ...(kind === 'update' ? { updateDescription: describeUpdate(before, after) } : {}),
+      ...(images ? { preImage: before } : {}),
+      ...(images || kind === 'replace' ? { postImage: clone(after) } : {}),
+      ...(kind === 'update' ? updateFields(before, after) : {}),
     });
   }
 
@@ -306,14 +422,17 @@ export class Store {
     const id = keyOf(doc._id);
     coll.removeFromIndexes(id, doc);
     coll.docs.delete(id);
-    this.record('delete', coll, { documentKey: { _id: doc._id }, preImage: doc });
+    this.record('delete', coll, {
+      documentKey: { _id: doc._id },
+      ...(coll.recordsImages ? { preImage: doc } : {}),
+    });
   }
 
   drop(db: string, name: string): boolean {
     const coll = this.get(db, name);
     if (!coll) return false;
     this.dbs.get(db)!.delete(name);
-    this.record('drop', coll, {});
+    if (!coll.view) this.record('drop', coll, {}); // a view's drop is not a collection's
     return true;
   }
 
@@ -333,16 +452,21 @@ export class Store {
     const source = this.get(from.db, from.coll);
     if (!source)
       throw new CommandError(26, `Source collection ${from.db}.${from.coll} does not exist`);
+    if (source.view) throw notOnView(source);
     validateCollectionName(to.coll);
-    if (this.get(to.db, to.coll)) {
+    const existing = this.get(to.db, to.coll);
+    if (existing) {
       if (!dropTarget) throw new CommandError(48, `target namespace exists`);
       this.drop(to.db, to.coll);
     }
     this.dbs.get(from.db)!.delete(from.coll);
-    const target = this.ensure(to.db, to.coll, source.options);
+    const target = this.open(to.db, to.coll, source.options, false);
     for (const [id, doc] of source.docs) target.docs.set(id, doc);
     target.indexes.splice(0, target.indexes.length, ...source.indexes);
-    this.record('rename', source, { to });
+    this.record('rename', source, {
+      to,
+      operationDescription: { to: { ...to }, ...(existing ? { dropTarget: existing.uuid } : {}) },
+    });
   }
 
   createIndex(coll: Collection, spec: IndexSpec): boolean {
@@ -376,6 +500,7 @@ export class Store {
       index.equality = equality;
     }
     coll.indexes.push(index);
+    this.record('createIndexes', coll, { operationDescription: { indexes: [clone(spec)] } });
     return true;
   }
 }

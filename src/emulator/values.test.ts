@@ -7,9 +7,29 @@ describe('values', () => {
     const before = { _id: 1, a: { b: 1, c: 2 }, arr: [1, 2, 3], gone: 1, same: 'x' };
     const after = { _id: 1, a: { b: 5, c: 2 }, arr: [1, 9], same: 'x', added: true };
     expect(describeUpdate(before, after)).toEqual({
-      updatedFields: { 'a.b': 5, 'arr.1': 9, added: true },
-      removedFields: ['gone'],
-      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+      description: {
+        updatedFields: { 'a.b': 5, 'arr.1': 9, added: true },
+        removedFields: ['gone'],
+        truncatedArrays: [{ field: 'arr', newSize: 2 }],
+      },
+      disambiguatedPaths: {},
+    });
+  });
+
+  it('descends into array elements and spells out ambiguous paths', () => {
+    const before = { _id: 1, a: [{ '1': 1, x: 1 }], b: { 'c.d': 1 }, n: { '2': [0] } };
+    const after = { _id: 1, a: [{ '1': 2, x: 1 }, 5], b: {}, n: { '2': [0, 1] } };
+    expect(describeUpdate(before, after)).toEqual({
+      description: {
+        updatedFields: { 'a.0.1': 2, 'a.1': 5, 'n.2.1': 1 },
+        removedFields: ['b.c.d'],
+        truncatedArrays: [],
+      },
+      disambiguatedPaths: {
+        'a.0.1': ['a', 0, '1'],
+        'b.c.d': ['b', 'c.d'],
+        'n.2.1': ['n', '2', 1],
+      },
     });
   });
 

@@ -92,34 +92,66 @@ export interface UpdateDescription {
   truncatedArrays: { field: string; newSize: number }[];
 }
 
-/** What changed from `before` to `after`, in the shape of a change event's updateDescription. */
-export function describeUpdate(before: Document, after: Document): UpdateDescription {
-  const out: UpdateDescription = { updatedFields: {}, removedFields: [], truncatedArrays: [] };
-  diffObjects(before, after, '', out);
+/** One step of a path: a field name, or an array index (a number). */
+type Step = string | number;
+
+export interface UpdateChange {
+  description: UpdateDescription;
+  /**
+   * `updateDescription.disambiguatedPaths` (reported with `showExpandedEvents`): for each path
+   * above holding a field name that is all digits or contains a dot, the path as an array
+   * whose array indexes are integers.
+   */
+  disambiguatedPaths: Document;
+}
+
+/**
+ * What changed from `before` to `after`, in the shape of a change event's updateDescription;
+ * like a server's delta, it descends into embedded documents and into array elements.
+ */
+export function describeUpdate(before: Document, after: Document): UpdateChange {
+  const out: UpdateChange = {
+    description: { updatedFields: {}, removedFields: [], truncatedArrays: [] },
+    disambiguatedPaths: {},
+  };
+  diffObjects(before, after, [], out);
   return out;
 }
 
-function diffObjects(before: Document, after: Document, prefix: string, out: UpdateDescription) {
+/** The dotted form of `steps`, noting the steps too when the dotted form is ambiguous. */
+function pathOf(steps: Step[], out: UpdateChange): string {
+  const dotted = steps.join('.');
+  const ambiguous = steps.some(
+    (s) => typeof s === 'string' && (/^\d+$/.test(s) || s.includes('.')),
+  );
+  if (ambiguous) out.disambiguatedPaths[dotted] = [...steps];
+  return dotted;
+}
+
+function diffValues(a: unknown, b: unknown, steps: Step[], out: UpdateChange) {
+  if (isPlainObject(a) && isPlainObject(b)) diffObjects(a, b, steps, out);
+  else if (Array.isArray(a) && Array.isArray(b)) diffArrays(a, b, steps, out);
+  else if (!valuesEqual(a, b)) out.description.updatedFields[pathOf(steps, out)] = clone(b);
+}
+
+function diffObjects(before: Document, after: Document, steps: Step[], out: UpdateChange) {
   for (const key of Object.keys(before)) {
-    if (!(key in after)) out.removedFields.push(prefix + key);
+    if (!(key in after)) out.description.removedFields.push(pathOf([...steps, key], out));
   }
   for (const key of Object.keys(after)) {
-    const path = prefix + key;
-    const a = before[key];
-    const b = after[key];
-    if (!(key in before)) out.updatedFields[path] = clone(b);
-    else if (isPlainObject(a) && isPlainObject(b)) diffObjects(a, b, `${path}.`, out);
-    else if (Array.isArray(a) && Array.isArray(b)) diffArrays(a, b, path, out);
-    else if (!valuesEqual(a, b)) out.updatedFields[path] = clone(b);
+    if (!(key in before))
+      out.description.updatedFields[pathOf([...steps, key], out)] = clone(after[key]);
+    else diffValues(before[key], after[key], [...steps, key], out);
   }
 }
 
-function diffArrays(before: unknown[], after: unknown[], path: string, out: UpdateDescription) {
-  if (after.length < before.length)
-    out.truncatedArrays.push({ field: path, newSize: after.length });
+function diffArrays(before: unknown[], after: unknown[], steps: Step[], out: UpdateChange) {
+  if (after.length < before.length) {
+    out.description.truncatedArrays.push({ field: pathOf(steps, out), newSize: after.length });
+  }
   for (let i = 0; i < after.length; i++) {
-    const a = before[i];
-    const b = after[i];
-    if (i >= before.length || !valuesEqual(a, b)) out.updatedFields[`${path}.${i}`] = clone(b);
+    if (i >= before.length)
+      out.description.updatedFields[pathOf([...steps, i], out)] = clone(after[i]);
+    else diffValues(before[i], after[i], [...steps, i], out);
   }
 }
