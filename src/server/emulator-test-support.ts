@@ -75,15 +75,20 @@ export function stateClient(url: string, auth: Record<string, unknown> = {}): St
   };
 }
 
-/** Runs `failCommand`; false when the server does not allow test commands (say so, skip). */
+/**
+ * Sets a fail point (`failCommand` unless named, e.g. `failGetMoreAfterCursorCheckout`, which
+ * fails a change stream's getMore the way a failover does); false when the server does not
+ * allow test commands (say so, skip).
+ */
 export async function configureFailPoint(
   target: TestDatabase,
   mode: unknown,
   data: Record<string, unknown>,
+  failPoint = 'failCommand',
 ): Promise<boolean> {
   try {
     await target.client.db('admin').command({
-      configureFailPoint: 'failCommand',
+      configureFailPoint: failPoint,
       mode,
       data: { appName: WATCHER_APP_NAME, ...data },
     });

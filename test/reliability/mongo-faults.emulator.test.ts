@@ -76,10 +76,13 @@ describe('MongoDB faults while the simulator writes', () => {
     const sim = startSimulator(h!.db);
     await until(() => sim.writes() > 30, 'the simulator to write');
     const before = sim.writes();
+    // The server's own failover fail point: the getMore fails after taking its cursor, with
+    // the ResumableChangeStreamError label, so the driver resumes (the watcher does not restart).
     const ok = await failPoint(
       h!.target,
       { times: 3 },
-      { failCommands: ['getMore'], errorCode: 6 },
+      { errorCode: 6 },
+      'failGetMoreAfterCursorCheckout',
     );
     if (!ok) return expect.soft(h!.target.usingEmulator).toBe(false);
     const mark = sim.writes();
@@ -88,12 +91,13 @@ describe('MongoDB faults while the simulator writes', () => {
     const clearedAt = Date.now();
     await sim.stop();
     await finish(
-      'resumable getMore errors (x3)',
+      'resumable getMore errors (x3, failGetMoreAfterCursorCheckout)',
       during,
-      `epoch bumps ${server.hub.counters().epochBumps}`,
+      `driver resumed; watcher restarts ${server.health().mongo?.restarts ?? 0}; epoch bumps ${server.hub.counters().epochBumps}`,
       clearedAt,
     );
     expect(server.hub.counters().epochBumps).toBe(0);
+    expect(server.health().mongo?.restarts).toBe(0);
   });
 
   it('a non-resumable error: the watcher restarts from its token, nothing is lost', async () => {

@@ -143,13 +143,14 @@ export async function openHarness(
   return harness;
 }
 
-/** `failCommand` on the watcher's connections only; false when the server refuses test commands. */
+/** A fail point on the watcher's connections only; false when the server refuses test commands. */
 export function failPoint(
   target: TestDatabase,
   mode: unknown,
   data: Record<string, unknown>,
+  name = 'failCommand',
 ): Promise<boolean> {
-  return configureFailPoint(target, mode, { appName: WATCHER_APP, ...data });
+  return configureFailPoint(target, mode, { appName: WATCHER_APP, ...data }, name);
 }
 
 /** The shared `until`, with the longer default these fault scenarios need (10 s). */
