@@ -227,26 +227,10 @@ export const serveCommand: CliCommand = {
   summary: 'run the realtime server headless (Socket.IO, /healthz, /metrics, web dashboard)',
   usage: USAGE,
   async run(argv, io) {
-    const {
-      demo,
-      mongoUri,
-      dbName,
-      host,
-      port,
-      token,
-      insecureNoAuth,
-      origins,
-      vocabulary,
-      rate,
-      level,
-      stateDir,
-      staticDir,
-      lifecycle,
-      timeoutMs,
-    } = await readServeOptions(argv, io.env);
+    const o = await readServeOptions(argv, io.env);
     const logger = createLogger({
       sink: (r) => io.stderr(`${formatLogLine(r)}\n`),
-      level,
+      level: o.level,
       scope: 'serve',
     });
 
@@ -263,47 +247,47 @@ export const serveCommand: CliCommand = {
       await emulator?.stop();
     };
     try {
-      let uri = mongoUri!;
-      if (demo) {
+      let uri = o.mongoUri!;
+      if (o.demo) {
         emulator = await startEmulator({ logger: logger.child('emulator') });
         uri = emulator.uri;
         logger.info('demo: emulator started', { uri });
       }
       server = createRealtimeServer({
         logger,
-        host,
-        port,
-        ...(token !== undefined ? { token } : {}),
-        insecureNoAuth,
-        allowedOrigins: origins,
-        staticDir,
-        simulated: demo,
-        ...(lifecycle ? { hub: { lifecycle } } : {}),
+        host: o.host,
+        port: o.port,
+        ...(o.token !== undefined ? { token: o.token } : {}),
+        insecureNoAuth: o.insecureNoAuth,
+        allowedOrigins: o.origins,
+        staticDir: o.staticDir,
+        simulated: o.demo,
+        ...(o.lifecycle ? { hub: { lifecycle: o.lifecycle } } : {}),
         source: (hub) =>
           new Watcher({
             hub,
             uri,
-            dbName,
+            dbName: o.dbName,
             logger: logger.child('watcher'),
-            tokenStore: demo ? memoryTokenStore() : fileTokenStore(stateDir),
-            clientOptions: { serverSelectionTimeoutMS: timeoutMs },
+            tokenStore: o.demo ? memoryTokenStore() : fileTokenStore(o.stateDir),
+            clientOptions: { serverSelectionTimeoutMS: o.timeoutMs },
           }),
       });
       const { url } = await server.start();
-      if (demo) {
+      if (o.demo) {
         simulatorClient = new MongoClient(uri, { appName: 'callboard-simulator' });
         await simulatorClient.connect();
         simulator = new TrafficSimulator({
-          store: mongoCallStore(simulatorClient.db(dbName)),
+          store: mongoCallStore(simulatorClient.db(o.dbName)),
           logger: logger.child('simulator'),
-          callsPerSecond: rate,
-          vocabulary,
+          callsPerSecond: o.rate,
+          vocabulary: o.vocabulary,
           timeScale: 0.25,
         });
         simulator.start();
       }
-      if (!existsSync(join(staticDir, 'index.html'))) {
-        logger.warn(`no web dashboard at ${staticDir} (run npm run build): / answers 404`);
+      if (!existsSync(join(o.staticDir, 'index.html'))) {
+        logger.warn(`no web dashboard at ${o.staticDir} (run npm run build): / answers 404`);
       }
       io.stdout(
         `callboard serve: listening on ${url} (dashboard at ${url}/, health at ${url}/healthz)\n`,
