@@ -2,7 +2,6 @@ import {
   DEFAULT_CALL_FIELDS,
   DEFAULT_CAMPAIGN_FIELDS,
   readField,
-  type FieldPaths,
 } from '../shared/domain/field-mapping';
 import {
   DEFAULT_LIFECYCLE,
@@ -55,16 +54,10 @@ function rulesFor(
 export type AllStreamRules = Readonly<Record<StreamName, StreamRules>>;
 
 /** The rules for both streams from a lifecycle (the defaults plus an admin's overrides). */
-export function createStreamRules(
-  lifecycle: LifecycleRules = DEFAULT_LIFECYCLE,
-  fields: { calls: FieldPaths; campaigns: FieldPaths } = {
-    calls: DEFAULT_CALL_FIELDS,
-    campaigns: DEFAULT_CAMPAIGN_FIELDS,
-  },
-): AllStreamRules {
+export function createStreamRules(lifecycle: LifecycleRules = DEFAULT_LIFECYCLE): AllStreamRules {
   return {
-    calls: rulesFor(lifecycle.calls, fields.calls.callSid ?? ['callSid'], true),
-    campaigns: rulesFor(lifecycle.campaigns, fields.campaigns.campaignId ?? ['campaignId'], false),
+    calls: rulesFor(lifecycle.calls, DEFAULT_CALL_FIELDS.callSid!, true),
+    campaigns: rulesFor(lifecycle.campaigns, DEFAULT_CAMPAIGN_FIELDS.campaignId!, false),
   };
 }
 
