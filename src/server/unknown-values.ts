@@ -1,3 +1,4 @@
+import { shortStatus } from '../shared/domain/lifecycle';
 import type { StreamName } from '../shared/protocol/events';
 
 /** One status value no mapping knows, as admins see it (/healthz, /metrics). */
@@ -10,8 +11,6 @@ export interface UnknownValue {
 }
 
 export const OTHER_VALUES = '(other)';
-/** Longer values are cut: a status is a word, and it ends up in logs and metric labels. */
-const MAX_LENGTH = 60;
 
 /**
  * The distinct unknown status values seen, per stream, with a bound on how many are named
@@ -28,7 +27,8 @@ export class UnknownValues {
 
   /** Counts one document with `value`; true the first time the value is named. */
   note(stream: StreamName, written: string): boolean {
-    const value = written.length > MAX_LENGTH ? `${written.slice(0, MAX_LENGTH)}...` : written;
+    // Cut: a status is a word, and it ends up in logs and metric labels.
+    const value = shortStatus(written);
     const seen = this.seen[stream];
     const count = seen.get(value);
     if (count !== undefined) {

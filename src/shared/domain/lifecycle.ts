@@ -9,6 +9,8 @@
  * statuses through this module, so a restart or resync shows exactly what the stream showed.
  */
 
+import { previewValue } from './field-values';
+
 export type Phase = 'active' | 'ended';
 
 /** Where an active call stands: the canonical active call statuses. */
@@ -64,18 +66,10 @@ export function normaliseStatus(value: string): string {
     .replace(/[\s_-]+/g, '-');
 }
 
-/** A status field's text: strings as written, numbers as digits, anything else as JSON. */
+/** A status field's text: strings as written, anything else as its short preview (`42`, `{"a":1}`). */
 export function statusText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value == null) return '';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+  return value == null ? '' : previewValue(value);
 }
 
 /**
@@ -267,11 +261,15 @@ function defaults(): LifecycleRules {
 /** The rules with no overrides: what clients apply, and servers without a mapping file. */
 export const DEFAULT_LIFECYCLE: LifecycleRules = defaults();
 
-/** What the screens print for a status no mapping knows (a long value cut to 60 characters). */
+/** A status value short enough for a screen, a log line or a metric label (60 characters). */
+export function shortStatus(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}...` : value;
+}
+
+/** What the screens print for a status no mapping knows. */
 export function unknownStatusLabel(raw: string): string {
   const value = raw.trim();
-  if (value === '') return 'unknown status: (none)';
-  return `unknown status: ${value.length > 60 ? `${value.slice(0, 60)}...` : value}`;
+  return value === '' ? 'unknown status: (none)' : `unknown status: ${shortStatus(value)}`;
 }
 
 /** What a call status means under the default rules (clients, the CLI, the screens). */
