@@ -60,5 +60,3 @@ export function createStreamRules(lifecycle: LifecycleRules = DEFAULT_LIFECYCLE)
     campaigns: rulesFor(lifecycle.campaigns, DEFAULT_CAMPAIGN_FIELDS.campaignId!, false),
   };
 }
-
-export const DEFAULT_STREAM_RULES: AllStreamRules = createStreamRules();

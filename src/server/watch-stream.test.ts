@@ -1,7 +1,9 @@
 import { ObjectId, Timestamp, type ChangeStreamDocument } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { coveredBySnapshot, isHistoryLost, timestampValue, toHubChange } from './watch-stream';
-import { DEFAULT_STREAM_RULES } from './stream-rules';
+import { createStreamRules } from './stream-rules';
+
+const RULES = createStreamRules();
 
 const id = new ObjectId();
 const ns = { db: 'd', coll: 'calls' };
@@ -57,34 +59,20 @@ describe('coveredBySnapshot', () => {
   const ended = { doc: { callSid: 'A', status: 'failed' } };
   it('skips what the snapshot already holds, but keeps a call outcome from before it', () => {
     const before = event({ operationType: 'update', clusterTime: at(9) });
-    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, active, snapshot)).toBe(true);
-    expect(
-      coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, { id: 'x', doc: null }, snapshot),
-    ).toBe(true);
-    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.calls, before, ended, snapshot)).toBe(false);
+    expect(coveredBySnapshot(RULES.calls, before, active, snapshot)).toBe(true);
+    expect(coveredBySnapshot(RULES.calls, before, { id: 'x', doc: null }, snapshot)).toBe(true);
+    expect(coveredBySnapshot(RULES.calls, before, ended, snapshot)).toBe(false);
     // Campaigns can start again after ending: an old ended version must not win.
     const campaign = { doc: { campaignId: 'C', status: 'completed' } };
-    expect(coveredBySnapshot(DEFAULT_STREAM_RULES.campaigns, before, campaign, snapshot)).toBe(
-      true,
-    );
+    expect(coveredBySnapshot(RULES.campaigns, before, campaign, snapshot)).toBe(true);
   });
 
   it('stops checking at the first event after the snapshot', () => {
     expect(
-      coveredBySnapshot(
-        DEFAULT_STREAM_RULES.calls,
-        event({ clusterTime: at(11) }),
-        active,
-        snapshot,
-      ),
+      coveredBySnapshot(RULES.calls, event({ clusterTime: at(11) }), active, snapshot),
     ).toBeNull();
     expect(
-      coveredBySnapshot(
-        DEFAULT_STREAM_RULES.calls,
-        event({ clusterTime: undefined }),
-        active,
-        snapshot,
-      ),
+      coveredBySnapshot(RULES.calls, event({ clusterTime: undefined }), active, snapshot),
     ).toBeNull();
   });
 });
