@@ -1,4 +1,5 @@
 import type { Call, Campaign } from '../domain/schemas';
+import type { TranscriptClientEvents, TranscriptServerEvents } from './transcript';
 
 /**
  * The wire protocol: the seed protocol that existing backends and clients speak (kept
@@ -138,7 +139,7 @@ export interface ErrorPayload {
 
 // ---- Socket.IO event maps ----------------------------------------------------------------
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends TranscriptServerEvents {
   active_calls: (payload: ActiveCallsPayload) => void;
   active_campaigns: (payload: ActiveCampaignsPayload) => void;
   call_update: (payload: CallUpdatePayload) => void;
@@ -156,7 +157,7 @@ export interface ServerToClientEvents {
  * Inbound events. Arguments are `unknown` on purpose: they come from the network and are
  * validated with the schemas in ./schemas before use. Seed clients send no arguments.
  */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends TranscriptClientEvents {
   'subscribe:calls': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
   'subscribe:campaigns': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
   'unsubscribe:calls': () => void;
