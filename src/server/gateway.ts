@@ -1,35 +1,17 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Logger } from '../shared/log';
-import {
-  CLIENT_EVENTS,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  ROOMS,
-  type ServerToClientEvents,
-  type SocketData,
-  type StreamName,
-  type SubscribeAck,
-} from '../shared/protocol/events';
+import { CLIENT_EVENTS, type StreamName, type SubscribeAck } from '../shared/protocol/events';
 import { parseSubscribeOptions } from '../shared/protocol/schemas';
 import type { Hub } from './hub';
 import type { HubSubscription } from './hub-types';
-import { EmissionCache } from './emission-cache';
+import { watchSendQueue } from './gateway-backlog';
+import { createLiveBroadcast, emitTo, roomFor } from './gateway-rooms';
+import type { GatewayServer, GatewaySocket } from './gateway-types';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
 import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
 
-export type GatewayServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents,
-  SocketData
->;
-type GatewaySocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents,
-  SocketData
->;
+export type { GatewayServer, GatewaySocket };
 
 export interface GatewayOptions {
   hub: Hub;
@@ -120,17 +102,21 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     next(error);
   });
 
-  const emissions = new EmissionCache();
+  const live = createLiveBroadcast(io);
   io.on('connection', (socket) => onConnection(socket));
 
-  function emit(socket: GatewaySocket, emission: Emission): void {
-    (socket.emit as (event: string, payload: unknown) => boolean)(emission.event, emission.payload);
+  /** One socket's own emissions (snapshots, replays, resyncs), after any pending broadcast. */
+  function send(socket: GatewaySocket, emissions: readonly Emission[]): void {
+    live.flush();
+    for (const emission of emissions) emitTo(socket, emission);
   }
 
   function onConnection(socket: GatewaySocket): void {
     stats.connectionsTotal += 1;
     socket.data.subscriptions = {};
     const subs = new Map<StreamName, HubSubscription>();
+    /** The room each subscribed stream's live changes reach this socket through. */
+    const rooms = new Map<StreamName, string>();
     const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
     let lastRateWarning = Number.NEGATIVE_INFINITY;
     let lastUnknownWarning = Number.NEGATIVE_INFINITY;
@@ -160,21 +146,15 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       });
     });
 
-    const backpressure = {
-      // engine.io queues packets here while the transport is still writing earlier ones.
-      isSaturated: () =>
-        (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length >= maxQueued,
-      onDrain: (listener: () => void) => {
-        socket.conn.once('drain', listener);
-        return () => socket.conn.off('drain', listener);
-      },
-    };
+    const backpressure = watchSendQueue(socket, maxQueued);
 
     const unsubscribe = (stream: StreamName) => {
       subs.get(stream)?.();
       subs.delete(stream);
       delete socket.data.subscriptions[stream];
-      void socket.leave(ROOMS[stream]);
+      const room = rooms.get(stream);
+      if (room !== undefined) live.leave(socket, room);
+      rooms.delete(stream);
     };
 
     const subscribe = (stream: StreamName, args: unknown[]) => {
@@ -203,7 +183,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       const opts = parsed.value;
       const mode = { v2: opts !== undefined, batch: opts?.batch ?? true };
       socket.data.subscriptions[stream] = mode;
-      void socket.join(ROOMS[stream]);
+      const room = roomFor(stream, mode);
+      rooms.set(stream, room);
+      live.join(socket, room);
       const sub = hub.subscribe(
         stream,
         { ...(opts?.since ? { since: opts.since } : {}), backpressure },
@@ -216,12 +198,10 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
               new Date(now()).toISOString(),
               () => hub.snapshot(stream).docs,
             );
-          if (event.type === 'changes' && !event.replay) {
-            // Shared by every subscriber of this flush: encoded once per client mode.
-            for (const packet of emissions.encode(event, mode, build)) socket.conn.write(packet);
-          } else {
-            for (const emission of build()) emit(socket, emission);
-          }
+          // A flush's live changes are the same for the whole room: one broadcast.
+          if (event.type === 'changes' && !event.replay)
+            live.deliver(socket.id, room, event, build);
+          else send(socket, build());
         },
       );
       subs.set(stream, sub);
@@ -239,7 +219,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         const snap = hub.snapshot(stream);
         const v2 = socket.data.subscriptions[stream]?.v2 ?? false;
         const timestamp = new Date(now()).toISOString();
-        emit(socket, snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp));
+        send(socket, [snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp)]);
       } catch (error) {
         socket.emit('error', {
           type: ERROR_TYPE[stream],
@@ -249,16 +229,16 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       }
     };
 
-    // Raw arguments: a hostile client may send any number (docs/protocol.md).
-    const rawOn = socket.on.bind(socket) as (event: string, l: (...a: unknown[]) => void) => void;
-    rawOn('subscribe:calls', (...args) => subscribe('calls', args));
-    rawOn('subscribe:campaigns', (...args) => subscribe('campaigns', args));
+    // Every argument, however many: a hostile client may send any number (docs/protocol.md).
+    socket.on('subscribe:calls', (...args: unknown[]) => subscribe('calls', args));
+    socket.on('subscribe:campaigns', (...args: unknown[]) => subscribe('campaigns', args));
     socket.on('unsubscribe:calls', () => unsubscribe('calls'));
     socket.on('unsubscribe:campaigns', () => unsubscribe('campaigns'));
     socket.on('get:active_calls', () => answerSnapshot('calls'));
     socket.on('get:active_campaigns', () => answerSnapshot('campaigns'));
     socket.on('disconnect', () => {
       for (const stream of [...subs.keys()]) unsubscribe(stream);
+      backpressure.dispose();
     });
   }
 
