@@ -85,7 +85,11 @@ interface PendingRoom {
   recipients: Set<string>;
 }
 
-export function createLiveBroadcast(io: GatewayServer): LiveBroadcast {
+/** `onError`: a broadcast sent at the end of a job threw (there is no caller to throw to). */
+export function createLiveBroadcast(
+  io: GatewayServer,
+  onError: (error: unknown) => void,
+): LiveBroadcast {
   /** Socket ids per room: this process's members, to find whom the Hub skipped. */
   const members = new Map<string, Set<string>>();
   let pending: { event: HubEvent; rooms: Map<string, PendingRoom> } | null = null;
@@ -124,7 +128,13 @@ export function createLiveBroadcast(io: GatewayServer): LiveBroadcast {
       if (pending && pending.event !== event) flush();
       if (!pending) {
         pending = { event, rooms: new Map() };
-        queueMicrotask(flush);
+        queueMicrotask(() => {
+          try {
+            flush();
+          } catch (error) {
+            onError(error);
+          }
+        });
       }
       let target = pending.rooms.get(room);
       if (!target) {

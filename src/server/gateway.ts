@@ -102,7 +102,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     next(error);
   });
 
-  const live = createLiveBroadcast(io);
+  const live = createLiveBroadcast(io, (error) =>
+    logger.error('a live broadcast failed', { error }),
+  );
   io.on('connection', (socket) => onConnection(socket));
 
   /** One socket's own emissions (snapshots, replays, resyncs), after any pending broadcast. */
@@ -115,8 +117,6 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     stats.connectionsTotal += 1;
     socket.data.subscriptions = {};
     const subs = new Map<StreamName, HubSubscription>();
-    /** The room each subscribed stream's live changes reach this socket through. */
-    const rooms = new Map<StreamName, string>();
     const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
     let lastRateWarning = Number.NEGATIVE_INFINITY;
     let lastUnknownWarning = Number.NEGATIVE_INFINITY;
@@ -151,10 +151,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     const unsubscribe = (stream: StreamName) => {
       subs.get(stream)?.();
       subs.delete(stream);
+      const mode = socket.data.subscriptions[stream];
+      if (mode) live.leave(socket, roomFor(stream, mode));
       delete socket.data.subscriptions[stream];
-      const room = rooms.get(stream);
-      if (room !== undefined) live.leave(socket, room);
-      rooms.delete(stream);
     };
 
     const subscribe = (stream: StreamName, args: unknown[]) => {
@@ -184,7 +183,6 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       const mode = { v2: opts !== undefined, batch: opts?.batch ?? true };
       socket.data.subscriptions[stream] = mode;
       const room = roomFor(stream, mode);
-      rooms.set(stream, room);
       live.join(socket, room);
       const sub = hub.subscribe(
         stream,
