@@ -15,40 +15,47 @@ afterEach(async () => {
 const V2_CALLS = '["subscribe:calls",{"v":2}]';
 const padding = 'x'.repeat(32 * 1024);
 
-/** Flushes padded changes until the hub holds a subscriber back; returns how many it took. */
-async function floodUntilHeld(hub: TestServer['server']['hub']): Promise<number> {
-  let i = 0;
-  while (hub.counters().slowConsumerHolds === 0) {
-    if (i >= 3000) throw new Error('the slow client was never held back');
-    hub.ingest('calls', [{ doc: { callSid: `C${i % 100}`, status: 'ringing', padding, i } }]);
-    hub.flush();
-    i += 1;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return i;
+/** One flush of one padded change (32 KiB), then a turn of the event loop for the sockets. */
+async function flushPadded(hub: TestServer['server']['hub'], i: number, status: string) {
+  hub.ingest('calls', [{ doc: { callSid: `C${i % 100}`, status, padding, i } }]);
+  hub.flush();
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
-it('holds back a client that stops reading, keeps serving the others, and resyncs it after', async () => {
-  t = await startTestServer({ hub: { ringCapacity: 20 }, gateway: { maxQueuedPackets: 8 } });
-  const hub = t.server.hub;
-  const slow = rawClient(t.url, V2_CALLS);
-  await until(() => slow.events.some(([e]) => e === 'active_calls'), 'the slow client snapshot');
-  const fast = t.client();
+/**
+ * A slow raw client and a fast Socket.IO client in the same room (v2 batches); the slow one
+ * stops reading until the hub holds it back, then `more` flushes follow. Resolves once the
+ * fast client has every change.
+ */
+async function holdSlowClient(server: TestServer, more: number) {
+  const hub = server.server.hub;
+  const slow = rawClient(server.url, V2_CALLS);
+  const snapshot = await until(
+    () => slow.events.find(([e]) => e === 'active_calls'),
+    'the slow client snapshot',
+  );
+  const fast = server.client();
   let fastSeq = 0;
   fast.on('calls_batch_update', (p) => (fastSeq = p.seq ?? fastSeq));
   await fast.emitWithAck('subscribe:calls', { v: 2 });
 
   slow.pause();
-  await floodUntilHeld(hub);
-  // Bounded: the server queues at most maxQueuedPackets for it, not every flush since.
-  for (let k = 0; k < 200; k++) {
-    hub.ingest('calls', [{ doc: { callSid: `C${k % 100}`, status: 'queued', padding, k } }]);
-    hub.flush();
-    await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; hub.counters().slowConsumerHolds === 0; i++) {
+    if (i >= 3000) throw new Error('the slow client was never held back');
+    await flushPadded(hub, i, 'ringing');
   }
-  expect(hub.counters().slowConsumerHolds).toBe(1);
+  for (let k = 0; k < more; k++) await flushPadded(hub, k, 'queued');
   // The fast client kept up meanwhile.
   await until(() => fastSeq === hub.seq('calls'), 'the fast client to get every change');
+  return { slow, snapshotSeq: (snapshot[1] as { seq: number }).seq };
+}
+
+it('holds back a client that stops reading, keeps serving the others, and resyncs it after', async () => {
+  t = await startTestServer({ hub: { ringCapacity: 20 }, gateway: { maxQueuedPackets: 8 } });
+  const hub = t.server.hub;
+  // Bounded: the server queues at most maxQueuedPackets for it, not every flush since.
+  const { slow } = await holdSlowClient(t, 200);
+  expect(hub.counters().slowConsumerHolds).toBe(1);
 
   const resync = nextEvent(slow.ws, 'message', 10_000);
   slow.resume();
@@ -72,23 +79,7 @@ it('holds back a client that stops reading, keeps serving the others, and resync
 it('catches a held client up from the ring with exactly the changes it missed, once each', async () => {
   t = await startTestServer({ gateway: { maxQueuedPackets: 8 } });
   const hub = t.server.hub;
-  const slow = rawClient(t.url, V2_CALLS);
-  await until(() => slow.events.some(([e]) => e === 'active_calls'), 'the slow client snapshot');
-  const snapshotSeq = (slow.events.find(([e]) => e === 'active_calls')![1] as { seq: number }).seq;
-  // A client in the same room keeps the room's broadcasts going while the slow one is held.
-  const fast = t.client();
-  let fastSeq = 0;
-  fast.on('calls_batch_update', (p) => (fastSeq = p.seq ?? fastSeq));
-  await fast.emitWithAck('subscribe:calls', { v: 2 });
-
-  slow.pause();
-  await floodUntilHeld(hub);
-  for (let k = 0; k < 50; k++) {
-    hub.ingest('calls', [{ doc: { callSid: `C${k % 100}`, status: 'queued', padding, k } }]);
-    hub.flush();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  await until(() => fastSeq === hub.seq('calls'), 'the fast client to get every change');
+  const { slow, snapshotSeq } = await holdSlowClient(t, 50);
   const replaysBefore = hub.counters().replaysSent;
   slow.resume();
   const ranges = () =>
