@@ -44,11 +44,17 @@ const call = (i: number, status: string) => ({
   startTime: new Date().toISOString(),
 });
 
+interface CountingClient {
+  ws: WebSocket;
+  /** EVENT frames received. */
+  events: number;
+}
+
 /** Counts the EVENT frames a client receives; resolves once it has its snapshot. */
-function connect(url: string, subscribe: string) {
+function connect(url: string, subscribe: string): Promise<CountingClient> {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
-  const client = { ws, events: 0 };
-  return new Promise<typeof client>((resolve, reject) => {
+  const client: CountingClient = { ws, events: 0 };
+  return new Promise((resolve, reject) => {
     ws.on('error', reject);
     ws.on('message', (data) => {
       const text = data.toString();
@@ -72,7 +78,7 @@ async function main() {
     Array.from({ length: 200 }, (_, i) => call(i, 'in-progress')),
   );
   const seedCount = Math.round(clients * seedShare);
-  const all = [];
+  const all: CountingClient[] = [];
   for (let i = 0; i < clients; i++) {
     all.push(
       await connect(url, i < seedCount ? '["subscribe:calls"]' : '["subscribe:calls",{"v":2}]'),
