@@ -11,6 +11,8 @@
  * Figures from this machine are in docs/performance.md ("Callboard's server").
  */
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import WebSocket from 'ws';
 import { silentLogger } from '../src/shared/log';
 import { createRealtimeServer } from '../src/server/realtime-server';
@@ -69,6 +71,15 @@ function connect(url: string, subscribe: string): Promise<CountingClient> {
   });
 }
 
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+/** Heap and external memory after a full GC (bytes). */
+function liveMemory(): number {
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
 async function main() {
   const server = createRealtimeServer({ logger: silentLogger, port: 0 });
   const { url } = await server.start();
@@ -77,6 +88,7 @@ async function main() {
     'calls',
     Array.from({ length: 200 }, (_, i) => call(i, 'in-progress')),
   );
+  const memoryBefore = liveMemory();
   const seedCount = Math.round(clients * seedShare);
   const all: CountingClient[] = [];
   for (let i = 0; i < clients; i++) {
@@ -87,6 +99,10 @@ async function main() {
   const settle = async (expected: number) => {
     while (all.some((c) => c.events < expected)) await new Promise((r) => setImmediate(r));
   };
+
+  await settle(1);
+  // Server and clients share this process: compare versions, not with the bench's figure.
+  const bytesPerClient = (liveMemory() - memoryBefore) / clients;
 
   let fanOutMs = 0;
   let fanOutCpuUs = 0;
@@ -121,6 +137,7 @@ async function main() {
       fanOutWallUsPerFlush: Number(((fanOutMs * 1000) / flushes).toFixed(1)),
       processCpuUsPerFlush: Number(((cpu.user + cpu.system) / flushes).toFixed(1)),
       wallS: Number(wallS.toFixed(1)),
+      kBPerClient: Number((bytesPerClient / 1000).toFixed(1)),
     }),
   );
   for (const c of all) c.ws.close();
