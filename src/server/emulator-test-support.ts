@@ -67,7 +67,7 @@ export function stateClient(url: string, auth: Record<string, unknown> = {}): St
     events,
     state: () => state,
     activeCallSids: () =>
-      Object.values(state.calls)
+      [...state.calls.values()]
         .filter((e) => !isCallEnded(e.call.status))
         .map((e) => e.call.callSid)
         .sort(),

@@ -43,7 +43,7 @@ describe('realtime server over MongoDB', () => {
     await c.socket.emitWithAck('subscribe:calls', { v: 2 });
     await calls().insertOne({ callSid: 'CA1', status: 'ringing', to: '+15550001' });
     await until(() => c.activeCallSids().includes('CA1'), 'CA1 to reach the client');
-    expect(c.state().calls.CA1?.call.to).toBe('+15550001');
+    expect(c.state().calls.get('CA1')?.call.to).toBe('+15550001');
   });
 
   it('takes active documents into the snapshot whatever the case of their status', async () => {

@@ -104,8 +104,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   const snapshot = (): MonitorSnapshot => {
     queue.drain();
     return {
-      calls: Object.values(state.calls),
-      campaigns: Object.values(state.campaigns),
+      calls: [...state.calls.values()],
+      campaigns: [...state.campaigns.values()],
       connection,
       alerts: alerts.list(),
       alertsPausedUntil,
