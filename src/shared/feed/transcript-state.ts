@@ -4,6 +4,7 @@ import type {
   TranscriptTurn,
   TranscriptTurnsPayload,
 } from '../protocol/transcript';
+import type { TranscriptDelta, TranscriptView } from '../monitor';
 
 /**
  * The client's copy of one call's transcript (docs/protocol.md, "Transcripts"), and the one
@@ -156,4 +157,23 @@ export function applyTranscriptPayload(
   return message.type === 'snapshot'
     ? applyTranscriptSnapshot(message.payload)
     : applyTranscriptTurns(held, message.payload);
+}
+
+/** The renderer's side: a pushed TranscriptDelta applied to the view it holds. */
+export function applyTranscriptDelta(view: TranscriptView, delta: TranscriptDelta): TranscriptView {
+  if (delta.callSid !== view.callSid) return view;
+  const base = delta.reset ?? view;
+  const merged =
+    delta.upserted || delta.removed
+      ? mergeTurns(base.turns, delta.upserted ?? [], delta.removed ?? []).turns
+      : [...base.turns];
+  return {
+    callSid: view.callSid,
+    phase: delta.phase,
+    ...(delta.error !== undefined ? { error: delta.error } : {}),
+    source: base.source,
+    truncated: base.truncated,
+    turns: merged,
+    at: delta.at,
+  };
 }
