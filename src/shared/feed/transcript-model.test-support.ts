@@ -1,4 +1,5 @@
 import type {
+  TranscriptAction,
   TranscriptRole,
   TranscriptSnapshotPayload,
   TranscriptTurn,
@@ -27,7 +28,12 @@ export class TranscriptServerModel {
     this.epoch = `${epochPrefix}-0`;
   }
 
-  add(role: TranscriptRole, message: string, timeInCallSecs?: number): TranscriptTurn {
+  add(
+    role: TranscriptRole,
+    message: string,
+    timeInCallSecs?: number,
+    actions?: TranscriptAction[],
+  ): TranscriptTurn {
     this.seq += 1;
     const turn: TranscriptTurn = {
       id: `turn-${this.nextId++}`,
@@ -35,6 +41,7 @@ export class TranscriptServerModel {
       role,
       message,
       ...(timeInCallSecs !== undefined ? { timeInCallSecs } : {}),
+      ...(actions ? { actions } : {}),
     };
     this.turns.set(turn.id, turn);
     this.removals.delete(turn.id);
