@@ -7,7 +7,7 @@ import {
 import { spokenOrder } from '../../src/shared/feed/transcript-model.test-support';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { watchConsole } from '../support/console-watch';
-import { formatLogs, startHarness, type Harness } from './harness';
+import { closeHarness, startHarness, type Harness } from './harness';
 
 // Issue 15's "done when", client side: open a call, its turns appear in order, a correction
 // replaces its turn, a reconnect neither loses nor repeats one. The desktop path with
@@ -41,13 +41,7 @@ let harness: Harness | undefined;
 let server: ContractServer | undefined;
 // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must be destructured
 test.afterEach(async ({}, testInfo) => {
-  if (harness && testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('app-log.txt', {
-      body: formatLogs(harness.logs),
-      contentType: 'text/plain',
-    });
-  }
-  await harness?.close();
+  await closeHarness(harness, testInfo);
   await server?.close();
   harness = server = undefined;
 });

@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { MongoClient } from 'mongodb';
 import { openTestDatabase, type TestDatabase } from '../../src/emulator/test-target';
-import { createRealtimeServer, type RealtimeServer } from '../../src/server/realtime-server';
-import { Watcher } from '../../src/server/watcher';
-import { silentLogger } from '../../src/shared/log';
+import type { RealtimeServer } from '../../src/server/realtime-server';
 import { watchConsole } from '../support/console-watch';
+import { serveDashboard } from '../support/dashboard-server';
 import { startDemoServer, type DemoServer } from './support/demo-server';
 
 /*
@@ -97,16 +96,7 @@ test.afterEach(async () => {
   realtime = database = undefined;
 });
 
-function serve(target: TestDatabase, port = 0): RealtimeServer {
-  return createRealtimeServer({
-    logger: silentLogger,
-    port,
-    token: 'transcript-token',
-    staticDir: 'out/renderer',
-    source: (hub) =>
-      new Watcher({ hub, uri: target.uri, dbName: target.dbName, logger: silentLogger }),
-  });
-}
+const serve = (target: TestDatabase, port = 0) => serveDashboard(target, 'transcript-token', port);
 
 test('web dashboard: a server restart neither loses nor repeats a turn', async ({ page }) => {
   database = await openTestDatabase({ prefix: 'transcript-e2e' });
