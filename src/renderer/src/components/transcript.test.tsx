@@ -146,6 +146,8 @@ describe('call transcript', () => {
     expect([count(), currentText()]).toEqual(['1 of 3', 't1']); // wraps around
     fireEvent.keyDown(box, { key: 'Enter', shiftKey: true });
     expect([count(), currentText()]).toEqual(['3 of 3', 't3']);
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect([(box as HTMLInputElement).value, marks().length, count()]).toEqual(['', 0, '']);
     fireEvent.change(box, { target: { value: 'refund' } });
     expect(count()).toBe('No matches');
     expect(marks()).toHaveLength(0);

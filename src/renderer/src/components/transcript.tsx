@@ -136,6 +136,9 @@ function FindBox(props: {
           if (e.key === 'Enter') {
             e.preventDefault();
             onStep(e.shiftKey ? -1 : 1);
+          } else if (e.key === 'Escape' && query !== '') {
+            e.preventDefault();
+            props.onQuery('');
           }
         }}
       />
