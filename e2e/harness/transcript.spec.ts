@@ -7,6 +7,7 @@ import {
 import { spokenOrder } from '../../src/shared/feed/transcript-model.test-support';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { watchConsole } from '../support/console-watch';
+import { serveStatic } from '../support/static-server';
 import { closeHarness, startHarness, type Harness } from './harness';
 
 // Issue 15's "done when", client side: open a call, its turns appear in order, a correction
@@ -14,8 +15,9 @@ import { closeHarness, startHarness, type Harness } from './harness';
 // everything real but the server: the built renderer in Chromium, the preload functions, the
 // handle() wrapper, the app controller, the monitor core and the RemoteFeed in Node, over
 // Socket.IO to a server that keeps the transcript contract (it serves its one call with the
-// seed protocol, so the list needs nothing from the server side of issue 15). The same
-// journey against `callboard serve --demo` is e2e/renderer/transcript.spec.ts.
+// seed protocol, so the list needs nothing from the server side of issue 15). The web
+// dashboard runs the same journey with the core in the page, the server also serving the
+// built renderer. Against `callboard serve --demo`: e2e/renderer/transcript.spec.ts.
 
 const CALL = 'CA-transcript-e2e';
 
@@ -39,11 +41,13 @@ function seedCalls(socket: ServerSocket) {
 
 let harness: Harness | undefined;
 let server: ContractServer | undefined;
+let cleanupSite: (() => Promise<void>) | undefined;
 // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must be destructured
 test.afterEach(async ({}, testInfo) => {
   await closeHarness(harness, testInfo);
   await server?.close();
-  harness = server = undefined;
+  await cleanupSite?.();
+  harness = server = cleanupSite = undefined;
 });
 
 const turnsOn = (page: Page): Locator =>
@@ -58,18 +62,14 @@ const expected = (s: ContractServer) =>
 // m:ss, written here without the app's formatter.
 const clock = (secs: number) => `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
 
-test('opening a call shows its transcript live: order, corrections, a reconnect', async ({
-  page,
-}) => {
-  server = await contractServer(CALL, seedCalls);
-  server.model.add('agent', 'Hello, this is Ada from Acme Deliveries.', 1);
-  server.model.add('caller', 'Hi, is this about my parcel?', 4);
-  const consoleWatch = watchConsole(page);
-  harness = await startHarness(page, {
-    ...DEFAULT_SETTINGS,
-    mode: 'remote',
-    remote: { url: server.url, token: '' },
-  });
+/** The two turns the server holds when the call is opened. */
+function firstTurns(s: ContractServer): void {
+  s.model.add('agent', 'Hello, this is Ada from Acme Deliveries.', 1);
+  s.model.add('caller', 'Hi, is this about my parcel?', 4);
+}
+
+/** Open the call; turns in order, chips, a correction, a reconnect, find, close. */
+async function transcriptJourney(page: Page, server: ContractServer): Promise<void> {
   const grid = page.getByRole('grid', { name: 'Active calls' });
   await grid.getByText('Transcript Caller').click();
   const region = page.getByRole('region', { name: 'Transcript' });
@@ -120,6 +120,31 @@ test('opening a call shows its transcript live: order, corrections, a reconnect'
 
   // Closing the details closes the transcript on the server too.
   await page.getByRole('button', { name: 'Close call details' }).click();
-  await expect.poll(() => server!.unsubscribes).toEqual([CALL]);
+  await expect.poll(() => server.unsubscribes).toEqual([CALL]);
+}
+
+test('desktop: opening a call shows its transcript live through IPC and the core in main', async ({
+  page,
+}) => {
+  server = await contractServer(CALL, { onConnection: seedCalls });
+  firstTurns(server);
+  const consoleWatch = watchConsole(page);
+  harness = await startHarness(page, {
+    ...DEFAULT_SETTINGS,
+    mode: 'remote',
+    remote: { url: server.url, token: '' },
+  });
+  await transcriptJourney(page, server);
+  expect(consoleWatch.unexpected()).toEqual([]);
+});
+
+test('web dashboard: the same, with the monitor core in the page', async ({ page }) => {
+  const site = await serveStatic('out/renderer');
+  cleanupSite = site.close;
+  server = await contractServer(CALL, { onConnection: seedCalls, httpServer: site.server });
+  firstTurns(server);
+  const consoleWatch = watchConsole(page);
+  await page.goto(site.url);
+  await transcriptJourney(page, server);
   expect(consoleWatch.unexpected()).toEqual([]);
 });

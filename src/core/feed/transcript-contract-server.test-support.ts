@@ -29,10 +29,16 @@ export interface ContractServer {
 
 export async function contractServer(
   callSid = 'CA-live-1',
-  onConnection?: (socket: ServerSocket) => void,
+  options: {
+    onConnection?: (socket: ServerSocket) => void;
+    /** Share a listening HTTP server (one that serves the dashboard) instead of a new one. */
+    httpServer?: Exclude<Parameters<Server['attach']>[0], number>;
+  } = {},
 ): Promise<ContractServer> {
-  const io = new Server(0, { serveClient: false });
-  if (onConnection) io.on('connection', onConnection);
+  const io = options.httpServer
+    ? new Server(options.httpServer, { serveClient: false })
+    : new Server(0, { serveClient: false });
+  if (options.onConnection) io.on('connection', options.onConnection);
   const model = new TranscriptServerModel(callSid);
   const subscribes: ContractServer['subscribes'] = [];
   const unsubscribes: string[] = [];
