@@ -11,13 +11,18 @@ import type { ServerToClientEvents } from '../shared/protocol/events';
 import { createRealtimeServer, type RealtimeServer } from './realtime-server';
 import type { ResumeTokenStore } from './resume-token-store';
 import type { TestClient } from './test-support';
-import { Watcher } from './watcher';
+import { Watcher, type WatcherOptions } from './watcher';
 
 export const WATCHER_APP_NAME = 'callboard-watcher-test';
 
 export async function startWatchedServer(
   target: TestDatabase,
-  options: { tokenStore?: ResumeTokenStore; token?: string; logger?: Logger } = {},
+  options: {
+    tokenStore?: ResumeTokenStore;
+    token?: string;
+    logger?: Logger;
+    transcripts?: WatcherOptions['transcripts'];
+  } = {},
 ): Promise<{ server: RealtimeServer; url: string }> {
   const server = createRealtimeServer({
     logger: silentLogger,
@@ -33,6 +38,7 @@ export async function startWatchedServer(
         clientOptions: { appName: WATCHER_APP_NAME },
         backoff: { initialMs: 20, maxMs: 200 },
         maxAwaitTimeMS: 50,
+        ...(options.transcripts !== undefined ? { transcripts: options.transcripts } : {}),
       }),
   });
   const { url } = await server.start();

@@ -80,6 +80,12 @@ export function changeStreamSupport(hello: Document, where: string): ServerError
  */
 export class Watcher implements HubSource {
   private client: MongoClient | null = null;
+  /**
+   * The transcripts' own connection (appName `<appName>-transcripts`): their reads and
+   * stream neither queue behind nor fail with the list streams' (and fail points can aim at
+   * either).
+   */
+  private transcriptClient: MongoClient | null = null;
   private streams: { name: string; stream: WatchStream }[] = [];
   private connected = false;
   private readonly tokens: ResumeTokenStore;
@@ -95,7 +101,7 @@ export class Watcher implements HubSource {
     this.transcripts = t
       ? new TranscriptStore({
           reader: mongoTranscriptReader(
-            () => this.client?.db(options.dbName) ?? null,
+            () => this.transcriptClient?.db(options.dbName) ?? null,
             {
               transcripts: options.collections?.transcripts ?? 'transcripts',
               calls: options.collections?.calls ?? 'calls',
@@ -152,12 +158,13 @@ export class Watcher implements HubSource {
     const o = this.options;
     const log = o.logger;
     let client: MongoClient;
+    const clientOptions = {
+      appName: 'callboard-watcher',
+      serverSelectionTimeoutMS: 10_000,
+      ...o.clientOptions,
+    };
     try {
-      client = new MongoClient(o.uri, {
-        appName: 'callboard-watcher',
-        serverSelectionTimeoutMS: 10_000,
-        ...o.clientOptions,
-      });
+      client = new MongoClient(o.uri, clientOptions);
     } catch (error) {
       throw new ServerError('mongo_bad_uri', `invalid MongoDB URI: ${(error as Error).message}`);
     }
@@ -180,10 +187,17 @@ export class Watcher implements HubSource {
       await this.closeClient();
       throw refusal;
     }
+    const transcriptClient = this.transcripts
+      ? new MongoClient(o.uri, {
+          ...clientOptions,
+          appName: `${clientOptions.appName}-transcripts`,
+        })
+      : null;
+    this.transcriptClient = transcriptClient;
     this.streams = this.targets().map(({ name, collection, target }) => ({
       name,
       stream: new WatchStream({
-        client,
+        client: name === 'transcripts' && transcriptClient ? transcriptClient : client,
         dbName: o.dbName,
         collection,
         target,
@@ -250,9 +264,10 @@ export class Watcher implements HubSource {
   }
 
   private async closeClient(): Promise<void> {
-    const client = this.client;
+    const clients = [this.client, this.transcriptClient];
     this.client = null;
+    this.transcriptClient = null;
     this.connected = false;
-    await client?.close().catch(() => {});
+    await Promise.all(clients.map((c) => c?.close().catch(() => {})));
   }
 }
