@@ -248,6 +248,11 @@ export class WatchStream {
       return;
     }
     this.cs = cs;
+    // Where the stream stands even when nothing has happened yet (the batch's
+    // postBatchResumeToken): an idle stream that fails resumes from here, not from "now",
+    // which would lose what was written while it was down.
+    const position = cs.resumeToken as ResumeToken | null | undefined;
+    if (!first && position) this.token = position;
     if (mode !== 'resume') await this.takeSnapshot(mode, reason);
     this.attempt = 0;
     this.setState('open');

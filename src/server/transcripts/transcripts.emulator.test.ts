@@ -303,6 +303,35 @@ describe('live transcripts over MongoDB', () => {
     expect(c.gaps).toEqual([]);
   });
 
+  it('the transcripts stream failing mid-call resumes from its token: turns written meanwhile arrive once', async () => {
+    await turns().insertOne(turn('CA1', 'agent', 'before'));
+    const { url, server } = await serve();
+    const c = client(url);
+    await c.open('CA1');
+    // Nothing has happened on the stream yet: only the position it opened at can resume it.
+    const failing = {
+      appName: `${WATCHER_APP_NAME}-transcripts`,
+      failCommands: ['getMore'],
+      errorCode: 2,
+    };
+    if (!(await configureFailPoint(target, 'alwaysOn', failing))) {
+      return expect.soft(target.usingEmulator).toBe(false);
+    }
+    await until(
+      () => server.health().mongo?.streams.transcripts === 'retrying',
+      'the stream to fail',
+    );
+    await turns().insertMany([turn('CA1', 'user', 'during 1'), turn('CA1', 'agent', 'during 2')]);
+    await configureFailPoint(target, 'off', failing);
+    await until(() => c.shown('CA1').length === 3, 'the turns written during the failure');
+    await turns().insertOne(turn('CA1', 'user', 'after'));
+    await until(() => c.shown('CA1').length === 4, 'the turn after');
+    expect(c.shown('CA1')).toEqual(await databaseView('CA1'));
+    expect(c.gaps).toEqual([]);
+    const delivered = c.events.flatMap(([, p]) => p.turns.map((x) => x.id));
+    expect(new Set(delivered).size).toBe(delivered.length);
+  });
+
   it('v2 list streams leave a call document transcript[] out; seed clients get the document unchanged', async () => {
     const transcript = [{ role: 'agent', message: 'Hello', time_in_call_secs: 0 }];
     await db()
