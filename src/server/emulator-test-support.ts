@@ -1,7 +1,8 @@
 // Helpers for this folder's MongoDB-backed tests (`*.emulator.test.ts`).
 import type { Logger } from '../shared/log';
 import { io as connect } from 'socket.io-client';
-import type { TestDatabase } from '../emulator/test-target';
+import { afterEach, beforeEach } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../emulator/test-target';
 import { silentLogger } from '../shared/log';
 import { applyFeedMessage, initialFeedState } from '../shared/feed/reducer';
 import { fromServerEvent } from '../shared/feed/from-protocol';
@@ -43,6 +44,41 @@ export async function startWatchedServer(
   });
   const { url } = await server.start();
   return { server, url };
+}
+
+/**
+ * The usual frame of a test file here: a fresh test database per test (the emulator, or
+ * MONGODB_URI), servers started on it and anything deferred closed after each test, newest
+ * first.
+ */
+export function watchedServerTests(prefix: string) {
+  let target: TestDatabase | null = null;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeEach(async () => {
+    target = await openTestDatabase({ prefix });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await target?.close();
+    target = null;
+  });
+  const current = (): TestDatabase => {
+    if (!target) throw new Error('no test database outside a test');
+    return target;
+  };
+  return {
+    get target(): TestDatabase {
+      return current();
+    },
+    defer(cleanup: () => Promise<void> | void): void {
+      cleanups.push(cleanup);
+    },
+    async serve(options: Parameters<typeof startWatchedServer>[1] = {}) {
+      const started = await startWatchedServer(current(), options);
+      cleanups.push(() => started.server.stop());
+      return started;
+    },
+  };
 }
 
 /** A client that holds its state with the shared reducer, as the apps do. */

@@ -96,13 +96,20 @@ export async function tailTranscript(o: TranscriptTailOptions): Promise<number> 
     socket.on('disconnect', (reason) => {
       if (live) io.stderr(`callboard tail: disconnected (${reason}); reconnecting\n`);
     });
+    /** The payload if it is a valid one for this call; else says so and gives null. */
+    const valid = <T extends { callSid: string }>(
+      event: string,
+      schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
+      payload: unknown,
+    ): T | null => {
+      const p = schema.safeParse(payload);
+      if (p.success && p.data.callSid === o.callSid) return p.data;
+      io.stderr(`callboard tail: bad data from the server: ${event}\n`);
+      return null;
+    };
     socket.on('transcript_snapshot', (payload) => {
-      const p = transcriptSnapshotPayloadSchema.safeParse(payload);
-      if (!p.success || p.data.callSid !== o.callSid) {
-        io.stderr('callboard tail: bad data from the server: transcript_snapshot\n');
-        return;
-      }
-      const s = p.data;
+      const s = valid('transcript_snapshot', transcriptSnapshotPayloadSchema, payload);
+      if (!s) return;
       held = { epoch: s.epoch, seq: s.seq, ids: new Set(s.turns.map((t) => t.id)) };
       if (o.json) return out(JSON.stringify({ type: 'snapshot', ...s }));
       const left = s.truncated ? `, ${s.truncated} older left out` : '';
@@ -112,12 +119,8 @@ export async function tailTranscript(o: TranscriptTailOptions): Promise<number> 
       for (const turn of s.turns) out(formatTurn(turn as TranscriptTurn));
     });
     socket.on('transcript_turns', (payload) => {
-      const p = transcriptTurnsPayloadSchema.safeParse(payload);
-      if (!p.success || p.data.callSid !== o.callSid) {
-        io.stderr('callboard tail: bad data from the server: transcript_turns\n');
-        return;
-      }
-      const t = p.data;
+      const t = valid('transcript_turns', transcriptTurnsPayloadSchema, payload);
+      if (!t) return;
       if (!held || held.epoch !== t.epoch || t.fromSeq !== held.seq + 1) {
         // Missed something: a fresh snapshot replaces what was printed.
         io.stderr('callboard tail: transcript out of step; asking for a fresh snapshot\n');

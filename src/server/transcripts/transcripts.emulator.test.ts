@@ -1,13 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../emulator/test-target';
+import { describe, expect, it } from 'vitest';
 import { createLogger, type LogRecord } from '../../shared/log';
 import type { ErrorPayload } from '../../shared/protocol/events';
 import { MAX_TRANSCRIPT_SUBSCRIPTIONS } from '../../shared/protocol/transcript';
 import {
   configureFailPoint,
-  startWatchedServer,
   stateClient,
   WATCHER_APP_NAME,
+  watchedServerTests,
 } from '../emulator-test-support';
 import { nextEvent, until } from '../test-support';
 import { transcriptClient, type TranscriptTestClient } from './transcript-client.test-support';
@@ -15,27 +14,14 @@ import { transcriptClient, type TranscriptTestClient } from './transcript-client
 // Live transcripts end to end: MongoDB (the emulator, or MONGODB_URI) -> the transcripts
 // change stream -> the store -> the gateway's rooms -> Socket.IO clients.
 
-let target: TestDatabase;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeEach(async () => {
-  target = await openTestDatabase({ prefix: 'transcripts' });
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await target.close();
-});
-
-async function serve(options: Parameters<typeof startWatchedServer>[1] = {}) {
-  const started = await startWatchedServer(target, options);
-  cleanups.push(() => started.server.stop());
-  return started;
-}
+const ctx = watchedServerTests('transcripts');
+const serve = ctx.serve;
 function client(url: string): TranscriptTestClient {
   const c = transcriptClient(url);
-  cleanups.push(() => c.close());
+  ctx.defer(() => c.close());
   return c;
 }
-const db = () => target.client.db(target.dbName);
+const db = () => ctx.target.client.db(ctx.target.dbName);
 const turns = () => db().collection('transcripts');
 
 /** What the database holds for a call, shown by hand (DATA.md: agent -> agent, user -> caller). */
@@ -75,7 +61,7 @@ describe('live transcripts over MongoDB', () => {
     const opener = client(url);
     const other = client(url);
     const listOnly = stateClient(url);
-    cleanups.push(() => listOnly.close());
+    ctx.defer(() => listOnly.close());
     await listOnly.socket.emitWithAck('subscribe:calls', { v: 2 });
     const ack = await opener.open('CA1');
     expect(ack).toMatchObject({ ok: true, callSid: 'CA1', mode: 'snapshot', seq: 2 });
@@ -291,11 +277,11 @@ describe('live transcripts over MongoDB', () => {
       c.socket.on('transcript_snapshot', (p) => resolve(p.epoch)),
     );
     const ok = await configureFailPoint(
-      target,
+      ctx.target,
       { times: 1 },
       { appName: `${WATCHER_APP_NAME}-transcripts`, failCommands: ['getMore'], errorCode: 286 },
     );
-    if (!ok) return expect.soft(target.usingEmulator).toBe(false);
+    if (!ok) return expect.soft(ctx.target.usingEmulator).toBe(false);
     expect(await snapshot).not.toBe(ack.epoch);
     await turns().insertOne(turn('CA1', 'user', 'after'));
     await until(() => c.shown('CA1').length === 2, 'the turn after the resync');
@@ -314,15 +300,15 @@ describe('live transcripts over MongoDB', () => {
       failCommands: ['getMore'],
       errorCode: 2,
     };
-    if (!(await configureFailPoint(target, 'alwaysOn', failing))) {
-      return expect.soft(target.usingEmulator).toBe(false);
+    if (!(await configureFailPoint(ctx.target, 'alwaysOn', failing))) {
+      return expect.soft(ctx.target.usingEmulator).toBe(false);
     }
     await until(
       () => server.health().mongo?.streams.transcripts === 'retrying',
       'the stream to fail',
     );
     await turns().insertMany([turn('CA1', 'user', 'during 1'), turn('CA1', 'agent', 'during 2')]);
-    await configureFailPoint(target, 'off', failing);
+    await configureFailPoint(ctx.target, 'off', failing);
     await until(() => c.shown('CA1').length === 3, 'the turns written during the failure');
     await turns().insertOne(turn('CA1', 'user', 'after'));
     await until(() => c.shown('CA1').length === 4, 'the turn after');
@@ -340,10 +326,8 @@ describe('live transcripts over MongoDB', () => {
     const { url } = await serve();
     const v2 = stateClient(url);
     const seed = stateClient(url);
-    cleanups.push(
-      () => v2.close(),
-      () => seed.close(),
-    );
+    ctx.defer(() => v2.close());
+    ctx.defer(() => seed.close());
     const v2Snapshot = nextEvent<{ calls: Record<string, unknown>[] }>(v2.socket, 'active_calls');
     const seedSnapshot = nextEvent<{ calls: Record<string, unknown>[] }>(
       seed.socket,
@@ -368,13 +352,13 @@ describe('live transcripts over MongoDB', () => {
     const logged: LogRecord[] = [];
     const logger = createLogger({ sink: (r) => logged.push(r), level: 'warn' });
     const first = await serve({ logger, transcripts: { key: ['callSid'] } });
-    const command = `db.getSiblingDB(${JSON.stringify(target.dbName)}).getCollection("transcripts").createIndex({ "callSid": 1, "timeInCallSecs": 1 })`;
+    const command = `db.getSiblingDB(${JSON.stringify(ctx.target.dbName)}).getCollection("transcripts").createIndex({ "callSid": 1, "timeInCallSecs": 1 })`;
     const warnings = () => logged.filter((r) => r.msg.includes('.transcripts starts with'));
     expect(warnings().map((r) => r.msg)).toEqual([
-      `no index on ${target.dbName}.transcripts starts with "callSid", "timeInCallSecs": every transcript a supervisor opens reads the whole collection. Create one with: ${command}`,
+      `no index on ${ctx.target.dbName}.transcripts starts with "callSid", "timeInCallSecs": every transcript a supervisor opens reads the whole collection. Create one with: ${command}`,
     ]);
     expect(first.server.health().mongo?.missingIndexes).toContain(command);
-    await first.server.stop();
+    await first.server.stop(); // idempotent: the deferred stop after the test is harmless
     logged.length = 0;
     await turns().createIndex({ callSid: 1, timeInCallSecs: 1 });
     const second = await serve({ logger, transcripts: { key: ['callSid'] } });
