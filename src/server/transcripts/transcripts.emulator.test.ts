@@ -57,7 +57,7 @@ describe('live transcripts over MongoDB', () => {
       turn('CA1', 'user', 'Hi.', { tool_calls: [{ tool_name: 'lookup_order' }] }),
       turn('CA2', 'agent', 'Another call.'),
     ]);
-    const { url } = await serve();
+    const { url, server } = await serve();
     const opener = client(url);
     const other = client(url);
     const listOnly = stateClient(url);
@@ -80,6 +80,10 @@ describe('live transcripts over MongoDB', () => {
     expect(other.events.every(([, p]) => p.callSid === 'CA2')).toBe(true);
     expect(listOnly.events.filter(([e]) => e.startsWith('transcript'))).toEqual([]);
     expect(opener.gaps).toEqual([]);
+    // Two sockets hold one transcript each; turns delivered: 2 + 1 (CA1) and 1 + 1 (CA2).
+    const metrics = await server.metrics();
+    expect(metrics).toMatch(/\ncallboard_transcript_subscriptions 2\n/);
+    expect(metrics).toMatch(/\ncallboard_transcript_turns_delivered_total 5\n/);
   });
 
   it('a correction replaces its turn, a delete removes it; the client ends equal to the database', async () => {
