@@ -7,6 +7,7 @@ import {
 import {
   compareTurns,
   parseTurnDocument,
+  POST_CALL_ID_PREFIX,
   postCallTurns,
   sameTurnContent,
   type TurnContent,
@@ -466,7 +467,7 @@ export class TranscriptStore {
     if (call.source === 'post-call') {
       // Live turn documents exist after all: they replace the post-call copy.
       for (const id of [...call.turns.keys()]) {
-        if (id.startsWith('post-call:')) {
+        if (id.startsWith(POST_CALL_ID_PREFIX)) {
           this.drop(call, id);
           removed.push(id);
         }
@@ -489,7 +490,8 @@ export class TranscriptStore {
     call.seq += 1;
     const turn: TranscriptTurn = { ...content, seq: call.seq };
     call.turns.set(turn.id, turn);
-    this.idToCall.set(turn.id, call.callSid);
+    // Post-call ids repeat from call to call, and no change names them: not looked up.
+    if (!turn.id.startsWith(POST_CALL_ID_PREFIX)) this.idToCall.set(turn.id, call.callSid);
     return turn;
   }
 

@@ -81,6 +81,7 @@ describe('parseTurnDocument', () => {
     [{ _id: 't', callSid: 'CA1', tool_calls: new Array(51).fill({ name: 'x' }) }, /more than 50/],
     [{ callSid: 'CA1', message: 'x' }, /_id/],
     [{ _id: 'x'.repeat(300), callSid: 'CA1' }, /_id/],
+    [{ _id: 'post-call:0', callSid: 'CA1' }, /_id "post-call:0" is not usable/],
     [null, /is not a document/],
     [['CA1'], /is not a document/],
   ])('refuses %j with an error naming the problem', (input, message) => {

@@ -30,6 +30,8 @@ export const MAX_MESSAGE_CHARS = 100_000;
 export const MAX_ACTIONS = 50;
 const MAX_LABEL_CHARS = 200;
 const MAX_TURN_ID_CHARS = 256;
+/** Ids of turns from a call's post-call `transcript[]`; no turn document may take one. */
+export const POST_CALL_ID_PREFIX = 'post-call:';
 
 /** ElevenLabs says `agent` / `user`; the screen says "Agent" / "Caller". */
 export function roleOf(value: unknown): TranscriptRole {
@@ -151,7 +153,12 @@ export function parseTurnDocument(
       error: `invalid transcript turn: ${previewValue(input)} is not a document`,
     };
   const id = doc._id;
-  if (typeof id !== 'string' || id === '' || id.length > MAX_TURN_ID_CHARS) {
+  if (
+    typeof id !== 'string' ||
+    id === '' ||
+    id.length > MAX_TURN_ID_CHARS ||
+    id.startsWith(POST_CALL_ID_PREFIX)
+  ) {
     return {
       ok: false,
       error: `invalid transcript turn: _id ${previewValue(id)} is not usable as an id`,
@@ -178,7 +185,7 @@ export function postCallTurns(
   const turns: TurnContent[] = [];
   const bad: string[] = [];
   entries.forEach((entry, index) => {
-    const id = `post-call:${index}`;
+    const id = `${POST_CALL_ID_PREFIX}${index}`;
     const doc = mapped(entry, fields);
     const result = doc ? postCallEntrySchema.safeParse(doc) : null;
     if (result?.success) turns.push(toContent(id, result.data));
