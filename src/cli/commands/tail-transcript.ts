@@ -94,7 +94,10 @@ export async function tailTranscript(o: TranscriptTailOptions): Promise<number> 
       }
     });
     socket.on('disconnect', (reason) => {
-      if (live) io.stderr(`callboard tail: disconnected (${reason}); reconnecting\n`);
+      // `io client disconnect`: we are stopping, nothing to say.
+      if (live && reason !== 'io client disconnect') {
+        io.stderr(`callboard tail: disconnected (${reason}); reconnecting\n`);
+      }
     });
     /** The payload if it is a valid one for this call; else says so and gives null. */
     const valid = <T extends { callSid: string }>(
