@@ -93,14 +93,14 @@ export interface WatchTarget {
   /**
    * Called once the stream is open, at start ('initial') and after its history was lost
    * ('reset', a new epoch): reads what the stream starts from, in `session` (its
-   * operationTime reconciles the events that follow).
+   * operationTime reconciles the events that follow). Resolves how many documents it read.
    */
   load(
     coll: Collection,
     session: ClientSession,
     mode: 'initial' | 'reset',
     reason: string,
-  ): Promise<void>;
+  ): Promise<number>;
   /** true: the event is already in what `load` read; null: past it (stop checking). */
   covered(change: ChangeStreamDocument, hubChange: HubChange, snapshotTime: bigint): boolean | null;
   ingest(change: HubChange): void;
@@ -120,6 +120,7 @@ export function hubTarget(hub: Hub, stream: StreamName): WatchTarget {
       const docs = raw.map((d) => toJsonDocument(d));
       if (mode === 'reset') hub.reset(stream, docs, reason);
       else hub.load(stream, docs);
+      return docs.length;
     },
     covered: (change, hubChange, snapshotTime) =>
       coveredBySnapshot(rules, change, hubChange, snapshotTime),
@@ -264,14 +265,14 @@ export class WatchStream {
     let session: ClientSession | undefined;
     try {
       session = this.options.client.startSession();
-      await this.options.target.load(
+      const read = await this.options.target.load(
         this.coll,
         session,
         mode === 'reset' ? 'reset' : 'initial',
         reason,
       );
       this.snapshotTime = timestampValue(session.operationTime);
-      this.options.logger.info('snapshot loaded', { ns: this.ns, mode });
+      this.options.logger.info('snapshot loaded', { ns: this.ns, read, mode });
     } finally {
       await session?.endSession().catch(() => {});
     }
