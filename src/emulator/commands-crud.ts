@@ -2,7 +2,8 @@
 import type { Document } from 'bson';
 import type { CommandContext, CommandHandler } from './context';
 import { matcher, matching } from './matcher';
-import { CommandError, badValue, expectType, toCommandError } from './errors';
+import { CloseConnection, CommandError, badValue, expectType, toCommandError } from './errors';
+import type { StatementRunner } from './retryable-writes';
 import { notOnView, type Collection } from './store';
 import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
 import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
@@ -10,6 +11,12 @@ import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
 const isArray = (v: unknown) => Array.isArray(v);
 const isObject = (v: unknown) => isPlainObject(v);
 const isBool = (v: unknown) => typeof v === 'boolean';
+
+/** How this command's statements run: once each when it is a retryable write. */
+function statements(cmd: Document, ctx: CommandContext): StatementRunner {
+  const name = Object.keys(cmd)[0]!;
+  return ctx.retryableWrites.runner(name, cmd, ctx.failPoints, ctx.connection.appName);
+}
 
 export function collectionName(command: Document, name: string): string {
   const value = command[name];
@@ -22,7 +29,9 @@ export function collectionName(command: Document, name: string): string {
   return value;
 }
 
+/** The write error of statement `index` (a CloseConnection goes on to the connection). */
 function writeError(index: number, error: unknown): Document {
+  if (error instanceof CloseConnection) throw error;
   const e = toCommandError(error);
   return { index, code: e.code, errmsg: e.message, ...e.extra };
 }
@@ -34,13 +43,16 @@ const insert: CommandHandler = (cmd, db, ctx) => {
   const docs = (cmd.documents ?? []) as Document[];
   const ordered = cmd.ordered !== false;
   const coll = ctx.store.ensure(db, name);
+  const runner = statements(cmd, ctx);
   const writeErrors: Document[] = [];
   let n = 0;
   for (let i = 0; i < docs.length; i++) {
     try {
       if (!isPlainObject(docs[i])) throw badValue('each document to insert must be an object');
-      ctx.store.insert(coll, docs[i]!);
-      n += 1;
+      n += runner.statement(i, (beforeWrite) => {
+        ctx.store.insert(coll, docs[i]!, beforeWrite);
+        return { n: 1 };
+      }).n;
     } catch (error) {
       writeErrors.push(writeError(i, error));
       if (ordered) break;
@@ -54,6 +66,7 @@ function updateOne(
   ctx: CommandContext,
   coll: Collection,
   statement: Document,
+  beforeWrite?: () => void,
 ): { n: number; modified: number; upserted?: unknown } {
   if (!isPlainObject(statement)) throw badValue('each update statement must be an object');
   const { q, u, upsert, multi, arrayFilters } = statement;
@@ -66,14 +79,14 @@ function updateOne(
     if (upsert !== true) return { n: 0, modified: 0 };
     const base = upsertBase(q ?? {});
     const doc = ensureId(applyUpdate(base, u, arrayFilters, true));
-    const stored = ctx.store.insert(coll, doc);
+    const stored = ctx.store.insert(coll, doc, beforeWrite);
     return { n: 1, modified: 0, upserted: stored._id };
   }
   let modified = 0;
   for (const before of targets) {
     const after = applyUpdate(before, u, arrayFilters, false);
     if (valuesEqual(before, after)) continue;
-    ctx.store.replace(coll, before, after, kind);
+    ctx.store.replace(coll, before, after, kind, beforeWrite);
     modified += 1;
   }
   return { n: targets.length, modified };
@@ -82,16 +95,19 @@ function updateOne(
 const update: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'update');
   expectType(cmd, 'updates', isArray, 'array');
-  const statements = (cmd.updates ?? []) as Document[];
+  const updates = (cmd.updates ?? []) as Document[];
   const ordered = cmd.ordered !== false;
   const coll = ctx.store.ensure(db, name);
+  const runner = statements(cmd, ctx);
   const writeErrors: Document[] = [];
   const upserted: Document[] = [];
   let n = 0;
   let nModified = 0;
-  for (let i = 0; i < statements.length; i++) {
+  for (let i = 0; i < updates.length; i++) {
     try {
-      const result = updateOne(ctx, coll, statements[i]!);
+      const result = runner.statement(i, (beforeWrite) =>
+        updateOne(ctx, coll, updates[i]!, beforeWrite),
+      );
       n += result.n;
       nModified += result.modified;
       if (result.upserted !== undefined) upserted.push({ index: i, _id: result.upserted });
@@ -110,23 +126,28 @@ const update: CommandHandler = (cmd, db, ctx) => {
 const del: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'delete');
   expectType(cmd, 'deletes', isArray, 'array');
-  const statements = (cmd.deletes ?? []) as Document[];
+  const deletes = (cmd.deletes ?? []) as Document[];
   const ordered = cmd.ordered !== false;
   const coll = ctx.store.get(db, name);
   if (coll?.view) throw notOnView(coll);
+  const runner = statements(cmd, ctx);
   const writeErrors: Document[] = [];
   let n = 0;
-  for (let i = 0; i < statements.length; i++) {
+  for (let i = 0; i < deletes.length; i++) {
     try {
-      const statement = statements[i]!;
+      const statement = deletes[i]!;
       if (!isPlainObject(statement)) throw badValue('each delete statement must be an object');
       if (statement.limit !== 0 && statement.limit !== 1) {
         throw badValue(`The limit field in delete objects must be 0 or 1. Got ${statement.limit}`);
       }
-      for (const doc of matching(coll, matcher(statement.q, 'q'), statement.limit)) {
-        ctx.store.remove(coll!, doc);
-        n += 1;
-      }
+      n += runner.statement(i, (beforeWrite) => {
+        let removed = 0;
+        for (const doc of matching(coll, matcher(statement.q, 'q'), statement.limit)) {
+          ctx.store.remove(coll!, doc, beforeWrite);
+          removed += 1;
+        }
+        return { n: removed };
+      }).n;
     } catch (error) {
       writeErrors.push(writeError(i, error));
       if (ordered) break;
@@ -150,6 +171,18 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
     throw new CommandError(9, 'Either an update or remove=true must be specified');
   }
   const coll = ctx.store.ensure(db, name);
+  return statements(cmd, ctx).statement(0, (beforeWrite) =>
+    findAndModifyOne(cmd, coll, ctx, beforeWrite),
+  );
+};
+
+/** The one statement of a findAndModify: finds its target, then updates or removes it. */
+function findAndModifyOne(
+  cmd: Document,
+  coll: Collection,
+  ctx: CommandContext,
+  beforeWrite?: () => void,
+): Document {
   const query = matcher(cmd.query, 'query');
   let candidates = matching(coll, query);
   if (cmd.sort && candidates.length > 1) {
@@ -159,7 +192,7 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
   const project = (doc: Document | null) =>
     doc && cmd.fields ? ((matcher({}).find([doc], cmd.fields).all()[0] as Document) ?? null) : doc;
   if (cmd.remove === true) {
-    if (target) ctx.store.remove(coll, target);
+    if (target) ctx.store.remove(coll, target, beforeWrite);
     return { lastErrorObject: { n: target ? 1 : 0 }, value: project(target ?? null), ok: 1 };
   }
   const kind = updateKindOf(cmd.update);
@@ -170,7 +203,7 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
     const doc = ensureId(
       applyUpdate(upsertBase(cmd.query ?? {}), cmd.update, cmd.arrayFilters, true),
     );
-    const stored = ctx.store.insert(coll, doc);
+    const stored = ctx.store.insert(coll, doc, beforeWrite);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: stored._id },
       value: cmd.new === true ? project(stored) : null,
@@ -178,13 +211,13 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
     };
   }
   const after = applyUpdate(target, cmd.update, cmd.arrayFilters, false);
-  if (!valuesEqual(target, after)) ctx.store.replace(coll, target, after, kind);
+  if (!valuesEqual(target, after)) ctx.store.replace(coll, target, after, kind, beforeWrite);
   return {
     lastErrorObject: { n: 1, updatedExisting: true },
     value: project(cmd.new === true ? after : target),
     ok: 1,
   };
-};
+}
 
 const count: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'count');

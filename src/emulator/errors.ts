@@ -111,3 +111,14 @@ export function expectType(
     );
   }
 }
+
+/**
+ * Thrown by a command handler that must close its connection without replying (a fail
+ * point's `closeConnection` after the write was applied): the connection catches it.
+ */
+export class CloseConnection extends Error {
+  override name = 'CloseConnection';
+  constructor(reason: string) {
+    super(reason);
+  }
+}

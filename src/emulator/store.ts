@@ -378,7 +378,12 @@ export class Store {
     });
   }
 
-  insert(coll: Collection, doc: Document): Document {
+  /**
+   * The write methods (`insert`, `replace`, `remove`) take `beforeWrite`, called once the
+   * write is known to be valid and just before anything changes: it may throw to prevent it
+   * (a retryable write's fail point, `retryable-writes.ts`).
+   */
+  insert(coll: Collection, doc: Document, beforeWrite?: () => void): Document {
     // Like mongod, store _id as the first field (generating one if missing).
     const { _id, ...rest } = doc;
     doc = { _id: _id === undefined ? new ObjectId() : _id, ...rest };
@@ -388,6 +393,7 @@ export class Store {
     assertNestingDepth(doc);
     const id = keyOf(doc._id);
     coll.checkUnique(doc);
+    beforeWrite?.();
     coll.docs.set(id, doc);
     coll.addToIndexes(id, doc);
     this.record('insert', coll, { documentKey: { _id: doc._id }, postImage: clone(doc) });
@@ -395,7 +401,13 @@ export class Store {
   }
 
   /** Replaces `before` (a stored document) by `after`; kind says how the change is reported. */
-  replace(coll: Collection, before: Document, after: Document, kind: 'update' | 'replace'): void {
+  replace(
+    coll: Collection,
+    before: Document,
+    after: Document,
+    kind: 'update' | 'replace',
+    beforeWrite?: () => void,
+  ): void {
     const id = keyOf(before._id);
     if (keyOf(after._id) !== id) {
       throw new CommandError(
@@ -405,6 +417,7 @@ export class Store {
     }
     assertNestingDepth(after);
     coll.checkUnique(after, id);
+    beforeWrite?.();
     coll.removeFromIndexes(id, before);
     coll.docs.set(id, after);
     coll.addToIndexes(id, after);
@@ -418,7 +431,8 @@ export class Store {
     });
   }
 
-  remove(coll: Collection, doc: Document): void {
+  remove(coll: Collection, doc: Document, beforeWrite?: () => void): void {
+    beforeWrite?.();
     const id = keyOf(doc._id);
     coll.removeFromIndexes(id, doc);
     coll.docs.delete(id);
