@@ -4,13 +4,19 @@ import type { CommandContext, CommandHandler } from './context';
 import { matcher, matching } from './matcher';
 import { CloseConnection, CommandError, badValue, expectType, toCommandError } from './errors';
 import type { StatementRunner } from './retryable-writes';
-import { notOnView, type Collection } from './store';
+import { collationKey, queryOptionsOf, statementOptions, type QueryOptions } from './query-options';
+import { notOnView, type Collection, type WriteOptions } from './store';
 import { applyUpdate, ensureId, updateKindOf, upsertBase } from './updates';
 import { getPath, isPlainObject, keyOf, valuesEqual } from './values';
 
 const isArray = (v: unknown) => Array.isArray(v);
 const isObject = (v: unknown) => isPlainObject(v);
 const isBool = (v: unknown) => typeof v === 'boolean';
+
+/** The write options of a command's statements (its `bypassDocumentValidation`). */
+function writeOptions(cmd: Document, beforeWrite?: () => void) {
+  return { beforeWrite, bypassDocumentValidation: cmd.bypassDocumentValidation === true };
+}
 
 /** How this command's statements run: once each when it is a retryable write. */
 function statements(cmd: Document, ctx: CommandContext): StatementRunner {
@@ -50,7 +56,7 @@ const insert: CommandHandler = (cmd, db, ctx) => {
     try {
       if (!isPlainObject(docs[i])) throw badValue('each document to insert must be an object');
       n += runner.statement(i, (beforeWrite) => {
-        ctx.store.insert(coll, docs[i]!, beforeWrite);
+        ctx.store.insert(coll, docs[i]!, writeOptions(cmd, beforeWrite));
         return { n: 1 };
       }).n;
     } catch (error) {
@@ -66,27 +72,27 @@ function updateOne(
   ctx: CommandContext,
   coll: Collection,
   statement: Document,
-  beforeWrite?: () => void,
+  options: QueryOptions,
+  write: WriteOptions,
 ): { n: number; modified: number; upserted?: unknown } {
-  if (!isPlainObject(statement)) throw badValue('each update statement must be an object');
   const { q, u, upsert, multi, arrayFilters } = statement;
   const kind = updateKindOf(u);
   if (multi === true && kind === 'replace') {
     throw new CommandError(9, 'multi update is not supported for replacement-style update');
   }
-  const targets = matching(coll, matcher(q, 'q'), multi === true ? 0 : 1);
+  const targets = matching(coll, matcher(q, 'q', options), multi === true ? 0 : 1);
   if (targets.length === 0) {
     if (upsert !== true) return { n: 0, modified: 0 };
     const base = upsertBase(q ?? {});
-    const doc = ensureId(applyUpdate(base, u, arrayFilters, true));
-    const stored = ctx.store.insert(coll, doc, beforeWrite);
+    const doc = ensureId(applyUpdate(base, u, arrayFilters, true, options));
+    const stored = ctx.store.insert(coll, doc, write);
     return { n: 1, modified: 0, upserted: stored._id };
   }
   let modified = 0;
   for (const before of targets) {
-    const after = applyUpdate(before, u, arrayFilters, false);
+    const after = applyUpdate(before, u, arrayFilters, false, options);
     if (valuesEqual(before, after)) continue;
-    ctx.store.replace(coll, before, after, kind, beforeWrite);
+    ctx.store.replace(coll, before, after, kind, write);
     modified += 1;
   }
   return { n: targets.length, modified };
@@ -96,17 +102,26 @@ const update: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'update');
   expectType(cmd, 'updates', isArray, 'array');
   const updates = (cmd.updates ?? []) as Document[];
+  // `sort` in an update statement came with 8.0: the 7.0 the emulator reports refuses the
+  // whole command, as a field its parser does not know.
+  if (updates.some((statement) => isPlainObject(statement) && statement.sort !== undefined)) {
+    throw new CommandError(40415, "BSON field 'update.updates.sort' is an unknown field.");
+  }
   const ordered = cmd.ordered !== false;
   const coll = ctx.store.ensure(db, name);
   const runner = statements(cmd, ctx);
+  const options = queryOptionsOf(cmd);
   const writeErrors: Document[] = [];
   const upserted: Document[] = [];
   let n = 0;
   let nModified = 0;
   for (let i = 0; i < updates.length; i++) {
     try {
+      const statement = updates[i]!;
+      if (!isPlainObject(statement)) throw badValue('each update statement must be an object');
+      const own = statementOptions(options, statement);
       const result = runner.statement(i, (beforeWrite) =>
-        updateOne(ctx, coll, updates[i]!, beforeWrite),
+        updateOne(ctx, coll, statement, own, writeOptions(cmd, beforeWrite)),
       );
       n += result.n;
       nModified += result.modified;
@@ -131,6 +146,7 @@ const del: CommandHandler = (cmd, db, ctx) => {
   const coll = ctx.store.get(db, name);
   if (coll?.view) throw notOnView(coll);
   const runner = statements(cmd, ctx);
+  const options = queryOptionsOf(cmd);
   const writeErrors: Document[] = [];
   let n = 0;
   for (let i = 0; i < deletes.length; i++) {
@@ -140,10 +156,11 @@ const del: CommandHandler = (cmd, db, ctx) => {
       if (statement.limit !== 0 && statement.limit !== 1) {
         throw badValue(`The limit field in delete objects must be 0 or 1. Got ${statement.limit}`);
       }
+      const filter = matcher(statement.q, 'q', statementOptions(options, statement));
       n += runner.statement(i, (beforeWrite) => {
         let removed = 0;
-        for (const doc of matching(coll, matcher(statement.q, 'q'), statement.limit)) {
-          ctx.store.remove(coll!, doc, beforeWrite);
+        for (const doc of matching(coll, filter, statement.limit)) {
+          ctx.store.remove(coll!, doc, { beforeWrite });
           removed += 1;
         }
         return { n: removed };
@@ -171,8 +188,9 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
     throw new CommandError(9, 'Either an update or remove=true must be specified');
   }
   const coll = ctx.store.ensure(db, name);
+  const options = queryOptionsOf(cmd);
   return statements(cmd, ctx).statement(0, (beforeWrite) =>
-    findAndModifyOne(cmd, coll, ctx, beforeWrite),
+    findAndModifyOne(cmd, coll, ctx, options, beforeWrite),
   );
 };
 
@@ -181,9 +199,10 @@ function findAndModifyOne(
   cmd: Document,
   coll: Collection,
   ctx: CommandContext,
+  options: QueryOptions,
   beforeWrite?: () => void,
 ): Document {
-  const query = matcher(cmd.query, 'query');
+  const query = matcher(cmd.query, 'query', options);
   let candidates = matching(coll, query);
   if (cmd.sort && candidates.length > 1) {
     candidates = query.find(candidates).sort(cmd.sort).all() as Document[];
@@ -192,7 +211,7 @@ function findAndModifyOne(
   const project = (doc: Document | null) =>
     doc && cmd.fields ? ((matcher({}).find([doc], cmd.fields).all()[0] as Document) ?? null) : doc;
   if (cmd.remove === true) {
-    if (target) ctx.store.remove(coll, target, beforeWrite);
+    if (target) ctx.store.remove(coll, target, { beforeWrite });
     return { lastErrorObject: { n: target ? 1 : 0 }, value: project(target ?? null), ok: 1 };
   }
   const kind = updateKindOf(cmd.update);
@@ -201,17 +220,18 @@ function findAndModifyOne(
       return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     }
     const doc = ensureId(
-      applyUpdate(upsertBase(cmd.query ?? {}), cmd.update, cmd.arrayFilters, true),
+      applyUpdate(upsertBase(cmd.query ?? {}), cmd.update, cmd.arrayFilters, true, options),
     );
-    const stored = ctx.store.insert(coll, doc, beforeWrite);
+    const stored = ctx.store.insert(coll, doc, writeOptions(cmd, beforeWrite));
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: stored._id },
       value: cmd.new === true ? project(stored) : null,
       ok: 1,
     };
   }
-  const after = applyUpdate(target, cmd.update, cmd.arrayFilters, false);
-  if (!valuesEqual(target, after)) ctx.store.replace(coll, target, after, kind, beforeWrite);
+  const after = applyUpdate(target, cmd.update, cmd.arrayFilters, false, options);
+  if (!valuesEqual(target, after))
+    ctx.store.replace(coll, target, after, kind, writeOptions(cmd, beforeWrite));
   return {
     lastErrorObject: { n: 1, updatedExisting: true },
     value: project(cmd.new === true ? after : target),
@@ -222,7 +242,8 @@ function findAndModifyOne(
 const count: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'count');
   expectType(cmd, 'query', isObject, 'object');
-  let n = matching(ctx.store.get(db, name), matcher(cmd.query, 'query')).length;
+  const query = matcher(cmd.query, 'query', queryOptionsOf(cmd));
+  let n = matching(ctx.store.get(db, name), query).length;
   const skip = Number(cmd.skip ?? 0);
   const limit = Math.abs(Number(cmd.limit ?? 0));
   n = Math.max(0, n - skip);
@@ -236,11 +257,14 @@ const distinct: CommandHandler = (cmd, db, ctx) => {
     throw new CommandError(14, `BSON field 'distinct.key' is missing or not of type 'string'`);
   }
   expectType(cmd, 'query', isObject, 'object');
+  const options = queryOptionsOf(cmd);
+  const key = collationKey(options);
   const seen = new Map<string, unknown>();
-  for (const doc of matching(ctx.store.get(db, name), matcher(cmd.query, 'query'))) {
+  for (const doc of matching(ctx.store.get(db, name), matcher(cmd.query, 'query', options))) {
     const value = getPath(doc, cmd.key);
     for (const item of Array.isArray(value) ? value : [value]) {
-      if (item !== undefined && !seen.has(keyOf(item))) seen.set(keyOf(item), item);
+      const k = keyOf(key(item));
+      if (item !== undefined && !seen.has(k)) seen.set(k, item);
     }
   }
   return { values: [...seen.values()], ok: 1 };

@@ -185,6 +185,7 @@ export class Connection {
       }
       if (fail.error) return this.finish(fail.error.toReply());
     }
+    if (command.lsid !== undefined) this.ctx.sessions.touch(command.lsid);
     if (command.startTransaction === true || command.autocommit === false) {
       return this.finish(
         new CommandError(
