@@ -108,9 +108,9 @@ const update: CommandHandler = (cmd, db, ctx) => {
     throw new CommandError(40415, "BSON field 'update.updates.sort' is an unknown field.");
   }
   const ordered = cmd.ordered !== false;
+  const options = queryOptionsOf(cmd);
   const coll = ctx.store.ensure(db, name);
   const runner = statements(cmd, ctx);
-  const options = queryOptionsOf(cmd);
   const writeErrors: Document[] = [];
   const upserted: Document[] = [];
   let n = 0;
@@ -187,8 +187,8 @@ const findAndModify: CommandHandler = (cmd, db, ctx) => {
   if (cmd.remove !== true && cmd.update === undefined) {
     throw new CommandError(9, 'Either an update or remove=true must be specified');
   }
-  const coll = ctx.store.ensure(db, name);
   const options = queryOptionsOf(cmd);
+  const coll = ctx.store.ensure(db, name);
   return statements(cmd, ctx).statement(0, (beforeWrite) =>
     findAndModifyOne(cmd, coll, ctx, options, beforeWrite),
   );

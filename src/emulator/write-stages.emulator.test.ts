@@ -150,5 +150,12 @@ describe('$merge', () => {
     await into.createIndex({ k: 1 }, { unique: true });
     await merge();
     expect(await all(into)).toEqual([{ _id: 1, k: 'a', x: 1, y: 1 }]);
+    // The source document's own _id (7) would change the matched one's (1): refused.
+    const changesId = await source
+      .aggregate([{ $merge: { into: into.collectionName, on: 'k' } }])
+      .toArray()
+      .catch((e: unknown) => e);
+    expect(changesId).toMatchObject({ code: 66 });
+    expect(await all(into)).toEqual([{ _id: 1, k: 'a', x: 1, y: 1 }]);
   });
 });

@@ -190,6 +190,12 @@ function merge(
       ctx.store.insert(coll, withId(doc), writeOptions); // the duplicate key error of the index
       continue;
     }
+    if (doc._id !== undefined && keyOf(doc._id) !== keyOf(found._id)) {
+      throw new CommandError(
+        66,
+        '$merge failed to update the matching document, did you attempt to modify the _id or the shard key?',
+      );
+    }
     let after: Document;
     if (Array.isArray(how)) {
       const variables = { ...options.variables, ...(merging.let ?? { new: '$$ROOT' }) };
