@@ -3,8 +3,8 @@
  * `txnNumber` is applied once. Its result is remembered by statement index (the implicit
  * `stmtId` a server gives it), and the same write sent again (the driver's retry after a
  * network or retryable error) gets the remembered results of the statements already applied
- * and runs only the others. Bounded: the oldest writes are forgotten first, like sessions
- * expiring on a server.
+ * and runs only the others. Bounded (writes and statements): the oldest writes are forgotten
+ * first, like sessions expiring on a server.
  *
  * This is also where the `onPrimaryTransactionalWrite` fail point acts: just before a
  * statement's write is applied (`beforeWrite`, called by the store).
@@ -16,6 +16,8 @@ import { keyOf } from './values';
 
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
 export const RETRYABLE_WRITE_LOG_SIZE = 10_000;
+/** Also bounded by statements, so a few huge batches cannot hold memory without limit. */
+export const RETRYABLE_STATEMENT_LOG_SIZE = 1_000_000;
 
 /** The key of a retryable write, or undefined for any other command. */
 function retryableWriteKey(name: string, command: Document): string | undefined {
@@ -44,6 +46,7 @@ class RetryableWrite implements StatementRunner {
     private readonly name: string,
     private readonly failPoints: FailPoints,
     private readonly appName: string | undefined,
+    private readonly onRecord: () => void,
   ) {}
 
   private readonly beforeWrite = (): void => {
@@ -62,6 +65,7 @@ class RetryableWrite implements StatementRunner {
     if (done) return { ...done } as T;
     const result = run(this.beforeWrite);
     this.applied.set(index, { ...result });
+    this.onRecord();
     if (this.closing) throw new CloseConnection('onPrimaryTransactionalWrite fail point');
     return result;
   }
@@ -70,8 +74,26 @@ class RetryableWrite implements StatementRunner {
 export class RetryableWriteLog {
   /** Write key -> statement index -> that statement's result. */
   private readonly writes = new Map<string, Map<number, Document>>();
+  private statements = 0;
 
-  constructor(private readonly limit = RETRYABLE_WRITE_LOG_SIZE) {}
+  constructor(
+    private readonly limit = RETRYABLE_WRITE_LOG_SIZE,
+    private readonly statementLimit = RETRYABLE_STATEMENT_LOG_SIZE,
+  ) {}
+
+  /** How many writes and statements are remembered (tests check the bounds). */
+  get size(): { writes: number; statements: number } {
+    return { writes: this.writes.size, statements: this.statements };
+  }
+
+  /** Forgets the oldest write (never `keep`, the one being recorded). */
+  private evictOldest(keep: Map<number, Document>): boolean {
+    const [key, oldest] = this.writes.entries().next().value ?? [];
+    if (key === undefined || oldest === undefined || oldest === keep) return false;
+    this.writes.delete(key);
+    this.statements -= oldest.size;
+    return true;
+  }
 
   /** The runner for the statements of `command` (a plain one for non-retryable commands). */
   runner(
@@ -85,8 +107,12 @@ export class RetryableWriteLog {
     let applied = this.writes.get(key);
     if (!applied) {
       this.writes.set(key, (applied = new Map()));
-      if (this.writes.size > this.limit) this.writes.delete(this.writes.keys().next().value!);
+      if (this.writes.size > this.limit) this.evictOldest(applied);
     }
-    return new RetryableWrite(applied, name, failPoints, appName);
+    const mine = applied;
+    return new RetryableWrite(mine, name, failPoints, appName, () => {
+      this.statements += 1;
+      while (this.statements > this.statementLimit && this.evictOldest(mine));
+    });
   }
 }
