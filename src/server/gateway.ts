@@ -10,6 +10,8 @@ import { createLiveBroadcast, emitTo, roomFor } from './gateway-rooms';
 import type { GatewayServer, GatewaySocket } from './gateway-types';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
 import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
+import { createTranscriptGateway } from './transcript-gateway';
+import type { TranscriptStore } from './transcripts/transcript-store';
 
 export type { GatewayServer, GatewaySocket };
 
@@ -28,6 +30,8 @@ export interface GatewayOptions {
   maxQueuedPackets?: number;
   /** The data is simulated (`serve --demo`): every v2 subscribe ack says so. */
   simulated?: boolean;
+  /** Live transcripts (./transcript-gateway); without, `subscribe:transcript` is refused. */
+  transcripts?: TranscriptStore;
   now?: () => number;
 }
 
@@ -105,6 +109,12 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   const live = createLiveBroadcast(io, (error) =>
     logger.error('a live broadcast failed', { error }),
   );
+  const transcripts = createTranscriptGateway({
+    io,
+    store: options.transcripts,
+    logger,
+    onBadRequest: () => (stats.badRequests += 1),
+  });
   io.on('connection', (socket) => onConnection(socket));
 
   /** One socket's own emissions (snapshots, replays, resyncs), after any pending broadcast. */
@@ -238,12 +248,14 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       for (const stream of [...subs.keys()]) unsubscribe(stream);
       backpressure.dispose();
     });
+    transcripts.onConnection(socket);
   }
 
   return {
     io,
     counters: () => ({ ...stats, connected: io.engine?.clientsCount ?? 0 }),
     close: async () => {
+      transcripts.close();
       io.disconnectSockets(true);
       // Not io.close(): that also closes the HTTP server, which its owner closes.
       io.engine.close();
