@@ -8,7 +8,21 @@ import writeFileAtomic from 'write-file-atomic';
  * one (write-file-atomic), so a crash or a full disk leaves the previous file, never a torn
  * one. Creates the folder if needed.
  */
-export async function writePrivateFile(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, text, { mode: 0o600 });
+export function writePrivateFile(file: string, text: string): Promise<void> {
+  const next = inFlight.then(async () => {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFileAtomic(file, text, { mode: 0o600 });
+  });
+  inFlight = next.catch(() => {});
+  return next;
 }
+
+/*
+ * One write at a time in the process. write-file-atomic registers a signal-exit handler for
+ * each write in flight, and signal-exit (4.x) takes "handlers registered" for "SIGTERM
+ * listeners that are not mine": with two writes in flight and one listener of the process's
+ * own (serve's stop), a SIGTERM looked unhandled to it and it re-raised the signal, killing
+ * the process mid-shutdown (found by test/scale-out's rolling restart). Process-wide because
+ * signal-exit's count is.
+ */
+let inFlight: Promise<void> = Promise.resolve();
