@@ -20,7 +20,7 @@ import { digestOf } from '../reliability/support/load-clients';
 import { startLoadClients, type LoadClients } from '../reliability/support/load-process';
 import { startLoadWriter } from '../reliability/support/load-writer';
 import { writeResults } from '../reliability/support/results';
-import { CLI_BUILT, openDatabase } from './support/cluster';
+import { CLI_BUILT, loadAverage, openDatabase } from './support/cluster';
 import { startInstances, type Instance } from './support/instances';
 import { NGINX, startNginx, type Nginx } from './support/nginx';
 import type { Harness } from '../reliability/support/harness';
@@ -58,7 +58,6 @@ function childrenOf(pid: number): number[] {
     })
     .map(Number);
 }
-const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 export interface CapacityRow {
   setup: string;
@@ -218,8 +217,9 @@ describe.skipIf(!ON || !NGINX || !CLI_BUILT)(
             held[count] = clients;
           }
         }
-        // Cost per 100 clients on one instance: least squares over the held single-instance steps.
-        const single = rows.filter((r) => r.setup.startsWith('1 ') && r.held);
+        // Cost per 100 clients on one instance: least squares over the single-instance steps
+        // measured (clients live), held or not: what a client costs does not depend on keeping up.
+        const single = rows.filter((r) => r.setup.startsWith('1 ') && r.instanceCores.length > 0);
         const slope = (ys: number[]) => {
           const xs = single.map((r) => r.clients);
           const n = xs.length;

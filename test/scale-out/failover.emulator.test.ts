@@ -17,6 +17,7 @@ import { writeResults } from '../reliability/support/results';
 import {
   backLiveAt,
   CLI_BUILT,
+  loadAverage,
   LONG,
   notLiveMs,
   openCluster,
@@ -45,7 +46,7 @@ afterEach(async () => {
   // Stopped last, but checked: nginx must leave cleanly on SIGQUIT.
   if (stopped) expect(stopped.code).toBe(0);
 }, 60_000);
-afterAll(() => writeResults('scale-out-faults', rows, { long: LONG }));
+afterAll(() => writeResults('scale-out-faults', rows, { long: LONG, loadAverage: loadAverage() }));
 
 async function setUp(): Promise<{ cluster: Cluster; nginx: Nginx }> {
   c = await openCluster(INSTANCES);

@@ -14,6 +14,7 @@ import { writeResults } from '../reliability/support/results';
 import {
   backLiveAt,
   CLI_BUILT,
+  loadAverage,
   LONG,
   openCluster,
   p50max,
@@ -40,7 +41,7 @@ afterEach(async () => {
   // Soft stop (SIGUSR1) ends it without a SIGKILL: exit 0, or the signal itself once idle.
   if (stopped) expect([0, 'SIGUSR1']).toContain(stopped.code ?? stopped.signal);
 }, 60_000);
-afterAll(() => writeResults('scale-out-health', rows));
+afterAll(() => writeResults('scale-out-health', rows, { long: LONG, loadAverage: loadAverage() }));
 
 describe.skipIf(!HAPROXY || !CLI_BUILT)(
   `an instance without MongoDB behind HAProxy (docs/examples/haproxy-callboard.cfg)${

@@ -7,6 +7,7 @@
  * `close()` stops all of it, clients first, the balancer gracefully.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CLI_BUILT, spawnCli, type CliProcess } from '../../reliability/support/cli-process';
 import { clientAddress, type ClientRoute } from '../../reliability/support/client-route';
 import type { FeedClient } from '../../reliability/support/feed-client';
@@ -205,6 +206,11 @@ export async function waitAllLive(
       );
     throw new Error(`${(error as Error).message}; not live: ${late.join(', ')}`, { cause: error });
   }
+}
+
+/** The machine's load average (1, 5, 15 min), as `uptime` shows it: the figures' context. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
 /** Median and maximum of a list of durations (ms), rounded. */

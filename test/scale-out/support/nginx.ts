@@ -80,7 +80,10 @@ export function renderNginxExample(
   const serverLines = /^[ \t]*#?[ \t]*server [^\s;]+:\d+[^;\n]*;[ \t]*\n/gm;
   const first = example.search(serverLines);
   if (first < 0) throw new Error(`${NGINX_EXAMPLE}: no "server host:port;" line in the upstream`);
-  const servers = options.upstreams.map((u) => `    server ${u};\n`).join('');
+  // Each test upstream takes the parameters of the example's first server line.
+  const shipped = /^[ \t]*server [^\s;]+:\d+([^;\n]*);/m.exec(example);
+  if (!shipped) throw new Error(`${NGINX_EXAMPLE}: no active "server host:port" line`);
+  const servers = options.upstreams.map((u) => `    server ${u}${shipped[1]};\n`).join('');
   let text = example.slice(0, first) + servers + example.slice(first).replace(serverLines, '');
   text = replaceOnce(
     NGINX_EXAMPLE,
