@@ -13,10 +13,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCall, parseCampaign } from '../../src/shared/domain/schemas';
-import { readDbState } from '../reliability/support/db-state';
+import { truthDigest } from '../reliability/support/db-digest';
 import { until } from '../reliability/support/harness';
-import { digestOf } from '../reliability/support/load-clients';
 import { startLoadClients, type LoadClients } from '../reliability/support/load-process';
 import { startLoadWriter } from '../reliability/support/load-writer';
 import { writeResults } from '../reliability/support/results';
@@ -88,21 +86,6 @@ afterEach(async () => {
   state = {};
 }, 60_000);
 
-async function truthDigest(h: Harness): Promise<string> {
-  const truth = await readDbState(h.db);
-  const calls = new Map<string, unknown>();
-  const campaigns = new Map<string, unknown>();
-  for (const [k, doc] of truth.calls) {
-    const p = parseCall(doc);
-    if (p.ok) calls.set(k, p.value);
-  }
-  for (const [k, doc] of truth.campaigns) {
-    const p = parseCampaign(doc);
-    if (p.ok) campaigns.set(k, p.value);
-  }
-  return digestOf(calls, campaigns);
-}
-
 /** One step: `count` instances (behind nginx when more than one), `clients` clients, RATE. */
 async function step(count: number, clients: number): Promise<CapacityRow> {
   const setup = count === 1 ? '1 instance, direct' : `${count} instances behind nginx (TLS)`;
@@ -170,7 +153,7 @@ async function step(count: number, clients: number): Promise<CapacityRow> {
   row.loadAverage = loadAverage();
   await writer.stop();
   const stoppedAt = Date.now();
-  const truth = await truthDigest(h);
+  const truth = (await truthDigest(h.db)).digest;
   for (;;) {
     const { digests } = await state.load.digests(60_000);
     const behind = digests.filter((d) => d.digest !== truth);
