@@ -192,7 +192,7 @@ describe.skipIf(!ON || !NGINX || !CLI_BUILT)(
             const row = await step(count, clients);
             rows.push(row);
             await state.load?.stop().catch(() => {});
-            await state.nginx?.stop();
+            await state.nginx?.stop().catch((error: Error) => (row.why += `; ${error.message}`));
             await state.h?.close();
             await state.emulator?.close();
             state = {};

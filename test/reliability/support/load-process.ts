@@ -92,10 +92,17 @@ export async function startLoadClients(
     },
   };
   api.digests = (ms = 30_000) => api.request({ type: 'digest' }, 'digest', ms);
-  await api.request(
-    { type: 'start', url, clients, ...(token ? { token } : {}), ...(routing ? { routing } : {}) },
-    'ready',
-    readyMs,
-  );
+  try {
+    await api.request(
+      { type: 'start', url, clients, ...(token ? { token } : {}), ...(routing ? { routing } : {}) },
+      'ready',
+      readyMs,
+    );
+  } catch (error) {
+    // Not left running with its sockets open when the caller never gets to stop it.
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return api;
 }
