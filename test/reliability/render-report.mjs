@@ -116,7 +116,7 @@ scaleOut.push(
 const capacity = read('scale-out-capacity');
 if (capacity) {
   scaleOut.push(
-    `Capacity (\`CALLBOARD_SCALE_CAPACITY=1\`), ${capacity.at}: ${capacity.rate} updates/s aimed at, steps of ${capacity.step} clients up to ${capacity.max}, ${capacity.seconds} s each. Held: ${capacity.heldOne} clients on one instance, ${capacity.heldTwo} on two behind nginx (ratio ${capacity.ratio}). One instance costs ${capacity.cpuCoresPer100Clients} cores and ${capacity.rssMBPer100Clients} MB RSS per 100 clients, on top of ${capacity.cpuCoresAtZeroClients} cores and ${capacity.rssMBAtZeroClients} MB with none (least squares over the steps).`,
+    `Capacity (\`CALLBOARD_SCALE_CAPACITY=1\`), ${capacity.at}: ${capacity.rate} updates/s aimed at, steps of ${capacity.step} clients up to ${capacity.max}, ${capacity.seconds} s each. Held: ${capacity.heldOne} clients on one instance, ${capacity.heldTwo} on two behind nginx (ratio ${capacity.ratio}). Least squares over the single-instance steps: ${capacity.rssMBPer100Clients} MB RSS per 100 clients on top of ${capacity.rssMBAtZeroClients} MB; CPU ${capacity.cpuCoresPer100Clients > 0 ? `${capacity.cpuCoresPer100Clients} cores per 100 clients on top of ${capacity.cpuCoresAtZeroClients}` : `no slope above the noise (fit ${capacity.cpuCoresPer100Clients} cores per 100 clients): read the per-step figures`}.`,
     '',
     table(
       [

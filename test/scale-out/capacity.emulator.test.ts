@@ -5,8 +5,8 @@
  * memory), for sizing. Steps of CALLBOARD_SCALE_STEP clients (default 100) up to
  * CALLBOARD_SCALE_MAX_CLIENTS (default 400), CALLBOARD_SCALE_SECONDS (default 20) each, every
  * step on a fresh database with fresh instances. A step is held when every client goes live,
- * reports no problem, and shows exactly what MongoDB holds (digest of every field) within
- * 10 s of the writer stopping. The clients (the real RemoteFeed, in a child process) and
+ * reports no problem, and shows exactly what MongoDB holds (digest of every field), checked
+ * until 10 s after the writer stopped (the time taken is reported). The clients (the real RemoteFeed, in a child process) and
  * the writer share the machine's cores with the servers: on 2 cores, two instances measure
  * the balancer's overhead, not a second machine's worth of capacity. Figures go to
  * test/reliability/results/scale-out-capacity.json.
