@@ -38,8 +38,8 @@ afterEach(async () => {
   haproxy = undefined;
   await c?.close();
   c = undefined;
-  // Soft stop (SIGUSR1) ends it without a SIGKILL: exit 0, or the signal itself once idle.
-  if (stopped) expect([0, 'SIGUSR1']).toContain(stopped.code ?? stopped.signal);
+  // SIGTERM is HAProxy's immediate stop: it exits by that signal (or 0), never needing SIGKILL.
+  if (stopped) expect([0, 'SIGTERM']).toContain(stopped.code ?? stopped.signal);
 }, 60_000);
 afterAll(() => writeResults('scale-out-health', rows, { long: LONG, loadAverage: loadAverage() }));
 
