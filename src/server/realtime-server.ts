@@ -218,6 +218,11 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
     },
     stop() {
       stopping ??= (async () => {
+        // Transports closed first, so clients see "transport close" and reconnect (to this
+        // server once it is back, or to another behind a balancer). A Socket.IO disconnect
+        // ("io server disconnect") is final for socket.io-client: every seed client with
+        // default options would stay away after a restart (test/scale-out, rolling restart).
+        gateway?.io.engine.close();
         await gateway?.close();
         if (http) {
           const server = http;

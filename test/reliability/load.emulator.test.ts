@@ -14,11 +14,9 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scrape } from '../../src/server/scrape.test-support';
-import { parseCall, parseCampaign } from '../../src/shared/domain/schemas';
 import { CLI_BUILT, spawnCli, type CliProcess } from './support/cli-process';
-import { readDbState } from './support/db-state';
+import { truthDigest } from './support/db-digest';
 import { openHarness, until, type Harness } from './support/harness';
-import { digestOf } from './support/load-clients';
 import { startLoadClients, type LoadClients } from './support/load-process';
 import { startLoadWriter } from './support/load-writer';
 import { writeResults } from './support/results';
@@ -66,21 +64,6 @@ const handleNames = () =>
     .map((x) => x.constructor?.name ?? typeof x);
 const handles = () =>
   (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
-
-async function truthDigest(harness: Harness) {
-  const truth = await readDbState(harness.db);
-  const calls = new Map<string, unknown>();
-  const campaigns = new Map<string, unknown>();
-  for (const [k, doc] of truth.calls) {
-    const p = parseCall(doc);
-    if (p.ok) calls.set(k, p.value);
-  }
-  for (const [k, doc] of truth.campaigns) {
-    const p = parseCampaign(doc);
-    if (p.ok) campaigns.set(k, p.value);
-  }
-  return { digest: digestOf(calls, campaigns), active: calls.size + campaigns.size };
-}
 
 describe.skipIf(!CLI_BUILT && !process.env.MONGODB_URI)(
   `load (needs out/cli for its emulator: npm run build:cli): ${CLIENTS} clients at ${RATE} updates/s for ${SECONDS} s`,
@@ -133,7 +116,7 @@ describe.skipIf(!CLI_BUILT && !process.env.MONGODB_URI)(
         const stoppedAt = Date.now();
 
         // Every client must come to show exactly what MongoDB holds.
-        const truth = await truthDigest(h);
+        const truth = await truthDigest(h.db);
         let last: Awaited<ReturnType<LoadClients['digests']>> | undefined;
         const deadline = Date.now() + 60_000;
         for (;;) {

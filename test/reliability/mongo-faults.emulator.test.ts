@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { lostKeys, waitForConvergence } from './support/db-state';
 import { failPoint, openHarness, startSimulator, until, type Harness } from './support/harness';
 import { writeResults, type FaultRow } from './support/results';
-import { startTcpProxy } from './support/tcp-proxy';
+import { mongoHostOf, proxiedUri, startTcpProxy } from './support/tcp-proxy';
 
 const rows: FaultRow[] = [];
 let h: Harness | undefined;
@@ -177,10 +177,7 @@ describe('MongoDB faults while the simulator writes', () => {
 
   it('MongoDB unreachable at start, then reachable: the server starts once it can, clients converge', async () => {
     h = await openHarness();
-    const upstream = new URL(h.target.uri.replace(/^mongodb(\+srv)?:\/\//, 'http://'));
-    const firstHost = upstream.host.split(',')[0]!;
-    const [host, port] = [firstHost.split(':')[0]!, Number(firstHost.split(':')[1] ?? 27017)];
-    const proxy = await startTcpProxy({ host, port }, { startCut: true });
+    const proxy = await startTcpProxy(mongoHostOf(h.target.uri), { startCut: true });
     h.defer(() => proxy.close());
     const viaProxy = proxiedUri(h.target.uri, proxy.port);
     const sim = startSimulator(h.db);
@@ -205,13 +202,3 @@ describe('MongoDB faults while the simulator writes', () => {
     );
   });
 });
-
-/** The same deployment through the proxy: one host, directConnection (no topology discovery). */
-function proxiedUri(uri: string, port: number): string {
-  const match = /^mongodb:\/\/([^@/]*@)?([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(uri);
-  if (!match) throw new Error('the MongoDB URI is not a plain mongodb:// URI');
-  const params = new URLSearchParams((match[4] ?? '').slice(1));
-  params.delete('replicaSet');
-  params.set('directConnection', 'true');
-  return `mongodb://${match[1] ?? ''}127.0.0.1:${port}${match[3] ?? '/'}?${params.toString()}`;
-}

@@ -74,12 +74,108 @@ out.push(
     : '_no fuzz results: run the suite_',
 );
 
-const text = readFileSync(doc, 'utf8');
-const a = text.indexOf(START);
-const b = text.indexOf(END);
-if (a < 0 || b < a) {
-  process.stderr.write(`${doc} has no ${START} ... ${END} section\n`);
-  process.exit(1);
+// The scale-out suite (test/scale-out) renders into a section of its own; each section is
+// rendered only when some of its result files are present, so running one suite alone leaves
+// the other's figures as they were.
+const scaleOut = [];
+const scale = ['scale-out-faults', 'scale-out-health'].map(read).filter(Boolean);
+const scaleRows = scale.flatMap((r) => r.rows);
+scaleOut.push(
+  scaleRows.length
+    ? [
+        `Run ${scale.map((r) => r.at).join(', ')} (${scale.some((r) => r.long) ? 'long form' : 'short form'}), load average ${[...new Set(scale.map((r) => r.loadAverage).filter(Boolean))].join('; ') || '?'}.`,
+        '',
+        table(
+          [
+            'fault',
+            'instances',
+            'clients',
+            'writes during the fault',
+            'updates lost',
+            'clients affected',
+            'per affected client p50 / max (ms)',
+            'time to converge after writes stopped (ms)',
+            'notes',
+          ],
+          scaleRows.map((r) => [
+            r.fault,
+            r.instances,
+            r.clients,
+            r.writesDuringFault,
+            r.updatesLost,
+            r.clientsAffected,
+            `${r.clientMs.p50} / ${r.clientMs.max}`,
+            r.convergeMs,
+            r.notes,
+          ]),
+        ),
+      ].join('\n')
+    : '_no scale-out results: run the suite_',
+  '',
+);
+const capacity = read('scale-out-capacity');
+if (capacity) {
+  scaleOut.push(
+    `Capacity (\`CALLBOARD_SCALE_CAPACITY=1\`), ${capacity.at}: ${capacity.rate} updates/s aimed at, steps of ${capacity.step} clients up to ${capacity.max}, ${capacity.seconds} s each. Held: ${capacity.heldOne} clients on one instance, ${capacity.heldTwo} on two behind nginx (ratio ${capacity.ratio}). Least squares over the single-instance steps: ${capacity.rssMBPer100Clients} MB RSS per 100 clients on top of ${capacity.rssMBAtZeroClients} MB; CPU ${capacity.cpuCoresPer100Clients > 0 ? `${capacity.cpuCoresPer100Clients} cores per 100 clients on top of ${capacity.cpuCoresAtZeroClients}` : `no slope above the noise (fit ${capacity.cpuCoresPer100Clients} cores per 100 clients): read the per-step figures`}.`,
+    '',
+    table(
+      [
+        'setup',
+        'clients',
+        'held',
+        'writes/s achieved',
+        'CPU cores per instance',
+        'RSS per instance (MB)',
+        'nginx workers (cores)',
+        'converged after the writer stopped (ms)',
+        'load average (1, 5, 15 min)',
+        'outcome',
+      ],
+      capacity.rows.map((r) => [
+        r.setup,
+        r.clients,
+        r.held ? 'yes' : 'no',
+        r.achievedRate,
+        r.instanceCores.join(', '),
+        r.instanceRssMB.join(', '),
+        r.balancerCores ?? '',
+        r.convergeMs ?? '',
+        r.loadAverage,
+        r.why,
+      ]),
+    ),
+    '',
+  );
 }
-writeFileSync(doc, `${text.slice(0, a + START.length)}\n${out.join('\n')}\n${text.slice(b)}`);
+
+const RELIABILITY_SUITES = [
+  'mongo-faults',
+  'network-faults',
+  'process-faults',
+  'load',
+  'fuzz-socket',
+  'fuzz-ipc-settings',
+  'fuzz-cli',
+  'fuzz-documents',
+];
+const sections = [
+  [START, END, out, runs.some((r) => RELIABILITY_SUITES.includes(r.suite))],
+  [
+    '<!-- scale-out:results:start -->',
+    '<!-- scale-out:results:end -->',
+    scaleOut,
+    runs.some((r) => r.suite.startsWith('scale-out')),
+  ],
+];
+let text = readFileSync(doc, 'utf8');
+for (const [start, end, lines, present] of sections) {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) {
+    process.stderr.write(`${doc} has no ${start} ... ${end} section\n`);
+    process.exit(1);
+  }
+  if (present) text = `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`;
+}
+writeFileSync(doc, text);
 process.stdout.write(`rendered ${runs.length} result files into ${doc}\n`);

@@ -137,10 +137,10 @@ export function parseFieldList(value: string, flag: string): string[] {
 function waitForStop(io: CliIo): { requested: Promise<void>; off: () => void } {
   let off = () => {};
   const requested = new Promise<void>((resolve) => {
-    off = io.onStopSignal(() => {
-      off();
-      resolve();
-    });
+    // Kept until the shutdown is over (`off()` after it): a process with no SIGTERM listener
+    // of its own is one that signal-exit (write-file-atomic's, saving the resume tokens)
+    // kills on the spot with a re-raised signal, mid-shutdown.
+    off = io.onStopSignal(() => resolve());
   });
   return { requested, off };
 }
@@ -357,7 +357,11 @@ export const serveCommand: CliCommand = {
     }
     await stop.requested;
     logger.info('stopping');
-    await shutdown();
+    try {
+      await shutdown();
+    } finally {
+      stop.off();
+    }
     io.stdout('callboard serve: stopped\n');
     return 0;
   },

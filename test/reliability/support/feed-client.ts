@@ -9,11 +9,15 @@ import type { FeedStatus } from '../../../src/core/feed/feed';
 import { applyFeedMessage, initialFeedState } from '../../../src/shared/feed/reducer';
 import type { FeedState } from '../../../src/shared/feed/types';
 import { STREAMS } from '../../../src/shared/protocol/events';
+import { io } from 'socket.io-client';
+import { socketOptionsFor, type ClientRoute } from './client-route';
 
 export interface FeedClient {
   name: string;
   state(): FeedState;
   status(): FeedStatus['status'];
+  /** Every status change with its time (ms since the epoch), oldest first. */
+  statusLog: { status: FeedStatus['status']; at: number }[];
   /** Messages applied, problems reported and resyncs asked, for assertions. */
   stats: {
     messages: number;
@@ -25,10 +29,23 @@ export interface FeedClient {
   stop(): Promise<void>;
 }
 
-export function startFeedClient(name: string, url: string, token?: string): FeedClient {
+export function startFeedClient(
+  name: string,
+  url: string,
+  token?: string,
+  /** A local address and a CA to trust (client-route.ts); default the system's. */
+  route?: ClientRoute,
+): FeedClient {
+  const extra = route ? socketOptionsFor(url, route) : {};
   const feed = createRemoteFeed({
     url,
     ...(token !== undefined ? { token } : {}),
+    ...(route
+      ? {
+          connect: ((target: string, options: object) =>
+            io(target, { ...options, ...extra } as object)) as never,
+        }
+      : {}),
     backoff: { initialMs: 50, maxMs: 500 },
     ackTimeoutMs: 5000,
   });
@@ -45,7 +62,12 @@ export function startFeedClient(name: string, url: string, token?: string): Feed
     },
   };
   const asked = new Set<string>();
-  feed.onStatus((s) => (status = s.status));
+  const statusLog: FeedClient['statusLog'] = [];
+  feed.onStatus((s) => {
+    if (s.status !== status || statusLog.length === 0)
+      statusLog.push({ status: s.status, at: Date.now() });
+    status = s.status;
+  });
   feed.onProblem((p) => stats.problems.push(p));
   const queue = new FeedMessageQueue(
     () => state.cursors,
@@ -78,11 +100,12 @@ export function startFeedClient(name: string, url: string, token?: string): Feed
     name,
     state: () => (queue.drain(), state),
     status: () => status,
+    statusLog,
     stats,
     stop: () => {
       clearInterval(tick);
       queue.clear();
-      return feed.stop();
+      return feed.stop().finally(() => extra.agent?.destroy());
     },
   };
 }

@@ -8,9 +8,23 @@
 import { createHash } from 'node:crypto';
 import { clientView } from './db-state';
 import { startFeedClient, type FeedClient } from './feed-client';
+import { clientAddress } from './client-route';
+
+/** How the load clients reach a balancer: distinct client addresses, a CA to trust. */
+export interface LoadRouting {
+  distinctAddresses?: boolean;
+  ca?: string;
+}
 
 export type LoadRequest =
-  | { type: 'start'; url: string; clients: number; token?: string }
+  | {
+      type: 'start';
+      url: string;
+      clients: number;
+      token?: string;
+      /** Each client from an address of its own (client-route.ts) and/or trusting `ca`. */
+      routing?: LoadRouting;
+    }
   | { type: 'digest' }
   | { type: 'view'; index: number }
   | { type: 'stop' };
@@ -48,8 +62,19 @@ const send = (message: unknown) => process.send!(message);
 process.on('message', (raw) => {
   const request = raw as LoadRequest;
   if (request.type === 'start') {
+    const routing = request.routing;
     clients = Array.from({ length: request.clients }, (_, i) =>
-      startFeedClient(`load-${i}`, request.url, request.token),
+      startFeedClient(
+        `load-${i}`,
+        request.url,
+        request.token,
+        routing
+          ? {
+              ...(routing.distinctAddresses ? { localAddress: clientAddress(i) } : {}),
+              ...(routing.ca !== undefined ? { ca: routing.ca } : {}),
+            }
+          : undefined,
+      ),
     );
     let ticks = 0;
     const check = setInterval(() => {

@@ -2,7 +2,7 @@
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClientDigest, LoadRequest } from './load-clients';
+import type { ClientDigest, LoadRequest, LoadRouting } from './load-clients';
 import { ROOT } from './cli-process';
 
 export interface LoadClients {
@@ -16,6 +16,7 @@ export async function startLoadClients(
   clients: number,
   token?: string,
   readyMs = 60_000,
+  routing?: LoadRouting,
 ): Promise<LoadClients> {
   // Inside the project, so the built file resolves the project's node_modules.
   const cache = join(ROOT, 'node_modules', '.cache');
@@ -91,6 +92,17 @@ export async function startLoadClients(
     },
   };
   api.digests = (ms = 30_000) => api.request({ type: 'digest' }, 'digest', ms);
-  await api.request({ type: 'start', url, clients, ...(token ? { token } : {}) }, 'ready', readyMs);
+  try {
+    await api.request(
+      { type: 'start', url, clients, ...(token ? { token } : {}), ...(routing ? { routing } : {}) },
+      'ready',
+      readyMs,
+    );
+  } catch (error) {
+    // Not left running with its sockets open when the caller never gets to stop it.
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return api;
 }

@@ -98,3 +98,20 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** The first host of a plain mongodb:// URI, as a proxy's target. */
+export function mongoHostOf(uri: string): { host: string; port: number } {
+  const upstream = new URL(uri.replace(/^mongodb(\+srv)?:\/\//, 'http://'));
+  const firstHost = upstream.host.split(',')[0]!;
+  return { host: firstHost.split(':')[0]!, port: Number(firstHost.split(':')[1] ?? 27017) };
+}
+
+/** The same deployment through the proxy: one host, directConnection (no topology discovery). */
+export function proxiedUri(uri: string, port: number): string {
+  const match = /^mongodb:\/\/([^@/]*@)?([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (!match) throw new Error('the MongoDB URI is not a plain mongodb:// URI');
+  const params = new URLSearchParams((match[4] ?? '').slice(1));
+  params.delete('replicaSet');
+  params.set('directConnection', 'true');
+  return `mongodb://${match[1] ?? ''}127.0.0.1:${port}${match[3] ?? '/'}?${params.toString()}`;
+}
