@@ -1,5 +1,5 @@
 import type { Call, Campaign } from '../shared/domain/schemas';
-import type { ServerToClientEvents, StreamName } from '../shared/protocol/events';
+import type { AnyStreamName, ServerToClientEvents, StreamName } from '../shared/protocol/events';
 import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
 
 /** How one socket subscribed to one stream. */
@@ -20,12 +20,20 @@ const asCall = (doc: JsonDocument) => doc as unknown as Call;
 const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
 
 export function snapshotEmission(
-  stream: StreamName,
+  stream: AnyStreamName,
   docs: JsonDocument[],
   meta: { epoch: string; seq: number } | null,
   timestamp: string,
 ): Emission {
   const v2 = meta ? { v: 2 as const, epoch: meta.epoch, seq: meta.seq } : {};
+  if (stream === 'recent') {
+    // v2 only: the gateway refuses a seed subscription to `recent`.
+    const { epoch, seq } = meta ?? { epoch: '', seq: 0 };
+    return {
+      event: 'recent_calls',
+      payload: { v: 2, epoch, seq, calls: docs.map(asCall), count: docs.length, timestamp },
+    };
+  }
   return stream === 'calls'
     ? {
         event: 'active_calls',
@@ -73,6 +81,7 @@ export function toEmissions(
     out.push(snapshotEmission(stream, event.docs, mode.v2 ? event : null, timestamp));
     return out;
   }
+  if (stream === 'recent') return [recentBatch(event, timestamp)];
   if (!mode.v2) return seedEmissions(stream, event.entries, timestamp, currentSnapshot);
   if (mode.batch) {
     const entries = coalesceEntries(event.entries);
@@ -120,6 +129,25 @@ export function toEmissions(
           payload: { ...meta, campaignId: entry.key, reason: 'deleted' },
         };
   });
+}
+
+/** `recent` is always batched: a v2 window, read by screens that show it as a table. */
+function recentBatch(event: Extract<HubEvent, { type: 'changes' }>, timestamp: string): Emission {
+  const entries = coalesceEntries(event.entries);
+  return {
+    event: 'recent_calls_batch_update',
+    payload: {
+      v: 2,
+      epoch: event.epoch,
+      fromSeq: event.fromSeq,
+      seq: event.seq,
+      calls: entries.filter((e) => e.doc !== null).map((e) => asCall(e.doc!)),
+      removed: entries
+        .filter((e) => e.doc === null)
+        .map((e) => ({ callSid: e.key, reason: e.exit ?? 'deleted' })),
+      timestamp,
+    },
+  };
 }
 
 function seedEmissions(
