@@ -277,7 +277,14 @@ export class Hub {
   flush(): void {
     this.clearTimers();
     const started = this.monotonic();
-    for (const name of ALL_STREAMS) this.flushStream(name);
+    const now = this.now();
+    let oldest: number | null = null;
+    for (const name of ALL_STREAMS) {
+      const at = this.flushStream(name);
+      if (at !== null) oldest = Math.min(oldest ?? at, at);
+    }
+    // Once per flush: a call's change waits in `calls` and `recent` alike.
+    if (oldest !== null) this.histograms.flushLag.observe((now - oldest) / 1000);
     const window = Math.min(this.flushIntervalMs, (this.monotonic() - started) / this.flushBudget);
     this.stats.flushWindowMs = window;
     this.nextFlushAt = started + window;
@@ -410,19 +417,25 @@ export class Hub {
     return now;
   }
 
-  /** Queues the exits of what is past the window or over the limit (oldest first). */
+  /** Queues the exits of the calls that ended longer than the window ago. */
   private expireRecent(): void {
     const state = this.streams.recent;
     const now = this.now();
-    const at = now;
-    let over = state.docs.size - this.recentLimit;
     for (const [key, endedAt] of state.endedAt) {
-      if (state.pending.get(key)?.exit) continue;
-      const expired = now - endedAt >= this.recentWindowMs;
-      if (!expired && over <= 0) continue;
-      if (!expired) over -= 1;
-      state.pending.set(key, { doc: null, at, exit: 'expired' });
+      if (now - endedAt < this.recentWindowMs || state.pending.get(key)?.exit) continue;
+      state.pending.set(key, { doc: null, at: now, exit: 'expired' });
     }
+  }
+
+  /** The calls past the limit, those that ended first first. */
+  private overRecentLimit(): string[] {
+    const state = this.streams.recent;
+    const over = state.docs.size - this.recentLimit;
+    if (over <= 0) return [];
+    return [...state.endedAt]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, over)
+      .map(([key]) => key);
   }
 
   private startRecentSweep(): void {
@@ -436,13 +449,13 @@ export class Hub {
     this.recentSweep.unref?.();
   }
 
-  private flushStream(stream: AnyStreamName): void {
+  /** Sends a stream's pending changes; returns when the oldest of them arrived, or null. */
+  private flushStream(stream: AnyStreamName): number | null {
     const state = this.streams[stream];
-    if (state.pending.size === 0) return;
+    if (state.pending.size === 0) return null;
     const now = this.now();
     let oldest = now;
     const entries: HubEntry[] = [];
-    if (stream === 'recent' && state.docs.size > this.recentLimit) this.expireRecent();
     for (const [key, change] of state.pending) {
       oldest = Math.min(oldest, change.at);
       const entry = change.exit
@@ -458,8 +471,16 @@ export class Hub {
       entries.push(entry);
     }
     state.pending.clear();
-    this.histograms.flushLag.observe((now - oldest) / 1000);
-    if (entries.length === 0) return;
+    if (stream === 'recent') {
+      for (const key of this.overRecentLimit()) {
+        const entry = this.exitRecent(key, 'expired')!;
+        state.seq += 1;
+        entry.seq = state.seq;
+        state.ring.push(entry);
+        entries.push(entry);
+      }
+    }
+    if (entries.length === 0) return oldest;
     this.stats.batchesOut += 1;
     this.stats.entriesOut += entries.length;
     // One event object for every subscriber of this flush, so a gateway can encode it once
@@ -487,6 +508,7 @@ export class Hub {
     // Once per flush, when the last live subscriber has it (its worst case): once per
     // subscriber would cost a fifth of a microsecond each in the flush budget.
     if (sent) this.observeDelivery(oldest);
+    return oldest;
   }
 
   /** A queued exit from `recent`, unless the call already left. */
