@@ -24,7 +24,7 @@ import { createLogger, formatLogLine, type LogLevel, type LogSink } from '../sha
 import { createAppController } from './app/controller';
 import { createShutdown } from './app/shutdown';
 import { createIpcHandlers } from './ipc/handle';
-import { initializeDeltaPush, sendReveal, type Send } from './ipc/push';
+import { initializeDeltaPush, initializeTranscriptPush, sendReveal, type Send } from './ipc/push';
 import { registerApiHandlers } from './ipc/register-api';
 import { createFileSink } from './log/file-sink';
 import { initializeNotifier } from './notifications/notifier';
@@ -173,6 +173,7 @@ function main(): void {
       registerApiHandlers(handlers, controller, openExternal);
       shutdown.add('IPC handlers', () => handlers.dispose());
       shutdown.add('delta push', initializeDeltaPush({ core, send }));
+      shutdown.add('transcript push', initializeTranscriptPush({ core, send }));
 
       const reveal = (target: AlertTarget) => {
         showWindow();

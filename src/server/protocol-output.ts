@@ -1,6 +1,7 @@
 import type { Call, Campaign } from '../shared/domain/schemas';
 import type { AnyStreamName, ServerToClientEvents, StreamName } from '../shared/protocol/events';
 import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
+import { withoutTranscript } from './transcripts/list-documents';
 
 /** How one socket subscribed to one stream. */
 export interface ClientMode {
@@ -18,6 +19,8 @@ export type Emission = {
 // every other field (ARCHITECTURE.md: unknown extra fields are kept), so they are sent as is.
 const asCall = (doc: JsonDocument) => doc as unknown as Call;
 const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
+/** v2 list streams never carry a transcript (docs/protocol.md, "Transcripts"); seed: as is. */
+const asV2Call = (doc: JsonDocument) => asCall(withoutTranscript(doc));
 
 export function snapshotEmission(
   stream: AnyStreamName,
@@ -31,13 +34,18 @@ export function snapshotEmission(
     const { epoch, seq } = meta ?? { epoch: '', seq: 0 };
     return {
       event: 'recent_calls',
-      payload: { v: 2, epoch, seq, calls: docs.map(asCall), count: docs.length, timestamp },
+      payload: { v: 2, epoch, seq, calls: docs.map(asV2Call), count: docs.length, timestamp },
     };
   }
   return stream === 'calls'
     ? {
         event: 'active_calls',
-        payload: { calls: docs.map(asCall), count: docs.length, timestamp, ...v2 },
+        payload: {
+          calls: docs.map(meta ? asV2Call : asCall),
+          count: docs.length,
+          timestamp,
+          ...v2,
+        },
       }
     : {
         event: 'active_campaigns',
@@ -94,7 +102,7 @@ export function toEmissions(
             event: 'calls_batch_update',
             payload: {
               ...meta,
-              calls: docs.map(asCall),
+              calls: docs.map(asV2Call),
               removed: removedKeys.map((callSid) => ({ callSid, reason: 'deleted' as const })),
               timestamp,
             },
@@ -119,7 +127,7 @@ export function toEmissions(
     const meta = { v: 2 as const, epoch: event.epoch, seq: entry.seq, timestamp };
     if (stream === 'calls') {
       return entry.doc
-        ? { event: 'call_update', payload: { ...meta, call: asCall(entry.doc) } }
+        ? { event: 'call_update', payload: { ...meta, call: asV2Call(entry.doc) } }
         : { event: 'call_removed', payload: { ...meta, callSid: entry.key, reason: 'deleted' } };
     }
     return entry.doc
@@ -141,7 +149,7 @@ function recentBatch(event: Extract<HubEvent, { type: 'changes' }>, timestamp: s
       epoch: event.epoch,
       fromSeq: event.fromSeq,
       seq: event.seq,
-      calls: entries.filter((e) => e.doc !== null).map((e) => asCall(e.doc!)),
+      calls: entries.filter((e) => e.doc !== null).map((e) => asV2Call(e.doc!)),
       removed: entries
         .filter((e) => e.doc === null)
         .map((e) => ({ callSid: e.key, reason: e.exit ?? 'deleted' })),

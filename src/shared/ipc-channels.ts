@@ -16,4 +16,7 @@ export const IPC_CHANNELS = {
   testConnection: 'settings:test-connection',
   retryConnection: 'connection:retry',
   openExternal: 'shell:open-external',
+  openTranscript: 'transcript:open',
+  closeTranscript: 'transcript:close',
+  didChangeTranscript: 'transcript:did-change',
 } as const;

@@ -27,6 +27,9 @@ export function createUnavailableApi(reason: string): CallboardApi {
     testConnection: fail,
     retryConnection: fail,
     openExternal: fail,
+    openTranscript: fail,
+    closeTranscript: fail,
+    onDidChangeTranscript: () => () => {},
   };
 }
 

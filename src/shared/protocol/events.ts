@@ -156,9 +156,18 @@ export interface ResyncPayload {
   timestamp: string;
 }
 
-/** Seed shape. `type` names the request that failed; v2 adds types for bad input. */
+/**
+ * Seed shape. `type` names the request that failed; v2 adds types for bad input, and
+ * `transcript` for a transcript the server could not read (`details.callSid`).
+ */
 export interface ErrorPayload {
-  type: 'active_calls' | 'active_campaigns' | 'bad_request' | 'rate_limited' | 'unauthorized';
+  type:
+    | 'active_calls'
+    | 'active_campaigns'
+    | 'bad_request'
+    | 'rate_limited'
+    | 'unauthorized'
+    | 'transcript';
   message: string;
   details?: unknown;
 }
@@ -214,6 +223,8 @@ export const CLIENT_EVENTS = [
   'get:active_campaigns',
   'subscribe:recent',
   'unsubscribe:recent',
+  'subscribe:transcript',
+  'unsubscribe:transcript',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 export const SERVER_EVENTS = [
@@ -229,4 +240,6 @@ export const SERVER_EVENTS = [
   'recent_calls',
   'recent_calls_batch_update',
   'error',
+  'transcript_snapshot',
+  'transcript_turns',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
