@@ -67,7 +67,7 @@ export class Hub {
   private epochId: string;
   private readonly streams: Record<AnyStreamName, StreamState>;
   private readonly recentWindowMs: number;
-  private readonly recentLimit: number;
+  private readonly recentLimitValue: number;
   private recentSweep: ReturnType<typeof setInterval> | null = null;
   private readonly flushIntervalMs: number;
   private readonly flushBudget: number;
@@ -120,11 +120,11 @@ export class Hub {
     this.epochId = this.newEpoch();
     const capacity = options.ringCapacity ?? 10_000;
     this.recentWindowMs = (options.recent?.windowMinutes ?? 60) * 60_000;
-    this.recentLimit = options.recent?.limit ?? 2_000;
+    this.recentLimitValue = options.recent?.limit ?? 2_000;
     if (
       !(this.recentWindowMs > 0) ||
-      !Number.isSafeInteger(this.recentLimit) ||
-      this.recentLimit < 1
+      !Number.isSafeInteger(this.recentLimitValue) ||
+      this.recentLimitValue < 1
     )
       throw new RangeError(
         `recent needs windowMinutes > 0 and an integer limit >= 1, got ${JSON.stringify(options.recent)}`,
@@ -140,6 +140,16 @@ export class Hub {
       endedAt: new Map(),
     });
     this.streams = { calls: make(), campaigns: make(), recent: make() };
+  }
+
+  /** The most calls the `recent` window holds. */
+  get recentLimit(): number {
+    return this.recentLimitValue;
+  }
+
+  /** Calls that ended before this time (ms) are out of the `recent` window. */
+  recentCutoff(): number {
+    return this.now() - this.recentWindowMs;
   }
 
   get epoch(): string {
