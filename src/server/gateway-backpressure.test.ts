@@ -1,10 +1,10 @@
 import { afterEach, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { rawClient } from './gateway-raw-client.test-support';
 import { nextEvent, startTestServer, until, type TestServer } from './test-support';
 
 // A client that stops reading its socket must not make the server buffer without bound, nor
-// hold up the others: it is held back, then resynced with a snapshot when it reads again.
-// The slow client is a raw Engine.IO/Socket.IO v4 WebSocket so the test can pause its reads.
+// hold up the others: it is held back (left out of the room broadcasts), then caught up from
+// the replay ring, or resynced with a snapshot when the ring no longer covers it.
 
 let t: TestServer | null = null;
 afterEach(async () => {
@@ -12,56 +12,53 @@ afterEach(async () => {
   t = null;
 });
 
-function rawClient(url: string) {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
-  const events: [string, unknown][] = [];
-  ws.on('message', (data) => {
-    const text = data.toString();
-    if (text === '2')
-      ws.send('3'); // ping -> pong
-    else if (text.startsWith('0'))
-      ws.send('40'); // engine open -> connect to "/"
-    else if (text.startsWith('40')) ws.send('42["subscribe:calls",{"v":2}]');
-    else if (text.startsWith('42')) {
-      const [event, payload] = JSON.parse(text.slice(2)) as [string, unknown];
-      events.push([event, payload]);
-    }
-  });
-  return { ws, events };
+const V2_CALLS = '["subscribe:calls",{"v":2}]';
+const padding = 'x'.repeat(32 * 1024);
+
+/** One flush of one padded change (32 KiB), then a turn of the event loop for the sockets. */
+async function flushPadded(hub: TestServer['server']['hub'], i: number, status: string) {
+  hub.ingest('calls', [{ doc: { callSid: `C${i % 100}`, status, padding, i } }]);
+  hub.flush();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A slow raw client and a fast Socket.IO client in the same room (v2 batches); the slow one
+ * stops reading until the hub holds it back, then `more` flushes follow. Resolves once the
+ * fast client has every change.
+ */
+async function holdSlowClient(server: TestServer, more: number) {
+  const hub = server.server.hub;
+  const slow = rawClient(server.url, V2_CALLS);
+  const snapshot = await until(
+    () => slow.events.find(([e]) => e === 'active_calls'),
+    'the slow client snapshot',
+  );
+  const fast = server.client();
+  let fastSeq = 0;
+  fast.on('calls_batch_update', (p) => (fastSeq = p.seq ?? fastSeq));
+  await fast.emitWithAck('subscribe:calls', { v: 2 });
+
+  slow.pause();
+  for (let i = 0; hub.counters().slowConsumerHolds === 0; i++) {
+    if (i >= 3000) throw new Error('the slow client was never held back');
+    await flushPadded(hub, i, 'ringing');
+  }
+  for (let k = 0; k < more; k++) await flushPadded(hub, k, 'queued');
+  // The fast client kept up meanwhile.
+  await until(() => fastSeq === hub.seq('calls'), 'the fast client to get every change');
+  return { slow, snapshotSeq: (snapshot[1] as { seq: number }).seq };
 }
 
 it('holds back a client that stops reading, keeps serving the others, and resyncs it after', async () => {
   t = await startTestServer({ hub: { ringCapacity: 20 }, gateway: { maxQueuedPackets: 8 } });
   const hub = t.server.hub;
-  const slow = rawClient(t.url);
-  await until(() => slow.events.some(([e]) => e === 'active_calls'), 'the slow client snapshot');
-  const fast = t.client();
-  let fastSeq = 0;
-  fast.on('calls_batch_update', (p) => (fastSeq = p.seq ?? fastSeq));
-  await fast.emitWithAck('subscribe:calls', { v: 2 });
-
-  (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-  const padding = 'x'.repeat(32 * 1024);
-  let i = 0;
-  while (hub.counters().slowConsumerHolds === 0) {
-    if (i >= 3000) throw new Error('the slow client was never held back');
-    hub.ingest('calls', [{ doc: { callSid: `C${i % 100}`, status: 'ringing', padding, i } }]);
-    hub.flush();
-    i += 1;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
   // Bounded: the server queues at most maxQueuedPackets for it, not every flush since.
-  for (let k = 0; k < 200; k++) {
-    hub.ingest('calls', [{ doc: { callSid: `C${k % 100}`, status: 'queued', padding, k } }]);
-    hub.flush();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const { slow } = await holdSlowClient(t, 200);
   expect(hub.counters().slowConsumerHolds).toBe(1);
-  // The fast client kept up meanwhile.
-  await until(() => fastSeq === hub.seq('calls'), 'the fast client to get every change');
 
   const resync = nextEvent(slow.ws, 'message', 10_000);
-  (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+  slow.resume();
   await resync;
   await until(
     () => {
@@ -76,5 +73,34 @@ it('holds back a client that stops reading, keeps serving the others, and resync
   expect(last[0]).toBe('active_calls');
   expect(last[1]).toMatchObject({ v: 2, seq: hub.seq('calls'), count: 100 });
   expect(hub.counters().slowConsumerResyncs).toBe(1);
+  slow.ws.close();
+});
+
+it('catches a held client up from the ring with exactly the changes it missed, once each', async () => {
+  t = await startTestServer({ gateway: { maxQueuedPackets: 8 } });
+  const hub = t.server.hub;
+  const { slow, snapshotSeq } = await holdSlowClient(t, 50);
+  const replaysBefore = hub.counters().replaysSent;
+  slow.resume();
+  const ranges = () =>
+    slow.events
+      .filter(([e]) => e === 'calls_batch_update')
+      .map(([, p]) => p as { fromSeq: number; seq: number });
+  // The catch-up is one batch of every change since the hold (each live flush here has one).
+  await until(
+    () => ranges().some((r) => r.seq > r.fromSeq) && ranges().at(-1)?.seq === hub.seq('calls'),
+    'the slow client to be caught up from the ring',
+  );
+
+  // What it got before the hold, then the replay: every seq once, in order, no resync.
+  let next = snapshotSeq + 1;
+  for (const { fromSeq, seq } of ranges()) {
+    expect(fromSeq).toBe(next);
+    next = seq + 1;
+  }
+  expect(next - 1).toBe(hub.seq('calls'));
+  expect(slow.events.some(([e]) => e === 'resync')).toBe(false);
+  expect(hub.counters().replaysSent).toBe(replaysBefore + 1);
+  expect(hub.counters().slowConsumerResyncs).toBe(0);
   slow.ws.close();
 });

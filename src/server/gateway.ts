@@ -1,37 +1,19 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Logger } from '../shared/log';
-import {
-  CLIENT_EVENTS,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  ROOMS,
-  type ServerToClientEvents,
-  type SocketData,
-  type StreamName,
-  type SubscribeAck,
-} from '../shared/protocol/events';
+import { CLIENT_EVENTS, type StreamName, type SubscribeAck } from '../shared/protocol/events';
 import { parseSubscribeOptions } from '../shared/protocol/schemas';
 import type { Hub } from './hub';
 import type { HubSubscription } from './hub-types';
-import { EmissionCache } from './emission-cache';
+import { watchSendQueue } from './gateway-backlog';
+import { createLiveBroadcast, emitTo, roomFor } from './gateway-rooms';
+import type { GatewayServer, GatewaySocket } from './gateway-types';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
 import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
 import { createTranscriptGateway } from './transcript-gateway';
 import type { TranscriptStore } from './transcripts/transcript-store';
 
-export type GatewayServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents,
-  SocketData
->;
-type GatewaySocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents,
-  SocketData
->;
+export type { GatewayServer, GatewaySocket };
 
 export interface GatewayOptions {
   hub: Hub;
@@ -124,7 +106,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     next(error);
   });
 
-  const emissions = new EmissionCache();
+  const live = createLiveBroadcast(io, (error) =>
+    logger.error('a live broadcast failed', { error }),
+  );
   const transcripts = createTranscriptGateway({
     io,
     store: options.transcripts,
@@ -133,8 +117,10 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   });
   io.on('connection', (socket) => onConnection(socket));
 
-  function emit(socket: GatewaySocket, emission: Emission): void {
-    (socket.emit as (event: string, payload: unknown) => boolean)(emission.event, emission.payload);
+  /** One socket's own emissions (snapshots, replays, resyncs), after any pending broadcast. */
+  function send(socket: GatewaySocket, emissions: readonly Emission[]): void {
+    live.flush();
+    for (const emission of emissions) emitTo(socket, emission);
   }
 
   function onConnection(socket: GatewaySocket): void {
@@ -170,21 +156,14 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       });
     });
 
-    const backpressure = {
-      // engine.io queues packets here while the transport is still writing earlier ones.
-      isSaturated: () =>
-        (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length >= maxQueued,
-      onDrain: (listener: () => void) => {
-        socket.conn.once('drain', listener);
-        return () => socket.conn.off('drain', listener);
-      },
-    };
+    const backpressure = watchSendQueue(socket, maxQueued);
 
     const unsubscribe = (stream: StreamName) => {
       subs.get(stream)?.();
       subs.delete(stream);
+      const mode = socket.data.subscriptions[stream];
+      if (mode) live.leave(socket, roomFor(stream, mode));
       delete socket.data.subscriptions[stream];
-      void socket.leave(ROOMS[stream]);
     };
 
     const subscribe = (stream: StreamName, args: unknown[]) => {
@@ -213,7 +192,8 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       const opts = parsed.value;
       const mode = { v2: opts !== undefined, batch: opts?.batch ?? true };
       socket.data.subscriptions[stream] = mode;
-      void socket.join(ROOMS[stream]);
+      const room = roomFor(stream, mode);
+      live.join(socket, room);
       const sub = hub.subscribe(
         stream,
         { ...(opts?.since ? { since: opts.since } : {}), backpressure },
@@ -226,12 +206,10 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
               new Date(now()).toISOString(),
               () => hub.snapshot(stream).docs,
             );
-          if (event.type === 'changes' && !event.replay) {
-            // Shared by every subscriber of this flush: encoded once per client mode.
-            for (const packet of emissions.encode(event, mode, build)) socket.conn.write(packet);
-          } else {
-            for (const emission of build()) emit(socket, emission);
-          }
+          // A flush's live changes are the same for the whole room: one broadcast.
+          if (event.type === 'changes' && !event.replay)
+            live.deliver(socket.id, room, event, build);
+          else send(socket, build());
         },
       );
       subs.set(stream, sub);
@@ -249,7 +227,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         const snap = hub.snapshot(stream);
         const v2 = socket.data.subscriptions[stream]?.v2 ?? false;
         const timestamp = new Date(now()).toISOString();
-        emit(socket, snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp));
+        send(socket, [snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp)]);
       } catch (error) {
         socket.emit('error', {
           type: ERROR_TYPE[stream],
@@ -259,16 +237,16 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       }
     };
 
-    // Raw arguments: a hostile client may send any number (docs/protocol.md).
-    const rawOn = socket.on.bind(socket) as (event: string, l: (...a: unknown[]) => void) => void;
-    rawOn('subscribe:calls', (...args) => subscribe('calls', args));
-    rawOn('subscribe:campaigns', (...args) => subscribe('campaigns', args));
+    // Every argument, however many: a hostile client may send any number (docs/protocol.md).
+    socket.on('subscribe:calls', (...args: unknown[]) => subscribe('calls', args));
+    socket.on('subscribe:campaigns', (...args: unknown[]) => subscribe('campaigns', args));
     socket.on('unsubscribe:calls', () => unsubscribe('calls'));
     socket.on('unsubscribe:campaigns', () => unsubscribe('campaigns'));
     socket.on('get:active_calls', () => answerSnapshot('calls'));
     socket.on('get:active_campaigns', () => answerSnapshot('campaigns'));
     socket.on('disconnect', () => {
       for (const stream of [...subs.keys()]) unsubscribe(stream);
+      backpressure.dispose();
     });
     transcripts.onConnection(socket);
   }

@@ -10,10 +10,22 @@ export interface ClientMode {
   batch: boolean;
 }
 
-/** One Socket.IO emit, typed by the event map. */
+/** The events a stream subscription carries: what `toEmissions` produces. */
+export type StreamEventName =
+  | 'active_calls'
+  | 'active_campaigns'
+  | 'call_update'
+  | 'campaign_update'
+  | 'calls_batch_update'
+  | 'campaigns_batch_update'
+  | 'call_removed'
+  | 'campaign_removed'
+  | 'resync';
+
+/** One Socket.IO emit of a stream event, typed by the event map. */
 export type Emission = {
-  [E in keyof ServerToClientEvents]: { event: E; payload: Parameters<ServerToClientEvents[E]>[0] };
-}[keyof ServerToClientEvents];
+  [E in StreamEventName]: { event: E; payload: Parameters<ServerToClientEvents[E]>[0] };
+}[StreamEventName];
 
 // Documents in the hub are validated by the watcher only as far as key and status; they keep
 // every other field (ARCHITECTURE.md: unknown extra fields are kept), so they are sent as is.

@@ -1,30 +1,16 @@
-import type { Socket } from 'socket.io';
 import type { Logger } from '../shared/log';
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from '../shared/protocol/events';
 import {
   MAX_TRANSCRIPT_SUBSCRIPTIONS,
   parseTranscriptSubscribe,
   parseTranscriptUnsubscribe,
   type TranscriptSubscribeAck,
 } from '../shared/protocol/transcript';
-import type { GatewayServer } from './gateway';
+import type { GatewayServer, GatewaySocket } from './gateway-types';
 import type {
   TranscriptMessage,
   TranscriptRoom,
   TranscriptStore,
 } from './transcripts/transcript-store';
-
-type GatewaySocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  InterServerEvents,
-  SocketData
->;
 
 /**
  * `subscribe:transcript` / `unsubscribe:transcript` (docs/protocol.md, "Transcripts"): a room
@@ -58,8 +44,13 @@ export function createTranscriptGateway(options: TranscriptGatewayOptions): Tran
   const { io, store, logger } = options;
   const rooms = new Map<string, Room>();
 
-  const emitTo = (target: { emit: GatewaySocket['emit'] }, message: TranscriptMessage) =>
-    (target.emit as (event: string, payload: unknown) => boolean)(message.event, message.payload);
+  const emitTo = (
+    target: Pick<GatewaySocket, 'emit'> | Pick<ReturnType<GatewayServer['to']>, 'emit'>,
+    message: TranscriptMessage,
+  ) => {
+    if (message.event === 'transcript_turns') target.emit(message.event, message.payload);
+    else target.emit(message.event, message.payload);
+  };
 
   /** A member's place in the call's room; the room's store listener opens with its first. */
   const enter = (callSid: string, socketId: string): Room => {
@@ -70,7 +61,8 @@ export function createTranscriptGateway(options: TranscriptGatewayOptions): Tran
         members: new Set(),
         ready: store!.openRoom(
           callSid,
-          (message) => emitTo(io.to(name), message),
+          // `local`: this process's store, epoch and seqs; never another server's clients.
+          (message) => emitTo(io.local.to(name), message),
           () => io.sockets.adapter.rooms.get(name)?.size ?? 0,
         ),
       };

@@ -40,6 +40,14 @@ export interface RemoteFeedOptions {
   connect?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => ClientSocket;
 }
 
+/** socket.io-client's `io`, typed with the protocol's event maps (the form its docs show). */
+function defaultConnect(
+  url: string,
+  options: Partial<ManagerOptions & SocketOptions>,
+): ClientSocket {
+  return io(url, options);
+}
+
 /**
  * The Feed over Socket.IO to a Callboard server (v2) or any seed-protocol server. Runs in
  * Node and in the browser (socket.io-client only). docs/protocol.md, "Client behaviour":
@@ -198,7 +206,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   };
 
   const open = () => {
-    const connect = options.connect ?? (io as unknown as NonNullable<RemoteFeedOptions['connect']>);
+    const connect = options.connect ?? defaultConnect;
     const s = connect(options.url, {
       transports: options.transports ?? ['websocket'],
       reconnection: false, // this feed reconnects itself, so it knows attempt and next retry
@@ -231,9 +239,8 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       scheduleRetry(`disconnected from ${target}: ${reason}`, false);
     });
     for (const event of SERVER_EVENTS) {
-      (s.on as (e: string, l: (p: unknown) => void) => void)(event, (payload) =>
-        onServerEvent(event, payload),
-      );
+      // Payloads are `unknown` until fromServerEvent has validated them.
+      s.on(event, (payload: unknown) => onServerEvent(event, payload));
     }
     s.connect();
   };
