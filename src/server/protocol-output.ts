@@ -20,7 +20,9 @@ export type StreamEventName =
   | 'campaigns_batch_update'
   | 'call_removed'
   | 'campaign_removed'
-  | 'resync';
+  | 'resync'
+  | 'recent_calls'
+  | 'recent_calls_batch_update';
 
 /** One Socket.IO emit of a stream event, typed by the event map. */
 export type Emission = {

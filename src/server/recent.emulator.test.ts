@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Hub } from './hub';
 import type { HubEvent } from './hub-types';
-import { watchedServerTests } from './emulator-test-support';
-import { until } from './test-support';
+import type { RecentCallsBatchPayload, RecentCallsPayload } from '../shared/protocol/events';
+import { stateClient, watchedServerTests } from './emulator-test-support';
+import { nextEvent, until } from './test-support';
 
 // The `recent` window over MongoDB (issue 14): what a restarted server holds, and the
 // post-call analysis that lands minutes after the call ended.
@@ -64,5 +65,33 @@ describe('recent calls over MongoDB', () => {
       'the analysis in recent',
     );
     expect(active.length).toBe(activeBefore);
+  });
+
+  it('serves v2 clients over the socket, and refuses a seed subscription by name', async () => {
+    await calls().insertOne({ callSid: 'CA0', status: 'failed', updatedAt: new Date() });
+    const { url } = await ctx.serve();
+    const c = stateClient(url);
+    ctx.defer(() => c.close());
+    const refused = await c.socket.emitWithAck('subscribe:recent');
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/v2 only/) });
+
+    const snapshot = nextEvent<RecentCallsPayload>(c.socket, 'recent_calls');
+    const ack = await c.socket.emitWithAck('subscribe:recent', { v: 2 });
+    expect(ack).toMatchObject({ ok: true, mode: 'snapshot' });
+    expect((await snapshot).calls.map((call) => call.callSid)).toEqual(['CA0']);
+
+    const batch = nextEvent<RecentCallsBatchPayload>(c.socket, 'recent_calls_batch_update');
+    await calls().updateOne(
+      { callSid: 'CA0' },
+      { $set: { 'analysis.call_successful': 'failure', transcript: [{ role: 'agent' }] } },
+    );
+    const update = await batch;
+    expect(update.calls[0]).toMatchObject({
+      callSid: 'CA0',
+      analysis: { call_successful: 'failure' },
+    });
+    // Like the v2 list streams, the window never carries a transcript.
+    expect(update.calls[0]).not.toHaveProperty('transcript');
+    expect(update.fromSeq).toBe(ack.seq! + 1);
   });
 });
