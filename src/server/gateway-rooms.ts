@@ -1,4 +1,4 @@
-import { ROOMS, type StreamName } from '../shared/protocol/events';
+import { ROOMS, type AnyStreamName } from '../shared/protocol/events';
 import type { HubEvent } from './hub-types';
 import type { ClientMode, Emission } from './protocol-output';
 import type { GatewayServer, GatewaySocket } from './gateway-types';
@@ -8,7 +8,8 @@ import type { GatewayServer, GatewaySocket } from './gateway-types';
  * the same events. Seed subscribers are in the seed rooms `calls_room` / `campaigns_room`
  * (docs/protocol.md); v2 clients get rooms of their own, one per delivery shape.
  */
-export function roomFor(stream: StreamName, mode: ClientMode): string {
+export function roomFor(stream: AnyStreamName, mode: ClientMode): string {
+  if (stream === 'recent') return 'recent_room:v2'; // v2 only, always batched
   if (!mode.v2) return ROOMS[stream];
   return `${ROOMS[stream]}:v2:${mode.batch ? 'batch' : 'per-key'}`;
 }
@@ -46,6 +47,12 @@ export function emitTo(target: EmissionTarget, emission: Emission): void {
       target.emit(emission.event, emission.payload);
       return;
     case 'resync':
+      target.emit(emission.event, emission.payload);
+      return;
+    case 'recent_calls':
+      target.emit(emission.event, emission.payload);
+      return;
+    case 'recent_calls_batch_update':
       target.emit(emission.event, emission.payload);
       return;
     default:

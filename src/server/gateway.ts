@@ -1,7 +1,12 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { Logger } from '../shared/log';
-import { CLIENT_EVENTS, type StreamName, type SubscribeAck } from '../shared/protocol/events';
+import {
+  type AnyStreamName,
+  CLIENT_EVENTS,
+  type StreamName,
+  type SubscribeAck,
+} from '../shared/protocol/events';
 import { parseSubscribeOptions } from '../shared/protocol/schemas';
 import type { Hub } from './hub';
 import type { HubSubscription } from './hub-types';
@@ -126,7 +131,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   function onConnection(socket: GatewaySocket): void {
     stats.connectionsTotal += 1;
     socket.data.subscriptions = {};
-    const subs = new Map<StreamName, HubSubscription>();
+    const subs = new Map<AnyStreamName, HubSubscription>();
     const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
     let lastRateWarning = Number.NEGATIVE_INFINITY;
     let lastUnknownWarning = Number.NEGATIVE_INFINITY;
@@ -158,7 +163,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
 
     const backpressure = watchSendQueue(socket, maxQueued);
 
-    const unsubscribe = (stream: StreamName) => {
+    const unsubscribe = (stream: AnyStreamName) => {
       subs.get(stream)?.();
       subs.delete(stream);
       const mode = socket.data.subscriptions[stream];
@@ -166,7 +171,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       delete socket.data.subscriptions[stream];
     };
 
-    const subscribe = (stream: StreamName, args: unknown[]) => {
+    const subscribe = (stream: AnyStreamName, args: unknown[]) => {
       // The ack, when asked for, is the last argument (a seed client may pass only it).
       const last = args.at(-1);
       const reply =
@@ -177,7 +182,14 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
               ok: false as const,
               error: `subscribe:${stream} takes at most one options object, got ${args.length} arguments`,
             }
-          : parseSubscribeOptions(args[0]);
+          : stream === 'recent' && args[0] == null
+            ? {
+                // v2 only: the seed protocol has no such stream, so no seed shape to send.
+                ok: false as const,
+                error:
+                  'subscribe:recent is v2 only: send { v: 2 } (docs/protocol.md, "Recent calls")',
+              }
+            : parseSubscribeOptions(args[0]);
       if (!parsed.ok) {
         stats.badRequests += 1;
         socket.emit('error', {
@@ -244,6 +256,8 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     socket.on('unsubscribe:campaigns', () => unsubscribe('campaigns'));
     socket.on('get:active_calls', () => answerSnapshot('calls'));
     socket.on('get:active_campaigns', () => answerSnapshot('campaigns'));
+    socket.on('subscribe:recent', (...args: unknown[]) => subscribe('recent', args));
+    socket.on('unsubscribe:recent', () => unsubscribe('recent'));
     socket.on('disconnect', () => {
       for (const stream of [...subs.keys()]) unsubscribe(stream);
       backpressure.dispose();

@@ -1,5 +1,5 @@
 import type { LifecycleRules } from '../shared/domain/lifecycle';
-import type { SinceCursor, StreamName } from '../shared/protocol/events';
+import type { AnyStreamName, SinceCursor, StreamName } from '../shared/protocol/events';
 import type { JsonDocument } from './json-safe';
 
 export type { JsonDocument };
@@ -14,18 +14,23 @@ export interface HubChange {
   doc: JsonDocument | null;
 }
 
+/** Why a key left the `recent` window (a deleted document leaves with no reason). */
+export type RecentExit = 'expired' | 'active';
+
 /** One change of one key after a flush, with its place in the stream's history. */
 export interface HubEntry {
   seq: number;
   key: string;
-  /** The document (active or just ended); null: deleted. */
+  /** The document (active or just ended; in `recent`, ended); null: it left. */
   doc: JsonDocument | null;
+  /** `recent` only, with `doc: null`: past the window or the limit, or active again. */
+  exit?: RecentExit;
 }
 
 export type HubEvent =
   | {
       type: 'snapshot';
-      stream: StreamName;
+      stream: AnyStreamName;
       epoch: string;
       seq: number;
       docs: JsonDocument[];
@@ -34,7 +39,7 @@ export type HubEvent =
     }
   | {
       type: 'changes';
-      stream: StreamName;
+      stream: AnyStreamName;
       epoch: string;
       /** The entries cover fromSeq..seq with no hole; ordered by seq. */
       fromSeq: number;
@@ -117,6 +122,8 @@ export interface HubOptions {
   ringCapacity?: number;
   /** Keys of recently ended calls remembered, so each outcome is sent once. Default 50 000. */
   endedMemory?: number;
+  /** The `recent` stream: ended calls of the last `windowMinutes` (default 60), at most `limit` (default 2,000). */
+  recent?: { windowMinutes?: number; limit?: number };
   now?: () => number;
   /** Creates epoch ids; default: time + random. */
   newEpoch?: () => string;

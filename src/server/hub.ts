@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { STREAMS, type SinceCursor, type StreamName } from '../shared/protocol/events';
+import {
+  ALL_STREAMS,
+  type AnyStreamName,
+  type SinceCursor,
+  type StreamName,
+} from '../shared/protocol/events';
 import type {
   HubChange,
   HubCounters,
@@ -10,6 +15,7 @@ import type {
   HubSubscribeOptions,
   HubSubscription,
   JsonDocument,
+  RecentExit,
 } from './hub-types';
 import { createHubHistograms, type HubHistograms } from './metrics';
 import { RecentKeys } from './recent-keys';
@@ -17,6 +23,7 @@ import { ReplayRing } from './replay-ring';
 import { DEFAULT_LIFECYCLE, type LifecycleRules } from '../shared/domain/lifecycle';
 import { createStreamRules, type AllStreamRules } from './stream-rules';
 import { UnknownValues, type UnknownValue } from './unknown-values';
+import { dateField } from '../shared/domain/field-values';
 
 interface Subscriber {
   listener: HubListener;
@@ -36,10 +43,12 @@ interface StreamState {
   idToKey: Map<string, string>;
   /** Keys that left the active set, each outcome sent once; bounded. */
   ended: RecentKeys;
-  pending: Map<string, { doc: JsonDocument | null; at: number }>;
+  pending: Map<string, { doc: JsonDocument | null; at: number; exit?: RecentExit }>;
   seq: number;
   ring: ReplayRing<HubEntry>;
   subscribers: Set<Subscriber>;
+  /** `recent` only: when each held call ended (its endTime / updatedAt, else when seen ended). */
+  endedAt: Map<string, number>;
 }
 
 function defaultEpoch(): string {
@@ -56,7 +65,10 @@ function defaultEpoch(): string {
  */
 export class Hub {
   private epochId: string;
-  private readonly streams: Record<StreamName, StreamState>;
+  private readonly streams: Record<AnyStreamName, StreamState>;
+  private readonly recentWindowMs: number;
+  private readonly recentLimitValue: number;
+  private recentSweep: ReturnType<typeof setInterval> | null = null;
   private readonly flushIntervalMs: number;
   private readonly flushBudget: number;
   private readonly monotonic: () => number;
@@ -107,6 +119,16 @@ export class Hub {
     this.rules = createStreamRules(this.lifecycle);
     this.epochId = this.newEpoch();
     const capacity = options.ringCapacity ?? 10_000;
+    this.recentWindowMs = (options.recent?.windowMinutes ?? 60) * 60_000;
+    this.recentLimitValue = options.recent?.limit ?? 2_000;
+    if (
+      !(this.recentWindowMs > 0) ||
+      !Number.isSafeInteger(this.recentLimitValue) ||
+      this.recentLimitValue < 1
+    )
+      throw new RangeError(
+        `recent needs windowMinutes > 0 and an integer limit >= 1, got ${JSON.stringify(options.recent)}`,
+      );
     const make = (): StreamState => ({
       docs: new Map(),
       idToKey: new Map(),
@@ -115,62 +137,84 @@ export class Hub {
       seq: 0,
       ring: new ReplayRing<HubEntry>(capacity),
       subscribers: new Set(),
+      endedAt: new Map(),
     });
-    this.streams = { calls: make(), campaigns: make() };
+    this.streams = { calls: make(), campaigns: make(), recent: make() };
+  }
+
+  /** The most calls the `recent` window holds. */
+  get recentLimit(): number {
+    return this.recentLimitValue;
+  }
+
+  /** Calls that ended before this time (ms) are out of the `recent` window. */
+  recentCutoff(): number {
+    return this.now() - this.recentWindowMs;
   }
 
   get epoch(): string {
     return this.epochId;
   }
 
-  seq(stream: StreamName): number {
+  seq(stream: AnyStreamName): number {
     return this.streams[stream].seq;
   }
 
-  cursor(stream: StreamName): SinceCursor {
+  cursor(stream: AnyStreamName): SinceCursor {
     return { epoch: this.epochId, seq: this.streams[stream].seq };
   }
 
   /** The active documents as of the last flush, with the cursor they correspond to. */
-  snapshot(stream: StreamName): { epoch: string; seq: number; docs: JsonDocument[] } {
+  snapshot(stream: AnyStreamName): { epoch: string; seq: number; docs: JsonDocument[] } {
     const state = this.streams[stream];
     return { epoch: this.epochId, seq: state.seq, docs: [...state.docs.values()] };
   }
 
   /** Key of the held document whose `_id` is `id` (deletes carry only the `_id`). */
-  keyForId(stream: StreamName, id: string): string | undefined {
+  keyForId(stream: AnyStreamName, id: string): string | undefined {
     return this.streams[stream].idToKey.get(id);
   }
 
   counters(): HubCounters {
     let subscribers = 0;
     let pending = 0;
-    for (const name of STREAMS) {
+    for (const name of ALL_STREAMS) {
       subscribers += this.streams[name].subscribers.size;
       pending += this.streams[name].pending.size;
     }
     return { ...this.stats, subscribers, pending };
   }
 
-  /** Hands changes to the hub; they reach subscribers at the next flush. */
-  ingest(stream: StreamName, changes: readonly HubChange[]): void {
+  /**
+   * Hands changes to the hub; they reach subscribers at the next flush. A change of `calls`
+   * reaches the `recent` window too; `recent` itself is ingested only to load it (the watcher's
+   * query of the calls that ended within the window).
+   */
+  ingest(stream: AnyStreamName, changes: readonly HubChange[]): void {
     if (this.closed) return;
-    const state = this.streams[stream];
+    const targets: AnyStreamName[] = stream === 'calls' ? ['calls', 'recent'] : [stream];
     const at = this.now();
     for (const change of changes) {
       this.stats.eventsIn += 1;
-      const key =
-        (change.doc ? this.rules[stream].keyOf(change.doc) : null) ??
-        change.key ??
-        (change.id !== undefined ? state.idToKey.get(change.id) : undefined);
-      if (key == null) {
-        this.stats.eventsDropped += 1;
-        continue;
+      let placed = false;
+      for (const target of targets) {
+        const state = this.streams[target];
+        const key =
+          (change.doc ? this.rulesOf(target).keyOf(change.doc) : null) ??
+          change.key ??
+          (change.id !== undefined ? state.idToKey.get(change.id) : undefined);
+        if (key == null) continue;
+        placed = true;
+        const previous = state.pending.get(key);
+        state.pending.set(key, { doc: change.doc, at: previous?.at ?? at });
       }
-      const previous = state.pending.get(key);
-      state.pending.set(key, { doc: change.doc, at: previous?.at ?? at });
+      if (!placed) this.stats.eventsDropped += 1;
     }
     this.scheduleFlush();
+  }
+
+  private rulesOf(stream: AnyStreamName) {
+    return this.rules[stream === 'recent' ? 'calls' : stream];
   }
 
   /**
@@ -190,7 +234,7 @@ export class Hub {
     }
     this.epochId = this.newEpoch();
     this.stats.epochBumps += 1;
-    for (const name of STREAMS) {
+    for (const name of ALL_STREAMS) {
       const s = this.streams[name];
       s.seq = 0;
       s.ring.clear();
@@ -205,7 +249,7 @@ export class Hub {
    * Loads an initial state without bumping the epoch (the watcher's first snapshot, or its
    * reconciliation): each document goes through the normal change path.
    */
-  load(stream: StreamName, docs: readonly JsonDocument[]): void {
+  load(stream: AnyStreamName, docs: readonly JsonDocument[]): void {
     this.ingest(
       stream,
       docs.map((doc) => ({ doc })),
@@ -214,7 +258,7 @@ export class Hub {
   }
 
   subscribe(
-    stream: StreamName,
+    stream: AnyStreamName,
     options: HubSubscribeOptions,
     listener: HubListener,
   ): HubSubscription {
@@ -243,7 +287,14 @@ export class Hub {
   flush(): void {
     this.clearTimers();
     const started = this.monotonic();
-    for (const name of STREAMS) this.flushStream(name);
+    const now = this.now();
+    let oldest: number | null = null;
+    for (const name of ALL_STREAMS) {
+      const at = this.flushStream(name);
+      if (at !== null) oldest = Math.min(oldest ?? at, at);
+    }
+    // Once per flush: a call's change waits in `calls` and `recent` alike.
+    if (oldest !== null) this.histograms.flushLag.observe((now - oldest) / 1000);
     const window = Math.min(this.flushIntervalMs, (this.monotonic() - started) / this.flushBudget);
     this.stats.flushWindowMs = window;
     this.nextFlushAt = started + window;
@@ -253,7 +304,9 @@ export class Hub {
   close(): void {
     this.closed = true;
     this.clearTimers();
-    for (const name of STREAMS) {
+    if (this.recentSweep) clearInterval(this.recentSweep);
+    this.recentSweep = null;
+    for (const name of ALL_STREAMS) {
       for (const sub of this.streams[name].subscribers) sub.disposeDrain?.();
       this.streams[name].subscribers.clear();
       this.streams[name].pending.clear();
@@ -287,6 +340,7 @@ export class Hub {
     const doc = state.docs.get(key);
     if (doc && typeof doc._id === 'string') state.idToKey.delete(doc._id);
     state.docs.delete(key);
+    state.endedAt.delete(key);
   }
 
   /** Whether the rules call `doc` active; an unknown status is active and counted. */
@@ -304,8 +358,9 @@ export class Hub {
     return this.unknown.list();
   }
 
-  /** Decides what one coalesced change means for the active set; null: nothing to send. */
-  private apply(stream: StreamName, key: string, doc: JsonDocument | null): HubEntry | null {
+  /** Decides what one coalesced change means for its stream; null: nothing to send. */
+  private apply(stream: AnyStreamName, key: string, doc: JsonDocument | null): HubEntry | null {
+    if (stream === 'recent') return this.applyRecent(key, doc);
     const state = this.streams[stream];
     const held = state.docs.has(key);
     if (doc === null) {
@@ -331,15 +386,91 @@ export class Hub {
     return { seq: 0, key, doc };
   }
 
-  private flushStream(stream: StreamName): void {
+  /**
+   * The `recent` window: an ended call is held (and its later updates sent) until it is older
+   * than the window or pushed out by the limit (oldest first seen first); a call active again
+   * leaves it, as does a deleted one.
+   */
+  private applyRecent(key: string, doc: JsonDocument | null): HubEntry | null {
+    const state = this.streams.recent;
+    const held = state.docs.has(key);
+    if (doc === null) {
+      if (!held) return null;
+      this.release(state, key);
+      return { seq: 0, key, doc: null };
+    }
+    if (this.rules.calls.lifecycleOf(doc).phase === 'active') {
+      if (!held) return null;
+      this.release(state, key);
+      return { seq: 0, key, doc: null, exit: 'active' };
+    }
+    const now = this.now();
+    const endedAt = state.endedAt.get(key) ?? this.endTimeOf(doc, now);
+    if (now - endedAt >= this.recentWindowMs) {
+      if (!held) return null;
+      this.release(state, key);
+      return { seq: 0, key, doc: null, exit: 'expired' };
+    }
+    this.hold(state, key, doc);
+    state.endedAt.set(key, endedAt);
+    this.startRecentSweep();
+    return { seq: 0, key, doc };
+  }
+
+  /** When an ended call ended: its endTime or updatedAt when they say (not in the future), else now. */
+  private endTimeOf(doc: JsonDocument, now: number): number {
+    for (const field of ['endTime', 'updatedAt'] as const) {
+      const parsed = dateField.safeParse(doc[field]);
+      const ms = parsed.success && typeof parsed.data === 'string' ? Date.parse(parsed.data) : NaN;
+      if (Number.isFinite(ms) && ms <= now) return ms;
+    }
+    return now;
+  }
+
+  /** Queues the exits of the calls that ended longer than the window ago. */
+  private expireRecent(): void {
+    const state = this.streams.recent;
+    const now = this.now();
+    for (const [key, endedAt] of state.endedAt) {
+      if (now - endedAt < this.recentWindowMs || state.pending.get(key)?.exit) continue;
+      state.pending.set(key, { doc: null, at: now, exit: 'expired' });
+    }
+  }
+
+  /** The calls past the limit, those that ended first first. */
+  private overRecentLimit(): string[] {
+    const state = this.streams.recent;
+    const over = state.docs.size - this.recentLimit;
+    if (over <= 0) return [];
+    return [...state.endedAt]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, over)
+      .map(([key]) => key);
+  }
+
+  private startRecentSweep(): void {
+    if (this.recentSweep || this.closed) return;
+    // A minute's resolution on an hour's window; unref'd: it never keeps a process alive.
+    const every = Math.min(60_000, this.recentWindowMs / 10);
+    this.recentSweep = setInterval(() => {
+      this.expireRecent();
+      if (this.streams.recent.pending.size > 0) this.scheduleFlush();
+    }, every);
+    this.recentSweep.unref?.();
+  }
+
+  /** Sends a stream's pending changes; returns when the oldest of them arrived, or null. */
+  private flushStream(stream: AnyStreamName): number | null {
     const state = this.streams[stream];
-    if (state.pending.size === 0) return;
+    if (state.pending.size === 0) return null;
     const now = this.now();
     let oldest = now;
     const entries: HubEntry[] = [];
     for (const [key, change] of state.pending) {
       oldest = Math.min(oldest, change.at);
-      const entry = this.apply(stream, key, change.doc);
+      const entry = change.exit
+        ? this.exitRecent(key, change.exit)
+        : this.apply(stream, key, change.doc);
       if (!entry) {
         this.stats.eventsDropped += 1;
         continue;
@@ -350,8 +481,16 @@ export class Hub {
       entries.push(entry);
     }
     state.pending.clear();
-    this.histograms.flushLag.observe((now - oldest) / 1000);
-    if (entries.length === 0) return;
+    if (stream === 'recent') {
+      for (const key of this.overRecentLimit()) {
+        const entry = this.exitRecent(key, 'expired')!;
+        state.seq += 1;
+        entry.seq = state.seq;
+        state.ring.push(entry);
+        entries.push(entry);
+      }
+    }
+    if (entries.length === 0) return oldest;
     this.stats.batchesOut += 1;
     this.stats.entriesOut += entries.length;
     // One event object for every subscriber of this flush, so a gateway can encode it once
@@ -379,9 +518,18 @@ export class Hub {
     // Once per flush, when the last live subscriber has it (its worst case): once per
     // subscriber would cost a fifth of a microsecond each in the flush budget.
     if (sent) this.observeDelivery(oldest);
+    return oldest;
   }
 
-  private holdBack(stream: StreamName, sub: Subscriber, oldestUnsent: number): void {
+  /** A queued exit from `recent`, unless the call already left. */
+  private exitRecent(key: string, exit: RecentExit): HubEntry | null {
+    const state = this.streams.recent;
+    if (!state.docs.has(key)) return null;
+    this.release(state, key);
+    return { seq: 0, key, doc: null, exit };
+  }
+
+  private holdBack(stream: AnyStreamName, sub: Subscriber, oldestUnsent: number): void {
     sub.held = true;
     sub.behindSince = oldestUnsent;
     this.stats.slowConsumerHolds += 1;
@@ -393,7 +541,7 @@ export class Hub {
     });
   }
 
-  private catchUp(stream: StreamName, sub: Subscriber): void {
+  private catchUp(stream: AnyStreamName, sub: Subscriber): void {
     const state = this.streams[stream];
     const behindSince = sub.behindSince;
     sub.behindSince = undefined;
@@ -418,7 +566,7 @@ export class Hub {
     this.histograms.deliveryLatency.observe((this.now() - since) / 1000);
   }
 
-  private deliverSnapshot(stream: StreamName, sub: Subscriber, resync?: string): void {
+  private deliverSnapshot(stream: AnyStreamName, sub: Subscriber, resync?: string): void {
     const snap = this.snapshot(stream);
     sub.epoch = snap.epoch;
     sub.seq = snap.seq;
@@ -427,7 +575,7 @@ export class Hub {
   }
 
   private deliverChanges(
-    stream: StreamName,
+    stream: AnyStreamName,
     sub: Subscriber,
     entries: HubEntry[],
     replay: boolean,

@@ -1,5 +1,5 @@
 import type { Call, Campaign } from '../shared/domain/schemas';
-import type { ServerToClientEvents, StreamName } from '../shared/protocol/events';
+import type { AnyStreamName, ServerToClientEvents, StreamName } from '../shared/protocol/events';
 import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
 import { withoutTranscript } from './transcripts/list-documents';
 
@@ -20,7 +20,9 @@ export type StreamEventName =
   | 'campaigns_batch_update'
   | 'call_removed'
   | 'campaign_removed'
-  | 'resync';
+  | 'resync'
+  | 'recent_calls'
+  | 'recent_calls_batch_update';
 
 /** One Socket.IO emit of a stream event, typed by the event map. */
 export type Emission = {
@@ -35,12 +37,20 @@ const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
 const asV2Call = (doc: JsonDocument) => asCall(withoutTranscript(doc));
 
 export function snapshotEmission(
-  stream: StreamName,
+  stream: AnyStreamName,
   docs: JsonDocument[],
   meta: { epoch: string; seq: number } | null,
   timestamp: string,
 ): Emission {
   const v2 = meta ? { v: 2 as const, epoch: meta.epoch, seq: meta.seq } : {};
+  if (stream === 'recent') {
+    // v2 only: the gateway refuses a seed subscription to `recent`.
+    const { epoch, seq } = meta ?? { epoch: '', seq: 0 };
+    return {
+      event: 'recent_calls',
+      payload: { v: 2, epoch, seq, calls: docs.map(asV2Call), count: docs.length, timestamp },
+    };
+  }
   return stream === 'calls'
     ? {
         event: 'active_calls',
@@ -93,6 +103,7 @@ export function toEmissions(
     out.push(snapshotEmission(stream, event.docs, mode.v2 ? event : null, timestamp));
     return out;
   }
+  if (stream === 'recent') return [recentBatch(event, timestamp)];
   if (!mode.v2) return seedEmissions(stream, event.entries, timestamp, currentSnapshot);
   if (mode.batch) {
     const entries = coalesceEntries(event.entries);
@@ -140,6 +151,25 @@ export function toEmissions(
           payload: { ...meta, campaignId: entry.key, reason: 'deleted' },
         };
   });
+}
+
+/** `recent` is always batched: a v2 window, read by screens that show it as a table. */
+function recentBatch(event: Extract<HubEvent, { type: 'changes' }>, timestamp: string): Emission {
+  const entries = coalesceEntries(event.entries);
+  return {
+    event: 'recent_calls_batch_update',
+    payload: {
+      v: 2,
+      epoch: event.epoch,
+      fromSeq: event.fromSeq,
+      seq: event.seq,
+      calls: entries.filter((e) => e.doc !== null).map((e) => asV2Call(e.doc!)),
+      removed: entries
+        .filter((e) => e.doc === null)
+        .map((e) => ({ callSid: e.key, reason: e.exit ?? 'deleted' })),
+      timestamp,
+    },
+  };
 }
 
 function seedEmissions(

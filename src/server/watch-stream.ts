@@ -106,13 +106,23 @@ export interface WatchTarget {
   ingest(change: HubChange): void;
 }
 
-/** One hub stream: the snapshot of active documents, then every change. */
+/**
+ * One hub stream: the snapshot of active documents, then every change. For `calls` also the
+ * calls that ended within the Hub's `recent` window (their late analysis still comes).
+ */
 export function hubTarget(hub: Hub, stream: StreamName): WatchTarget {
   const rules = hub.rules[stream];
+  const indexes: NeededIndex[] = [
+    { fields: ['status'], without: 'every snapshot (start, resync) reads the whole collection' },
+  ];
+  if (stream === 'calls') {
+    indexes.push({
+      fields: ['updatedAt'],
+      without: 'loading the recent calls (start, resync) reads every ended call',
+    });
+  }
   return {
-    indexes: [
-      { fields: ['status'], without: 'every snapshot (start, resync) reads the whole collection' },
-    ],
+    indexes,
     async load(coll, session, mode, reason) {
       // Index-friendly: excludes the ended spellings (nearly all of a production collection);
       // the Hub drops any other ended spelling by the same rule (docs/operations.md, indexes).
@@ -120,11 +130,34 @@ export function hubTarget(hub: Hub, stream: StreamName): WatchTarget {
       const docs = raw.map((d) => toJsonDocument(d));
       if (mode === 'reset') hub.reset(stream, docs, reason);
       else hub.load(stream, docs);
-      return docs.length;
+      if (stream !== 'calls') return docs.length;
+      const recent = await coll
+        .find(recentFilter(hub.recentCutoff()), { session })
+        .sort({ updatedAt: -1 })
+        .limit(hub.recentLimit)
+        .toArray();
+      hub.load(
+        'recent',
+        recent.reverse().map((d) => toJsonDocument(d)),
+      );
+      return docs.length + recent.length;
     },
     covered: (change, hubChange, snapshotTime) =>
       coveredBySnapshot(rules, change, hubChange, snapshotTime),
     ingest: (change) => hub.ingest(stream, [change]),
+  };
+}
+
+/**
+ * Calls written since `cutoff` (ms): `updatedAt` as a BSON date or as ISO text (MongoDB does
+ * not compare across types, so both). The Hub keeps those whose end is within its window.
+ */
+function recentFilter(cutoff: number): Record<string, unknown> {
+  return {
+    $or: [
+      { updatedAt: { $gte: new Date(cutoff) } },
+      { updatedAt: { $gte: new Date(cutoff).toISOString() } },
+    ],
   };
 }
 

@@ -182,6 +182,25 @@ describe('callboard serve', () => {
     });
   });
 
+  it('reads the recent window from flags or the environment, and refuses nonsense by name', async () => {
+    const base = { CALLBOARD_MONGO_URI: 'mongodb://db1:27017/?replicaSet=rs0' };
+    expect((await readServeOptions([], base)).recent).toEqual({ windowMinutes: 60, limit: 2000 });
+    expect(
+      (
+        await readServeOptions(['--recent-minutes', '15'], {
+          ...base,
+          CALLBOARD_RECENT_LIMIT: '500',
+        })
+      ).recent,
+    ).toEqual({ windowMinutes: 15, limit: 500 });
+    await expect(readServeOptions(['--recent-minutes', '0'], base)).rejects.toThrow(
+      '--recent-minutes must be a whole number from 1 to 1440, got "0"',
+    );
+    await expect(readServeOptions(['--recent-limit', '2.5'], base)).rejects.toThrow(
+      '--recent-limit must be a whole number from 1 to 50000, got "2.5"',
+    );
+  });
+
   it('reads the transcripts collection and call key from flags or the environment', async () => {
     const base = { CALLBOARD_MONGO_URI: 'mongodb://db1:27017/?replicaSet=rs0' };
     expect(await readServeOptions([], base)).toMatchObject({

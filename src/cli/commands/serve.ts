@@ -59,6 +59,9 @@ Options (each also settable by the environment variable shown):
   --status-mapping F   a JSON file adding status values, e.g.       CALLBOARD_STATUS_MAPPING
                        {"calls": {"transferring": "in-progress"}}
                        (docs/operations.md, "Status mapping")
+  --recent-minutes N   how long an ended call stays in the v2 recent  CALLBOARD_RECENT_MINUTES (60)
+                       stream, for its late analysis (1 to 1440)
+  --recent-limit N     the most calls that stream holds (1 to 50000)  CALLBOARD_RECENT_LIMIT (2000)
   --static-dir DIR     the web dashboard's files (default: the built out/renderer)
   --log-level L        debug, info, warn, error (default info)       CALLBOARD_LOG_LEVEL
 
@@ -90,6 +93,15 @@ function parseRate(value: string): number {
     throw new UsageError(
       `--demo-rate must be a number of calls per second from 0 to 100000, got "${value}"`,
     );
+  }
+  return n;
+}
+
+/** A whole number within [min, max]; the error names the flag and what it got. */
+function parseWhole(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return n;
 }
@@ -165,6 +177,8 @@ export interface ServeOptions {
   transcriptsCollection: string;
   /** undefined: the mapping's default spellings. */
   transcriptsKey: string[] | undefined;
+  /** The v2 recent stream's window (`--recent-minutes`, `--recent-limit`). */
+  recent: { windowMinutes: number; limit: number };
 }
 
 /** Reads the flags and environment into ServeOptions; a bad one is a UsageError or CliError. */
@@ -189,6 +203,8 @@ export async function readServeOptions(
     'status-mapping': { type: 'string' },
     'transcripts-collection': { type: 'string' },
     'transcripts-key': { type: 'string' },
+    'recent-minutes': { type: 'string' },
+    'recent-limit': { type: 'string' },
   });
   const demo =
     values.demo ?? ['1', 'true', 'yes'].includes((env.CALLBOARD_DEMO ?? '').toLowerCase());
@@ -243,6 +259,20 @@ export async function readServeOptions(
     )!,
     '--transcripts-collection',
   );
+  const recent = {
+    windowMinutes: parseWhole(
+      flagOrEnv(values['recent-minutes'], env, 'CALLBOARD_RECENT_MINUTES', '60')!,
+      '--recent-minutes',
+      1,
+      1440,
+    ),
+    limit: parseWhole(
+      flagOrEnv(values['recent-limit'], env, 'CALLBOARD_RECENT_LIMIT', '2000')!,
+      '--recent-limit',
+      1,
+      50_000,
+    ),
+  };
   const keyText = flagOrEnv(values['transcripts-key'], env, 'CALLBOARD_TRANSCRIPTS_KEY');
   const transcriptsKey =
     keyText !== undefined ? parseFieldList(keyText, '--transcripts-key') : undefined;
@@ -271,6 +301,7 @@ export async function readServeOptions(
     timeoutMs,
     transcriptsCollection,
     transcriptsKey,
+    recent,
   };
 }
 
@@ -314,7 +345,7 @@ export const serveCommand: CliCommand = {
         allowedOrigins: o.origins,
         staticDir: o.staticDir,
         simulated: o.demo,
-        ...(o.lifecycle ? { hub: { lifecycle: o.lifecycle } } : {}),
+        hub: { recent: o.recent, ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}) },
         source: (hub) =>
           new Watcher({
             hub,

@@ -79,7 +79,8 @@ export function createHubFeed(options: HubFeedOptions): Feed {
   };
 
   const onHubEvent = (event: HubEvent) => {
-    if (stopped) return;
+    // This feed subscribes to the list streams only.
+    if (stopped || event.stream === 'recent') return;
     const at = now();
     cursors.set(event.stream, { epoch: event.epoch, seq: event.seq });
     let message: FeedMessage;

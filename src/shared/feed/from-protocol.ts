@@ -216,6 +216,10 @@ export function fromServerEvent(
       const p = check(event, resyncPayloadSchema, payload, problems);
       if (!p.ok) return done();
       const { stream, epoch, reason } = p.value;
+      if (stream === 'recent') {
+        problems.push('a resync of the recent stream, which this feed does not subscribe to');
+        return done();
+      }
       return { problems, resync: { stream, epoch, reason } };
     }
     case 'error': {

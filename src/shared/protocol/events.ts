@@ -9,6 +9,14 @@ import type { TranscriptClientEvents, TranscriptServerEvents } from './transcrip
 export const STREAMS = ['calls', 'campaigns'] as const;
 export type StreamName = (typeof STREAMS)[number];
 
+/**
+ * Every stream the server keeps: the two list streams, and the v2-only `recent` window of
+ * calls that ended (last 60 minutes, bounded), which keeps taking their late updates (post-call
+ * analysis) after the active list let them go.
+ */
+export const ALL_STREAMS = [...STREAMS, 'recent'] as const;
+export type AnyStreamName = (typeof ALL_STREAMS)[number];
+
 /** Seed rooms: a subscribed socket joins one of these. */
 export const ROOMS: Record<StreamName, string> = {
   calls: 'calls_room',
@@ -121,10 +129,28 @@ export interface CampaignRemovedPayload extends V2Meta {
   timestamp: string;
 }
 
+/** v2 `recent`: why a call left the window (past the window or the limit, active again, deleted). */
+export type RecentRemovalReason = 'expired' | 'active' | 'deleted';
+
+/** v2 `recent` snapshot: the calls that ended within the window, with their outcomes so far. */
+export interface RecentCallsPayload extends V2Meta {
+  calls: Call[];
+  count: number;
+  timestamp: string;
+}
+
+/** v2 `recent` changes: calls that ended or were updated after they ended, and those that left. */
+export interface RecentCallsBatchPayload extends V2Meta {
+  calls: Call[];
+  removed: { callSid: string; reason: RecentRemovalReason }[];
+  fromSeq: number;
+  timestamp: string;
+}
+
 /** v2: the server dropped the client's history (new epoch, gap, slow consumer); a snapshot follows. */
 export interface ResyncPayload {
   v: 2;
-  stream: StreamName;
+  stream: AnyStreamName;
   epoch: string;
   reason: string;
   timestamp: string;
@@ -160,6 +186,8 @@ export interface ServerToClientEvents extends TranscriptServerEvents {
   call_removed: (payload: CallRemovedPayload) => void;
   campaign_removed: (payload: CampaignRemovedPayload) => void;
   resync: (payload: ResyncPayload) => void;
+  recent_calls: (payload: RecentCallsPayload) => void;
+  recent_calls_batch_update: (payload: RecentCallsBatchPayload) => void;
 }
 
 /**
@@ -173,6 +201,9 @@ export interface ClientToServerEvents extends TranscriptClientEvents {
   'unsubscribe:campaigns': () => void;
   'get:active_calls': () => void;
   'get:active_campaigns': () => void;
+  /** v2 only: options `{ v: 2, since? }` are required. */
+  'subscribe:recent': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
+  'unsubscribe:recent': () => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -180,7 +211,7 @@ export interface InterServerEvents {}
 
 export interface SocketData {
   /** Per-stream subscription options; absent = not subscribed. */
-  subscriptions: Partial<Record<StreamName, { v2: boolean; batch: boolean }>>;
+  subscriptions: Partial<Record<AnyStreamName, { v2: boolean; batch: boolean }>>;
 }
 
 export const CLIENT_EVENTS = [
@@ -190,6 +221,8 @@ export const CLIENT_EVENTS = [
   'unsubscribe:campaigns',
   'get:active_calls',
   'get:active_campaigns',
+  'subscribe:recent',
+  'unsubscribe:recent',
   'subscribe:transcript',
   'unsubscribe:transcript',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
@@ -204,6 +237,8 @@ export const SERVER_EVENTS = [
   'call_removed',
   'campaign_removed',
   'resync',
+  'recent_calls',
+  'recent_calls_batch_update',
   'error',
   'transcript_snapshot',
   'transcript_turns',

@@ -80,8 +80,30 @@ export const campaignRemovedPayloadSchema = z.looseObject({
   timestamp,
   ...v2Meta,
 });
+export const recentCallsPayloadSchema = z.looseObject({
+  calls: z.array(z.unknown()),
+  count: z.number().optional(),
+  timestamp,
+  v: z.literal(2),
+  epoch: z.string().max(128),
+  seq: z.number().int().nonnegative(),
+});
+export const recentCallsBatchPayloadSchema = z.looseObject({
+  calls: z.array(z.unknown()),
+  removed: z.array(
+    z.strictObject({
+      callSid: z.string().min(1),
+      reason: z.enum(['expired', 'active', 'deleted']),
+    }),
+  ),
+  fromSeq: z.number().int().nonnegative(),
+  timestamp,
+  v: z.literal(2),
+  epoch: z.string().max(128),
+  seq: z.number().int().nonnegative(),
+});
 export const resyncPayloadSchema = z.looseObject({
-  stream: z.enum(['calls', 'campaigns']),
+  stream: z.enum(['calls', 'campaigns', 'recent']),
   epoch: z.string().max(128),
   reason: z.string().max(1000),
   timestamp,
