@@ -29,6 +29,14 @@ const thresholds: AlertThresholds = {
   feedStaleSeconds: 30,
   cooldownSeconds: 300,
   quietCallMinutes: 180,
+  agentSuccessRatePercent: 50,
+  agentSuccessCalls: 20,
+  criterionPassRatePercent: 50,
+  campaignMachineRatePercent: 60,
+  outcomeMinCalls: 20,
+  concurrencyAlertPercent: 90,
+  planLimit: null,
+  spendPerHour: null,
 };
 const live: ConnectionState = {
   status: 'live',

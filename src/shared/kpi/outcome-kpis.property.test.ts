@@ -66,6 +66,7 @@ const windowArb = fc.constantFrom<[KpiWindow, (at: number) => boolean]>(
   [{ kind: 'last', minutes: 15 }, (at) => at > NOW - 15 * MIN && at <= NOW],
   [{ kind: 'last', minutes: 60 }, (at) => at > NOW - 60 * MIN && at <= NOW],
   [{ kind: 'today', timeZone: 'UTC' }, (at) => at >= Math.floor(NOW / DAY) * DAY && at <= NOW],
+  [{ kind: 'all' }, () => true],
   [
     // +05:30: at 00:10 UTC it is 05:40, so the day began at 18:30 UTC yesterday.
     { kind: 'today', timeZone: 'Asia/Kolkata' },
@@ -192,7 +193,12 @@ function bruteForce(
     const level = n * 10 >= planLimit * 10 ? 'red' : n * 10 >= planLimit * 8 ? 'amber' : 'ok';
     return { active: n, limit: planLimit, ratio: n / planLimit, level };
   };
-  return { agents, campaigns, criteria, concurrency: levels(active.length) };
+  const total = {
+    ended: recent.length,
+    cost: sum(recent),
+    costed: count(recent, (e) => typeof e.call.cost === 'number'),
+  };
+  return { agents, campaigns, criteria, total, concurrency: levels(active.length) };
 }
 
 describe('computeOutcomeKpis against a brute-force pass', () => {
@@ -209,6 +215,9 @@ describe('computeOutcomeKpis against a brute-force pass', () => {
           expect(kpis.campaigns).toEqual(expected.campaigns);
           expect(kpis.criteria).toEqual(expected.criteria);
           expect(kpis.concurrency).toEqual(expected.concurrency);
+          expect(kpis.total.ended).toBe(expected.total.ended);
+          expect(kpis.total.costed).toBe(expected.total.costed);
+          expect(kpis.total.cost).toBeCloseTo(expected.total.cost, 6);
         },
       ),
       { numRuns: 500 },

@@ -264,6 +264,7 @@ describe('computeOutcomeKpis concurrency', () => {
   it('is empty for no calls', () => {
     expect(computeOutcomeKpis([], { window: LAST_15_MINUTES, now: NOW })).toEqual({
       window: { from: NOW - 15 * MIN, to: NOW, includesFrom: false },
+      total: { ended: 0, cost: 0, costed: 0 },
       agents: [],
       campaigns: [],
       criteria: [],

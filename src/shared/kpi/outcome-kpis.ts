@@ -76,8 +76,18 @@ export interface CriterionKpis extends PassFigures {
   byAgent: (PassFigures & { agentId: string })[];
 }
 
+/** Every call that ended in the window, whatever its agent or campaign. */
+export interface TotalKpis {
+  ended: number;
+  /** Sum of the costs the ended calls report. */
+  cost: number;
+  /** Ended calls that report a cost. */
+  costed: number;
+}
+
 export interface OutcomeKpis {
   window: WindowBounds;
+  total: TotalKpis;
   agents: AgentKpis[];
   campaigns: CampaignOutcomeKpis[];
   criteria: CriterionKpis[];
@@ -156,13 +166,18 @@ const byKey =
     a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0;
 
 /** The calls given, one per callSid: the version received last (later in order on a tie). */
-function latestByCall(calls: CallEntries): Iterable<CallEntry> {
+export function latestByCall(calls: CallEntries): Iterable<CallEntry> {
   const latest = new Map<string, CallEntry>();
   for (const entry of entriesOf(calls)) {
     const held = latest.get(entry.call.callSid);
     if (!held || entry.receivedAt >= held.receivedAt) latest.set(entry.call.callSid, entry);
   }
   return latest.values();
+}
+
+/** Whether a call has ended: the feed saw it end, or its status reads as ended. */
+export function hasEnded(entry: CallEntry, lifecycle = callLifecycle(entry.call.status)): boolean {
+  return entry.endedAt !== undefined || lifecycle.phase === 'ended';
 }
 
 /**
@@ -215,14 +230,14 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     cost: 0,
   });
   let active = 0;
+  const total: TotalKpis = { ended: 0, cost: 0, costed: 0 };
   const lifecycleOf = lifecycleReader();
 
   for (const entry of latestByCall(calls)) {
     const { call } = entry;
     const agentId = typeof call.agentId === 'string' ? call.agentId : null;
     const lifecycle = lifecycleOf(call.status);
-    const ended = entry.endedAt !== undefined || lifecycle.phase === 'ended';
-    if (!ended) {
+    if (!hasEnded(entry, lifecycle)) {
       active++;
       if (agentId !== null) tallyFor(agents, agentId, newAgent).live++;
       continue;
@@ -231,6 +246,11 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     const completed = lifecycle.outcome === 'completed';
     const verdict = verdictOf(entry, completed);
     const cost = typeof call.cost === 'number' ? call.cost : null;
+    total.ended++;
+    if (cost !== null) {
+      total.cost += cost;
+      total.costed++;
+    }
 
     if (agentId !== null) {
       const agent = tallyFor(agents, agentId, newAgent);
@@ -274,6 +294,7 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
 
   return {
     window: bounds,
+    total,
     agents: [...agents]
       .map(([agentId, t]) => ({
         agentId,
