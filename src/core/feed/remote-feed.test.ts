@@ -171,6 +171,38 @@ describe('remote feed', () => {
     expect(w.statuses.at(-1)).toMatchObject({ protocol: 2, simulated: true });
   });
 
+  it.each<[string, unknown, number | undefined, RegExp | null]>([
+    ['a plan limit', 40, 40, null],
+    ['no plan limit', undefined, undefined, null],
+    [
+      'a plan limit of 0',
+      0,
+      undefined,
+      /plan limit that is not a whole number of calls >= 1 \(0\)/,
+    ],
+    ['a plan limit in words', 'forty', undefined, /\("forty"\); ignored/],
+  ])('carries %s the server advertises in its ack into the status', async (_n, sent, held, bad) => {
+    const server = await miniServer((socket) => {
+      socket.on('subscribe:calls', (_options: unknown, ack: (a: unknown) => void) => {
+        socket.emit('active_calls', {
+          calls: [],
+          count: 0,
+          timestamp: stamp(),
+          v: 2,
+          epoch: 'E',
+          seq: 0,
+        });
+        ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, planLimit: sent });
+      });
+    });
+    const w = watch({ url: server.url, streams: ['calls'] }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.statuses.at(-1)!.planLimit).toBe(held);
+    if (bad) expect(w.problems).toEqual([expect.stringMatching(bad)]);
+    else expect(w.problems).toEqual([]);
+  });
+
   it('speaks v2 when acked, reconnects after a drop and asks for replay since its cursor', async () => {
     const subscribes: unknown[] = [];
     let seq = 5;
