@@ -44,5 +44,6 @@ export function createPreloadApi(ipc: IpcRendererLike): CallboardApi {
     testConnection: (settings) => invoke(IPC_CHANNELS.testConnection, settings),
     retryConnection: () => invoke(IPC_CHANNELS.retryConnection),
     openExternal: (url) => invoke(IPC_CHANNELS.openExternal, url),
+    exportCsv: (fileName, csv) => invoke(IPC_CHANNELS.exportCsv, fileName, csv),
   } satisfies CallboardApi;
 }

@@ -16,4 +16,5 @@ export const IPC_CHANNELS = {
   testConnection: 'settings:test-connection',
   retryConnection: 'connection:retry',
   openExternal: 'shell:open-external',
+  exportCsv: 'export:save-csv',
 } as const;

@@ -17,7 +17,12 @@ function setup() {
   });
   const opened: string[] = [];
   const controller = { retryConnection: () => null } as unknown as AppController;
-  registerApiHandlers(handlers, controller, async (url) => void opened.push(url));
+  registerApiHandlers(
+    handlers,
+    controller,
+    async (url) => void opened.push(url),
+    async () => ({ saved: false }),
+  );
   const invoke = (channel: string, ...args: unknown[]) => listeners.get(channel)!(null, ...args);
   return { listeners, opened, invoke };
 }

@@ -38,3 +38,11 @@ export function toCsv<T>(rows: Iterable<T>, columns: readonly CsvColumn<T>[]): s
   for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
+
+/**
+ * What an exported file holds: a UTF-8 byte order mark, without which Excel reads the text
+ * in the machine's legacy code page ("ZoÃ«"), then the records.
+ */
+export function csvDocument(csv: string): string {
+  return `\uFEFF${csv}`;
+}

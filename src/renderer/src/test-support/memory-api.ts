@@ -170,6 +170,10 @@ export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): Me
       api.calls.push(['openExternal', url]);
       return ok(null);
     },
+    async exportCsv(fileName, csv) {
+      api.calls.push(['exportCsv', fileName, csv]);
+      return ok({ saved: true, where: `/tmp/${fileName}` });
+    },
   };
   return api;
 }
