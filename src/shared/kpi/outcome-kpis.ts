@@ -77,8 +77,12 @@ export interface CriterionKpis extends PassFigures {
 }
 
 /** Every call that ended in the window, whatever its agent or campaign. */
-export interface TotalKpis {
+export interface TotalKpis extends VerdictFigures {
   ended: number;
+  /** Ended calls with an AMD result, and of those answered by a machine or a fax. */
+  answered: number;
+  machine: number;
+  machineRate: number | null;
   /** Sum of the costs the ended calls report. */
   cost: number;
   /** Ended calls that report a cost. */
@@ -144,6 +148,23 @@ function countVerdict(tally: VerdictTally, verdict: Verdict | null): void {
   if (verdict === 'success') tally.success++;
   else if (verdict === 'failure') tally.failure++;
   else if (verdict === 'unknown') tally.undecided++;
+}
+
+/** An ended call into a campaign's (or the whole window's) tally. */
+function countEndedCall(
+  tally: CampaignTally,
+  verdict: Verdict | null,
+  entry: CallEntry,
+  cost: number | null,
+): void {
+  tally.ended++;
+  countVerdict(tally, verdict);
+  const { answeredBy } = entry.call;
+  if (answeredBy != null) {
+    tally.answered++;
+    if (isMachineAnswer(answeredBy)) tally.machine++;
+  }
+  if (cost !== null) tally.cost += cost;
 }
 
 function verdictFigures(t: VerdictTally): VerdictFigures {
@@ -230,7 +251,7 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     cost: 0,
   });
   let active = 0;
-  const total: TotalKpis = { ended: 0, cost: 0, costed: 0 };
+  const total = { ...newCampaign(), costed: 0 };
   const lifecycleOf = lifecycleReader();
 
   for (const entry of latestByCall(calls)) {
@@ -246,11 +267,8 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     const completed = lifecycle.outcome === 'completed';
     const verdict = verdictOf(entry, completed);
     const cost = typeof call.cost === 'number' ? call.cost : null;
-    total.ended++;
-    if (cost !== null) {
-      total.cost += cost;
-      total.costed++;
-    }
+    countEndedCall(total, verdict, entry, cost);
+    if (cost !== null) total.costed++;
 
     if (agentId !== null) {
       const agent = tallyFor(agents, agentId, newAgent);
@@ -271,14 +289,7 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     }
 
     if (typeof call.campaignId === 'string') {
-      const campaign = tallyFor(campaigns, call.campaignId, newCampaign);
-      campaign.ended++;
-      countVerdict(campaign, verdict);
-      if (call.answeredBy != null) {
-        campaign.answered++;
-        if (isMachineAnswer(call.answeredBy)) campaign.machine++;
-      }
-      if (cost !== null) campaign.cost += cost;
+      countEndedCall(tallyFor(campaigns, call.campaignId, newCampaign), verdict, entry, cost);
     }
 
     for (const [criterionId, { result }] of Object.entries(call.evaluationCriteriaResults ?? {})) {
@@ -294,7 +305,15 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
 
   return {
     window: bounds,
-    total,
+    total: {
+      ended: total.ended,
+      ...verdictFigures(total),
+      answered: total.answered,
+      machine: total.machine,
+      machineRate: shareOf(total.machine, total.answered),
+      cost: total.cost,
+      costed: total.costed,
+    },
     agents: [...agents]
       .map(([agentId, t]) => ({
         agentId,
