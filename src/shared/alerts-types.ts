@@ -1,11 +1,16 @@
 /** Alert vocabulary shared by the engine (src/shared/alerts), the core, IPC and the renderer. */
-export const ALERT_KINDS = [
+/** The kinds of the first release: a settings file names each (later ones default to on). */
+export const FIRST_RELEASE_ALERT_KINDS = [
   'call-failed',
   'call-waiting',
   'call-long',
   'campaign-failure-rate',
   'campaign-completed',
   'feed-down',
+] as const;
+
+export const ALERT_KINDS = [
+  ...FIRST_RELEASE_ALERT_KINDS,
   // Issue 14: what supervisors of AI agents watch (./alerts/outcome-rules.ts).
   'agent-success-rate',
   'criterion-pass-rate',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS } from './alerts-types';
+import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS, FIRST_RELEASE_ALERT_KINDS } from './alerts-types';
 import { createLifecycleRules } from './domain/lifecycle';
 import { describeZodError, type ParseResult } from './domain/schemas';
 
@@ -110,14 +110,7 @@ export const thresholdsSchema = z.strictObject({
     .default(DEFAULT_ALERT_THRESHOLDS.spendPerHour),
 });
 
-const FIRST_RELEASE_KINDS = new Set<string>([
-  'call-failed',
-  'call-waiting',
-  'call-long',
-  'campaign-failure-rate',
-  'campaign-completed',
-  'feed-down',
-]);
+const FIRST_RELEASE_KINDS = new Set<string>(FIRST_RELEASE_ALERT_KINDS);
 
 export const settingsSchema = z.strictObject({
   mode: z.enum(['demo', 'remote', 'embedded']),

@@ -6,11 +6,10 @@ import { writePrivateFile } from '../../server/private-file';
 import { IPC_CHANNELS } from '../../shared/ipc';
 import { silentLogger } from '../../shared/log';
 import type { AppController } from '../app/controller';
-import { createIpcHandlers } from '../ipc/handle';
+import { testIpcHandlers } from '../ipc/handlers.test-support';
 import { registerApiHandlers } from '../ipc/register-api';
 import { createCsvSaver } from './save-csv';
 
-const APP = 'file:///app/out/renderer/index.html';
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'callboard-export-'));
@@ -21,13 +20,7 @@ afterEach(async () => {
 
 /** The IPC surface as the renderer reaches it, with a scripted save dialog. */
 function setup(answer: (defaultPath: string) => { canceled: boolean; filePath?: string }) {
-  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
-  const handlers = createIpcHandlers<unknown>({
-    register: (channel, l) => (listeners.set(channel, l), () => listeners.delete(channel)),
-    senderOf: () => ({ url: APP, isMainFrame: true }),
-    isTrustedUrl: (url) => url === APP,
-    logger: silentLogger,
-  });
+  const { handlers, invoke } = testIpcHandlers();
   const asked: string[] = [];
   const saveCsv = createCsvSaver({
     showSaveDialog: async (defaultPath) => (asked.push(defaultPath), answer(defaultPath)),
@@ -36,7 +29,7 @@ function setup(answer: (defaultPath: string) => { canceled: boolean; filePath?: 
     logger: silentLogger,
   });
   registerApiHandlers(handlers, {} as AppController, async () => {}, saveCsv);
-  const exportCsv = (...args: unknown[]) => listeners.get(IPC_CHANNELS.exportCsv)!(null, ...args);
+  const exportCsv = (...args: unknown[]) => invoke(IPC_CHANNELS.exportCsv, ...args);
   return { asked, exportCsv };
 }
 

@@ -30,6 +30,21 @@ import { clip, condition, type AlertCondition } from './rules';
 
 const percentOf = (share: number) => Math.round(share * 100);
 
+/**
+ * Whether a rate over `count` results is past its threshold (in %): judged only once
+ * `count` reaches `min`; `below` for a rate that should stay high, else above.
+ */
+function pastThreshold(
+  rate: number | null,
+  count: number,
+  min: number,
+  percent: number,
+  side: 'below' | 'above',
+): rate is number {
+  if (rate === null || count < min) return false;
+  return side === 'below' ? rate * 100 < percent : rate * 100 > percent;
+}
+
 /** The last `count` analysed calls of each agent (most recently ended first), as one list. */
 export function lastAnalysedCallsByAgent(calls: Iterable<CallEntry>, count: number): CallEntry[] {
   const byAgent = new Map<string, CallEntry[]>();
@@ -64,15 +79,15 @@ function agentConditions(
   const out: AlertCondition[] = [];
   for (const agent of kpis.agents) {
     const decided = agent.success + agent.failure;
-    if (decided < n || agent.successRate === null) continue;
-    if (agent.successRate * 100 >= thresholds.agentSuccessRatePercent) continue;
+    const rate = agent.successRate;
+    if (!pastThreshold(rate, decided, n, thresholds.agentSuccessRatePercent, 'below')) continue;
     out.push(
       condition(
         'agent-success-rate',
         'warning',
         { type: 'agent', agentId: agent.agentId },
         'Agent succeeding less',
-        `${clip(agent.agentId)}: ${percentOf(agent.successRate)} % of ${decided} (its last ${n} analysed calls) succeeded (limit ${thresholds.agentSuccessRatePercent} %)`,
+        `${clip(agent.agentId)}: ${percentOf(rate)} % of ${decided} (its last ${n} analysed calls) succeeded (limit ${thresholds.agentSuccessRatePercent} %)`,
       ),
     );
   }
@@ -83,15 +98,16 @@ function criterionConditions(kpis: OutcomeKpis, thresholds: AlertThresholds): Al
   const out: AlertCondition[] = [];
   for (const criterion of kpis.criteria) {
     const decided = criterion.passed + criterion.failed;
-    if (decided < thresholds.outcomeMinCalls || criterion.passRate === null) continue;
-    if (criterion.passRate * 100 >= thresholds.criterionPassRatePercent) continue;
+    const rate = criterion.passRate;
+    const { outcomeMinCalls: min, criterionPassRatePercent: percent } = thresholds;
+    if (!pastThreshold(rate, decided, min, percent, 'below')) continue;
     out.push(
       condition(
         'criterion-pass-rate',
         'warning',
         { type: 'criterion', criterionId: criterion.criterionId },
         'Criterion failing',
-        `${clip(criterion.criterionId)}: ${percentOf(criterion.passRate)} % of ${decided} passed in the last 60 min (limit ${thresholds.criterionPassRatePercent} %)`,
+        `${clip(criterion.criterionId)}: ${percentOf(rate)} % of ${decided} passed in the last 60 min (limit ${thresholds.criterionPassRatePercent} %)`,
       ),
     );
   }
@@ -101,15 +117,16 @@ function criterionConditions(kpis: OutcomeKpis, thresholds: AlertThresholds): Al
 function machineConditions(kpis: OutcomeKpis, thresholds: AlertThresholds): AlertCondition[] {
   const out: AlertCondition[] = [];
   for (const campaign of kpis.campaigns) {
-    if (campaign.answered < thresholds.outcomeMinCalls || campaign.machineRate === null) continue;
-    if (campaign.machineRate * 100 <= thresholds.campaignMachineRatePercent) continue;
+    const rate = campaign.machineRate;
+    const { outcomeMinCalls: min, campaignMachineRatePercent: percent } = thresholds;
+    if (!pastThreshold(rate, campaign.answered, min, percent, 'above')) continue;
     out.push(
       condition(
         'campaign-machine-rate',
         'warning',
         { type: 'campaign', campaignId: campaign.campaignId },
         'Machines answering',
-        `campaign ${clip(campaign.campaignId)}: ${percentOf(campaign.machineRate)} % of ${campaign.answered} answered by a machine in the last 60 min (limit ${thresholds.campaignMachineRatePercent} %)`,
+        `campaign ${clip(campaign.campaignId)}: ${percentOf(rate)} % of ${campaign.answered} answered by a machine in the last 60 min (limit ${thresholds.campaignMachineRatePercent} %)`,
       ),
     );
   }
