@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { MongoClient, type Db } from 'mongodb';
+import { readCsv } from '../../src/shared/export/csv-reader.test-support';
 import { watchConsole, type ConsoleWatch } from '../support/console-watch';
 import { startDemoServer, type DemoServer } from './support/demo-server';
 import { saveScreenshot } from './support/screens';
@@ -166,6 +168,37 @@ test('filters by status, campaign and agent, and searches by name or number', as
     els.map((el) => (el.children[1]?.textContent ?? '').replace(/\D/g, '')),
   );
   for (const n of numbers) expect(n).toContain(digits);
+});
+
+test('Export CSV downloads the calls the screen shows, formulas neutralised', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByLabel('Search').fill('Scripted Export');
+  await withDemoDb(async (db) => {
+    await db.collection('calls').insertMany([
+      { callSid: 'CA-e2e-x1', status: 'in-progress', contactName: 'Scripted Export Ana' },
+      { callSid: 'CA-e2e-x2', status: 'ringing', contactName: 'Scripted Export Bo' },
+      // A name a spreadsheet would run as a formula.
+      { callSid: 'CA-e2e-x3', status: 'queued', contactName: '=1+1 Scripted Export' },
+    ]);
+  });
+  await expect(rows(page)).toHaveCount(3);
+  const shown = await rows(page).evaluateAll((els) =>
+    els.map((el) => el.getAttribute('data-call-sid') ?? ''),
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^callboard-calls-[\dT-]+\.csv$/);
+  const text = await readFile(await download.path(), 'utf8');
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  const records = readCsv(text.slice(1));
+  const [header, ...body] = records;
+  const sid = header!.indexOf('Call');
+  const contact = header!.indexOf('Contact');
+  expect(body.map((r) => r[sid])).toEqual(shown);
+  expect(body.find((r) => r[sid] === 'CA-e2e-x3')![contact]).toBe("'=1+1 Scripted Export");
+  await expect(page.getByTestId('export-status')).toHaveText('Exported 3 calls to your downloads');
 });
 
 test('a campaign’s progress moves, and clicking it filters the calls', async ({ page }) => {
