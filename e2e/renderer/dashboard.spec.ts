@@ -258,6 +258,34 @@ test('an alert appears and is acknowledged', async ({ page }) => {
   await expect(acknowledged).toContainText('acknowledged at');
 });
 
+test('a plan limit crossed turns the concurrency tile red and raises the alert', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  // At least one active call whatever the simulator does: scripted, and never ended here.
+  await withDemoDb(async (db) => {
+    await db
+      .collection('calls')
+      .insertOne({ callSid: 'CA-e2e-busy', status: 'in-progress', contactName: 'Scripted Busy' });
+  });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const limit = page.getByLabel('Plan limit (concurrent calls)');
+  await limit.fill('0');
+  await expect(page.getByText('the plan limit must be at least 1 concurrent call')).toBeVisible();
+  await limit.fill('1');
+  await page.getByLabel('Concurrency alert at (% of the plan limit)').fill('100');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved.');
+  await page.getByRole('button', { name: 'Monitor' }).click();
+  await expect(page.getByTestId('kpi-concurrency')).toHaveAttribute('data-level', 'bad');
+  await expect(page.getByTestId('kpi-concurrency')).toContainText(/ \/ 1/);
+  await page.getByRole('button', { name: /^Alerts: / }).click();
+  const centre = page.getByRole('region', { name: 'Alert centre' });
+  await expect(
+    centre.locator('[data-kind="concurrency"]').filter({ hasText: 'of the plan limit of 1' }),
+  ).toBeVisible();
+});
+
 test('screenshots: main screen, wallboard and settings in light and dark', async ({
   page,
 }, testInfo) => {
