@@ -45,21 +45,19 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     const { changes } = transition;
     const at = now();
     // A snapshot (first load or a resync) replaces the stream: everything in it is held.
-    const calls = changes.reset.includes('calls')
-      ? Object.keys(state.calls)
-      : changes.callsUpserted;
+    const calls = changes.reset.includes('calls') ? [...state.calls.keys()] : changes.callsUpserted;
     const campaigns = changes.reset.includes('campaigns')
-      ? Object.keys(state.campaigns)
+      ? [...state.campaigns.keys()]
       : changes.campaignsUpserted;
     for (const key of calls) {
-      const call = state.calls[key]?.call;
+      const call = state.calls.get(key)?.call;
       if (!call) continue;
       if (isTerminalCallStatus(call.status)) tracker.observeRemoval(key, at);
       else tracker.observe(key, Number(call.benchSeq), at);
     }
     for (const key of changes.callsRemoved) tracker.observeRemoval(key, at);
     for (const key of campaigns) {
-      const campaign = state.campaigns[key]?.campaign;
+      const campaign = state.campaigns.get(key)?.campaign;
       if (campaign) tracker.observe(key, Number(campaign.benchSeq), at);
     }
     for (const stream of STREAMS) {
@@ -87,10 +85,10 @@ export const createCallboardClient: ClientFactory = ({ url, tracker, now, onProb
     finalState: () => {
       queue.drain();
       const held = new Map<string, number>();
-      for (const [key, entry] of Object.entries(state.calls)) {
+      for (const [key, entry] of [...state.calls.entries()]) {
         if (!isTerminalCallStatus(entry.call.status)) held.set(key, Number(entry.call.benchSeq));
       }
-      for (const [key, entry] of Object.entries(state.campaigns)) {
+      for (const [key, entry] of [...state.campaigns.entries()]) {
         held.set(key, Number(entry.campaign.benchSeq));
       }
       return held;

@@ -150,10 +150,13 @@ export async function bridgeToPage(
         // The page navigated or closed; it asks for a snapshot when it loads again.
       });
   };
-  const stop = controller.core.onDidChange((delta) => {
+  const stopDeltas = controller.core.onDidChange((delta) => {
     pushed += 1;
     void push(IPC_CHANNELS.didChange, delta);
   });
+  const stopTranscript = controller.core.onDidChangeTranscript(
+    (delta) => void push(IPC_CHANNELS.didChangeTranscript, delta),
+  );
   return {
     handlers,
     reveal: (target) => push(IPC_CHANNELS.didRequestReveal, target),
@@ -162,7 +165,8 @@ export async function bridgeToPage(
     },
     dispose() {
       closed = true;
-      stop();
+      stopDeltas();
+      stopTranscript();
       handlers.dispose();
     },
   };

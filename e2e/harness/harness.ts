@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { MongoClient } from 'mongodb';
 import { createDefaultFeedDeps } from '../../src/core/embedded/default-feed-deps';
 import { createFeedForSettings, type CreatedFeed } from '../../src/core/embedded/feed-factory';
@@ -127,6 +127,17 @@ async function runClosers(closers: Closer[]): Promise<void> {
 
 function settingsDatabase(settings: Settings): { uri: string; name: string } {
   return { uri: settings.embedded.mongoUri, name: settings.embedded.database };
+}
+
+/** After a test: the app's log attached when the test failed, then everything closed. */
+export async function closeHarness(harness: Harness | undefined, testInfo: TestInfo) {
+  if (harness && testInfo.status !== testInfo.expectedStatus) {
+    await testInfo.attach('app-log.txt', {
+      body: formatLogs(harness.logs),
+      contentType: 'text/plain',
+    });
+  }
+  await harness?.close();
 }
 
 /** For a failing test's output: what the app logged. */

@@ -4,7 +4,7 @@ import { createRealtimeServer, type RealtimeServer } from '../../src/server/real
 import { Watcher } from '../../src/server/watcher';
 import { silentLogger } from '../../src/shared/log';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings';
-import { formatLogs, startHarness, type Harness } from './harness';
+import { closeHarness, startHarness, type Harness } from './harness';
 
 // The issue's "done when": a write in MongoDB reaches the renderer and fires an alert, in all
 // three modes, with the real core in Node and the real renderer in Chromium.
@@ -56,13 +56,7 @@ async function writeReachesScreenAndAlerts(page: Page, harness: Harness, mode: s
 let harness: Harness | undefined;
 // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must be destructured
 test.afterEach(async ({}, testInfo) => {
-  if (harness && testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('app-log.txt', {
-      body: formatLogs(harness.logs),
-      contentType: 'text/plain',
-    });
-  }
-  await harness?.close();
+  await closeHarness(harness, testInfo);
   harness = undefined;
 });
 

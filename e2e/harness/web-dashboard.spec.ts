@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openTestDatabase, type TestDatabase } from '../../src/emulator/test-target';
-import { createRealtimeServer, type RealtimeServer } from '../../src/server/realtime-server';
-import { Watcher } from '../../src/server/watcher';
-import { silentLogger } from '../../src/shared/log';
+import type { RealtimeServer } from '../../src/server/realtime-server';
 import { watchConsole } from '../support/console-watch';
+import { serveDashboard } from '../support/dashboard-server';
 
 // The web dashboard: the same renderer, with the monitor core running in the page
 // (src/core/web) over socket.io to the server that served it. A write in MongoDB reaches the
@@ -18,16 +17,7 @@ test.afterEach(async () => {
   server = db = undefined;
 });
 
-function serve(target: TestDatabase, port = 0): RealtimeServer {
-  return createRealtimeServer({
-    logger: silentLogger,
-    port,
-    token: 'dash-token',
-    staticDir: 'out/renderer',
-    source: (hub) =>
-      new Watcher({ hub, uri: target.uri, dbName: target.dbName, logger: silentLogger }),
-  });
-}
+const serve = (target: TestDatabase, port = 0) => serveDashboard(target, 'dash-token', port);
 
 const grid = (page: Page) => page.getByRole('grid', { name: 'Active calls' });
 const row = (page: Page, callSid: string) => grid(page).locator(`[data-call-sid="${callSid}"]`);

@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 /** Serves the built renderer over http on 127.0.0.1 (file:// is blocked by CORS in Chromium). */
 export async function serveStatic(
   root: string,
-): Promise<{ url: string; close: () => Promise<void> }> {
+): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const base = resolve(root);
   if (!existsSync(join(base, 'index.html'))) {
     throw new Error(`${base}/index.html is missing: run \`npm run build\` first`);
@@ -39,6 +39,7 @@ export async function serveStatic(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    server,
     // The page may still hold keep-alive connections when a test ends: close them too, or
     // server.close() waits for Chromium to let go.
     close: () =>

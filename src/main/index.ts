@@ -26,7 +26,7 @@ import { createAppController } from './app/controller';
 import { createCsvSaver } from './export/save-csv';
 import { createShutdown } from './app/shutdown';
 import { createIpcHandlers } from './ipc/handle';
-import { initializeDeltaPush, sendReveal, type Send } from './ipc/push';
+import { initializeDeltaPush, initializeTranscriptPush, sendReveal, type Send } from './ipc/push';
 import { registerApiHandlers } from './ipc/register-api';
 import { createFileSink } from './log/file-sink';
 import { initializeNotifier } from './notifications/notifier';
@@ -186,6 +186,7 @@ function main(): void {
       registerApiHandlers(handlers, controller, openExternal, saveCsv);
       shutdown.add('IPC handlers', () => handlers.dispose());
       shutdown.add('delta push', initializeDeltaPush({ core, send }));
+      shutdown.add('transcript push', initializeTranscriptPush({ core, send }));
 
       const reveal = (target: AlertTarget) => {
         showWindow();

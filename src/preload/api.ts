@@ -1,7 +1,7 @@
 import type { AlertTarget } from '../shared/alerts-types';
 import { IPC_CHANNELS } from '../shared/ipc-channels';
 import type { CallboardApi, IpcResult } from '../shared/ipc';
-import type { MonitorDelta } from '../shared/monitor';
+import type { MonitorDelta, TranscriptDelta } from '../shared/monitor';
 
 /**
  * The renderer's whole view of the main process: one function per CallboardApi operation,
@@ -45,5 +45,9 @@ export function createPreloadApi(ipc: IpcRendererLike): CallboardApi {
     retryConnection: () => invoke(IPC_CHANNELS.retryConnection),
     openExternal: (url) => invoke(IPC_CHANNELS.openExternal, url),
     exportCsv: (fileName, csv) => invoke(IPC_CHANNELS.exportCsv, fileName, csv),
+    openTranscript: (callSid) => invoke(IPC_CHANNELS.openTranscript, callSid),
+    closeTranscript: (callSid) => invoke(IPC_CHANNELS.closeTranscript, callSid),
+    onDidChangeTranscript: (listener) =>
+      listen<TranscriptDelta>(IPC_CHANNELS.didChangeTranscript, listener),
   } satisfies CallboardApi;
 }

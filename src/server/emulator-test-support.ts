@@ -1,7 +1,8 @@
 // Helpers for this folder's MongoDB-backed tests (`*.emulator.test.ts`).
 import type { Logger } from '../shared/log';
 import { io as connect } from 'socket.io-client';
-import type { TestDatabase } from '../emulator/test-target';
+import { afterEach, beforeEach } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../emulator/test-target';
 import { silentLogger } from '../shared/log';
 import { applyFeedMessage, initialFeedState } from '../shared/feed/reducer';
 import { fromServerEvent } from '../shared/feed/from-protocol';
@@ -11,13 +12,18 @@ import type { ServerToClientEvents } from '../shared/protocol/events';
 import { createRealtimeServer, type RealtimeServer } from './realtime-server';
 import type { ResumeTokenStore } from './resume-token-store';
 import type { TestClient } from './test-support';
-import { Watcher } from './watcher';
+import { Watcher, type WatcherOptions } from './watcher';
 
 export const WATCHER_APP_NAME = 'callboard-watcher-test';
 
 export async function startWatchedServer(
   target: TestDatabase,
-  options: { tokenStore?: ResumeTokenStore; token?: string; logger?: Logger } = {},
+  options: {
+    tokenStore?: ResumeTokenStore;
+    token?: string;
+    logger?: Logger;
+    transcripts?: WatcherOptions['transcripts'];
+  } = {},
 ): Promise<{ server: RealtimeServer; url: string }> {
   const server = createRealtimeServer({
     logger: silentLogger,
@@ -33,10 +39,46 @@ export async function startWatchedServer(
         clientOptions: { appName: WATCHER_APP_NAME },
         backoff: { initialMs: 20, maxMs: 200 },
         maxAwaitTimeMS: 50,
+        ...(options.transcripts !== undefined ? { transcripts: options.transcripts } : {}),
       }),
   });
   const { url } = await server.start();
   return { server, url };
+}
+
+/**
+ * The usual frame of a test file here: a fresh test database per test (the emulator, or
+ * MONGODB_URI), servers started on it and anything deferred closed after each test, newest
+ * first.
+ */
+export function watchedServerTests(prefix: string) {
+  let target: TestDatabase | null = null;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  beforeEach(async () => {
+    target = await openTestDatabase({ prefix });
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    await target?.close();
+    target = null;
+  });
+  const current = (): TestDatabase => {
+    if (!target) throw new Error('no test database outside a test');
+    return target;
+  };
+  return {
+    get target(): TestDatabase {
+      return current();
+    },
+    defer(cleanup: () => Promise<void> | void): void {
+      cleanups.push(cleanup);
+    },
+    async serve(options: Parameters<typeof startWatchedServer>[1] = {}) {
+      const started = await startWatchedServer(current(), options);
+      cleanups.push(() => started.server.stop());
+      return started;
+    },
+  };
 }
 
 /** A client that holds its state with the shared reducer, as the apps do. */
@@ -67,7 +109,7 @@ export function stateClient(url: string, auth: Record<string, unknown> = {}): St
     events,
     state: () => state,
     activeCallSids: () =>
-      Object.values(state.calls)
+      [...state.calls.values()]
         .filter((e) => !isCallEnded(e.call.status))
         .map((e) => e.call.callSid)
         .sort(),

@@ -17,6 +17,8 @@ import type { HubSubscription } from './hub-types';
 import { EmissionCache } from './emission-cache';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
 import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
+import { createTranscriptGateway } from './transcript-gateway';
+import type { TranscriptStore } from './transcripts/transcript-store';
 
 export type GatewayServer = Server<
   ClientToServerEvents,
@@ -46,6 +48,8 @@ export interface GatewayOptions {
   maxQueuedPackets?: number;
   /** The data is simulated (`serve --demo`): every v2 subscribe ack says so. */
   simulated?: boolean;
+  /** Live transcripts (./transcript-gateway); without, `subscribe:transcript` is refused. */
+  transcripts?: TranscriptStore;
   now?: () => number;
 }
 
@@ -121,6 +125,12 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   });
 
   const emissions = new EmissionCache();
+  const transcripts = createTranscriptGateway({
+    io,
+    store: options.transcripts,
+    logger,
+    onBadRequest: () => (stats.badRequests += 1),
+  });
   io.on('connection', (socket) => onConnection(socket));
 
   function emit(socket: GatewaySocket, emission: Emission): void {
@@ -260,12 +270,14 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     socket.on('disconnect', () => {
       for (const stream of [...subs.keys()]) unsubscribe(stream);
     });
+    transcripts.onConnection(socket);
   }
 
   return {
     io,
     counters: () => ({ ...stats, connected: io.engine?.clientsCount ?? 0 }),
     close: async () => {
+      transcripts.close();
       io.disconnectSockets(true);
       // Not io.close(): that also closes the HTTP server, which its owner closes.
       io.engine.close();

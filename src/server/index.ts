@@ -12,7 +12,14 @@
  *   `epoch`, `seq(stream)`, `cursor(stream)`, `counters()`, `histograms` (flush lag and
  *   delivery latency, prom-client), `ingest(stream, changes)`,
  *   `load(stream, docs)`, `reset(stream, docs, reason)` (new epoch), `flush()`, `close()`.
- * - `Watcher`: change streams on calls/campaigns feeding a Hub (a `HubSource`).
+ * - `Watcher`: change streams on calls/campaigns feeding a Hub (a `HubSource`), and on
+ *   transcripts feeding its `transcripts` store (unless `transcripts: false`).
+ * - `TranscriptStore` (`watcher.transcripts`): live transcripts in process.
+ *   `subscribe(callSid, since | undefined, listener)` resolves a `TranscriptSubscription`
+ *   (call it to unsubscribe; it carries `callSid`, `mode`, `epoch`, `seq`) once the call is
+ *   read; the listener gets `{ event: 'transcript_snapshot' | 'transcript_turns', payload }`
+ *   synchronously, first the snapshot (or the replay after `since`), then every change:
+ *   the payloads of the Socket.IO events (docs/protocol.md, "Transcripts").
  * - `TrafficSimulator` + `mongoCallStore(db)`: realistic traffic for the demo and benchmarks.
  * - `toEmissions`: what a client of a given mode receives for a HubEvent (docs/protocol.md).
  */
@@ -34,6 +41,15 @@ export type {
 export { attachGateway } from './gateway';
 export type { Gateway, GatewayCounters, GatewayOptions } from './gateway';
 export { Watcher, describeHosts } from './watcher';
+export { TranscriptStore } from './transcripts/transcript-store';
+export type {
+  TranscriptCounters,
+  TranscriptListener,
+  TranscriptMessage,
+  TranscriptReader,
+  TranscriptStoreOptions,
+  TranscriptSubscription,
+} from './transcripts/transcript-store';
 export type { WatcherOptions } from './watcher';
 export type { HealthReport, WatcherHealth, WatcherState } from './metrics';
 export { fileTokenStore, memoryTokenStore } from './resume-token-store';

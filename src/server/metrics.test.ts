@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatcherHealth } from './metrics';
 import { scrape } from './scrape.test-support';
+import { silentLogger } from '../shared/log';
+import { TranscriptStore } from './transcripts/transcript-store';
 import { nextEvent, startTestServer, type TestServer } from './test-support';
 
 const call = (callSid: string, status: string) => ({ _id: `id-${callSid}`, callSid, status });
@@ -19,7 +21,16 @@ async function start(config: Parameters<typeof startTestServer>[0] = {}) {
 
 /** A stand-in for the MongoDB watcher whose health the test sets. */
 function fakeSource(health: WatcherHealth) {
-  return { start: async () => {}, stop: async () => {}, health: () => health };
+  // A transcript store over no database (nothing is opened here): its metrics exist.
+  const transcripts = new TranscriptStore({
+    reader: {
+      readTurns: async () => ({ docs: [], total: 0 }),
+      readCall: async () => null,
+    },
+    logger: silentLogger,
+    isCallEnded: () => true,
+  });
+  return { start: async () => {}, stop: async () => {}, health: () => health, transcripts };
 }
 
 describe('/metrics', () => {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { GatewayCounters } from './gateway';
 import type { HubCounters } from './hub-types';
+import type { TranscriptCounters } from './transcripts/transcript-store';
 import type { UnknownValue } from './unknown-values';
 
 export type WatcherState = 'starting' | 'open' | 'retrying' | 'stopped' | 'failed';
@@ -133,6 +134,27 @@ const MONGO_READINGS: Readings<Required<ServerStats>> = {
   callboard_change_stream_restarts_total: ['Change stream restarts', (s) => s.mongo.restarts],
 };
 
+/** Live transcripts (docs/architecture.md, "Transcripts"), on a server that reads them. */
+const TRANSCRIPT_READINGS: Readings<TranscriptCounters> = {
+  callboard_transcript_subscriptions: [
+    'Open transcript subscriptions (sockets, and in-process subscribers)',
+    (t) => t.subscriptions,
+  ],
+  callboard_transcript_turns_delivered_total: [
+    'Transcript turns delivered to subscribers (snapshots, replays and live)',
+    (t) => t.turnsDelivered,
+  ],
+  callboard_transcript_calls_held: [
+    'Calls whose turns are held in memory (watched, or just left)',
+    (t) => t.callsHeld,
+  ],
+  callboard_transcript_turns_held: ['Transcript turns held in memory', (t) => t.turnsHeld],
+  callboard_transcript_bad_turns_total: [
+    'Transcript turn documents that could not be read (left out, logged once each)',
+    (t) => t.badTurns,
+  ],
+};
+
 /** Registers `readings` in `registry`, each read from `stats()` at every scrape. */
 function registerReadings<T>(registry: Registry, readings: Readings<T>, stats: () => T): void {
   for (const [name, [help, read]] of Object.entries(readings)) {
@@ -211,6 +233,8 @@ export interface MetricSources {
   gateway: () => GatewayCounters | undefined;
   /** The MongoDB watcher's health, when the server has one. */
   mongo?: () => WatcherHealth;
+  /** The transcript store, when the server serves transcripts. */
+  transcripts?: { counters(): TranscriptCounters };
 }
 
 /** Registers a server's own metrics (all but the process's) in its registry. */
@@ -223,6 +247,8 @@ export function registerServerMetrics(registry: Registry, sources: MetricSources
   registerReadings(registry, READINGS, stats);
   const { mongo } = sources;
   if (mongo) registerReadings(registry, MONGO_READINGS, () => ({ ...stats(), mongo: mongo() }));
+  const { transcripts } = sources;
+  if (transcripts) registerReadings(registry, TRANSCRIPT_READINGS, () => transcripts.counters());
   new Counter({
     name: 'callboard_unknown_status_documents_total',
     help: 'Documents seen with a status no mapping knows, per value (at most 50 named per stream, the rest as "(other)")',

@@ -135,3 +135,39 @@ describe('toEmissions', () => {
     ]);
   });
 });
+
+describe('list streams and transcripts', () => {
+  const transcript = [{ role: 'agent', message: 'Hello', time_in_call_secs: 0 }];
+  const withTranscript = {
+    callSid: 'a',
+    status: 'completed',
+    transcript,
+    data: { transcript, conversation_id: 'c1' },
+  };
+  const withoutIt = { callSid: 'a', status: 'completed', data: { conversation_id: 'c1' } };
+  const event = changes([{ seq: 1, key: 'a', doc: withTranscript }]);
+  const snapshot: HubEvent = {
+    type: 'snapshot',
+    stream: 'calls',
+    epoch: 'e1',
+    seq: 1,
+    docs: [withTranscript as never],
+  };
+  const calls = (emissions: ReturnType<typeof toEmissions>) =>
+    emissions.flatMap((e) => {
+      const p = e.payload as { calls?: unknown[]; call?: unknown };
+      return p.calls ?? (p.call ? [p.call] : []);
+    });
+
+  it('v2 clients get call documents without transcript[] (batch, per key and snapshot)', () => {
+    for (const mode of [V2, V2_KEYS]) {
+      expect(calls(toEmissions(event, mode, T, () => []))).toEqual([withoutIt]);
+      expect(calls(toEmissions(snapshot, mode, T, () => []))).toEqual([withoutIt]);
+    }
+  });
+
+  it('seed clients get the documents unchanged', () => {
+    expect(calls(toEmissions(event, SEED, T, () => []))).toEqual([withTranscript]);
+    expect(calls(toEmissions(snapshot, SEED, T, () => []))).toEqual([withTranscript]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Call, Campaign } from '../shared/domain/schemas';
 import type { ServerToClientEvents, StreamName } from '../shared/protocol/events';
 import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
+import { withoutTranscript } from './transcripts/list-documents';
 
 /** How one socket subscribed to one stream. */
 export interface ClientMode {
@@ -18,6 +19,8 @@ export type Emission = {
 // every other field (ARCHITECTURE.md: unknown extra fields are kept), so they are sent as is.
 const asCall = (doc: JsonDocument) => doc as unknown as Call;
 const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
+/** v2 list streams never carry a transcript (docs/protocol.md, "Transcripts"); seed: as is. */
+const asV2Call = (doc: JsonDocument) => asCall(withoutTranscript(doc));
 
 export function snapshotEmission(
   stream: StreamName,
@@ -29,7 +32,12 @@ export function snapshotEmission(
   return stream === 'calls'
     ? {
         event: 'active_calls',
-        payload: { calls: docs.map(asCall), count: docs.length, timestamp, ...v2 },
+        payload: {
+          calls: docs.map(meta ? asV2Call : asCall),
+          count: docs.length,
+          timestamp,
+          ...v2,
+        },
       }
     : {
         event: 'active_campaigns',
@@ -85,7 +93,7 @@ export function toEmissions(
             event: 'calls_batch_update',
             payload: {
               ...meta,
-              calls: docs.map(asCall),
+              calls: docs.map(asV2Call),
               removed: removedKeys.map((callSid) => ({ callSid, reason: 'deleted' as const })),
               timestamp,
             },
@@ -110,7 +118,7 @@ export function toEmissions(
     const meta = { v: 2 as const, epoch: event.epoch, seq: entry.seq, timestamp };
     if (stream === 'calls') {
       return entry.doc
-        ? { event: 'call_update', payload: { ...meta, call: asCall(entry.doc) } }
+        ? { event: 'call_update', payload: { ...meta, call: asV2Call(entry.doc) } }
         : { event: 'call_removed', payload: { ...meta, callSid: entry.key, reason: 'deleted' } };
     }
     return entry.doc

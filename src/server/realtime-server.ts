@@ -11,12 +11,15 @@ import { registerServerMetrics, type HealthReport, type WatcherHealth } from './
 import { collectProcessMetrics } from './process-metrics';
 import { isLoopbackHost } from './security';
 import { createStaticFiles, SECURITY_HEADERS } from './static-files';
+import type { TranscriptStore } from './transcripts/transcript-store';
 
 /** Something that feeds the hub (the Watcher; tests may use their own). */
 export interface HubSource {
   start(): Promise<void>;
   stop(): Promise<void>;
   health(): WatcherHealth;
+  /** Live transcripts, when the source reads them (the Watcher does). */
+  readonly transcripts?: TranscriptStore;
 }
 
 export interface RealtimeServerConfig {
@@ -118,6 +121,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
     health,
     gateway: () => gateway?.counters(),
     ...(source ? { mongo: () => source.health() } : {}),
+    ...(source?.transcripts ? { transcripts: source.transcripts } : {}),
   });
   let stopProcessMetrics: (() => void) | null = null;
   const metrics = () => registry.metrics();
@@ -205,6 +209,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
           ...(config.token !== undefined ? { token: config.token } : {}),
           allowedOrigins: config.allowedOrigins ?? [],
           ...(config.simulated ? { simulated: true } : {}),
+          ...(source?.transcripts ? { transcripts: source.transcripts } : {}),
           ...config.gateway,
         });
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

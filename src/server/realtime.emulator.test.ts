@@ -1,40 +1,27 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../emulator/test-target';
+import { describe, expect, it } from 'vitest';
 import type { SubscribeAck } from '../shared/protocol/events';
 import {
   configureFailPoint,
   startWatchedServer,
   stateClient,
   type StateClient,
+  watchedServerTests,
 } from './emulator-test-support';
 import { createLogger, type LogRecord } from '../shared/log';
 import { fileTokenStore, memoryTokenStore, type ResumeTokenStore } from './resume-token-store';
 import { nextEvent, until } from './test-support';
 
-let target: TestDatabase;
-const cleanups: (() => Promise<void> | void)[] = [];
-beforeEach(async () => {
-  target = await openTestDatabase({ prefix: 'realtime' });
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await target.close();
-});
-
-async function serve(options: Parameters<typeof startWatchedServer>[1] = {}) {
-  const started = await startWatchedServer(target, options);
-  cleanups.push(() => started.server.stop());
-  return started;
-}
+const ctx = watchedServerTests('realtime');
+const serve = ctx.serve;
 function client(url: string): StateClient {
   const c = stateClient(url);
-  cleanups.push(() => c.close());
+  ctx.defer(() => c.close());
   return c;
 }
-const calls = () => target.client.db(target.dbName).collection('calls');
+const calls = () => ctx.target.client.db(ctx.target.dbName).collection('calls');
 
 describe('realtime server over MongoDB', () => {
   it('a write reaches a connected client', async () => {
@@ -43,7 +30,7 @@ describe('realtime server over MongoDB', () => {
     await c.socket.emitWithAck('subscribe:calls', { v: 2 });
     await calls().insertOne({ callSid: 'CA1', status: 'ringing', to: '+15550001' });
     await until(() => c.activeCallSids().includes('CA1'), 'CA1 to reach the client');
-    expect(c.state().calls.CA1?.call.to).toBe('+15550001');
+    expect(c.state().calls.get('CA1')?.call.to).toBe('+15550001');
   });
 
   it('takes active documents into the snapshot whatever the case of their status', async () => {
@@ -119,12 +106,12 @@ describe('realtime server over MongoDB', () => {
 
   it('a restarted server resumes from its saved token: nothing lost, nothing duplicated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'callboard-state-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    ctx.defer(() => rm(dir, { recursive: true, force: true }));
     await calls().insertMany([
       { callSid: 'A', status: 'ringing' },
       { callSid: 'B', status: 'in-progress' },
     ]);
-    const one = await startWatchedServer(target, { tokenStore: fileTokenStore(dir) });
+    const one = await startWatchedServer(ctx.target, { tokenStore: fileTokenStore(dir) });
     await calls().insertOne({ callSid: 'C', status: 'queued' });
     await until(() => one.server.hub.snapshot('calls').docs.length === 3, 'C to reach server one');
     await one.server.stop();
@@ -161,21 +148,21 @@ describe('realtime server over MongoDB', () => {
     const c = client(url);
     await c.socket.emitWithAck('subscribe:calls', { v: 2 });
     const ok = await configureFailPoint(
-      target,
+      ctx.target,
       { times: 1 },
       {
         failCommands: ['getMore'],
         closeConnection: true,
       },
     );
-    if (!ok) return expect.soft(target.usingEmulator).toBe(false); // real server without test commands
+    if (!ok) return expect.soft(ctx.target.usingEmulator).toBe(false); // real server without test commands
     const sids = Array.from({ length: 20 }, (_, i) => `F${String(i).padStart(2, '0')}`);
     for (const callSid of sids) await calls().insertOne({ callSid, status: 'queued' });
     await until(() => c.activeCallSids().length === 20, 'all 20 calls to reach the client', 10_000);
     expect(c.activeCallSids()).toEqual(sids);
     expect(c.events.filter(([e]) => e === 'resync')).toEqual([]);
     expect(server.health().status).toBe('ok');
-    await configureFailPoint(target, 'off', { failCommands: ['getMore'] });
+    await configureFailPoint(ctx.target, 'off', { failCommands: ['getMore'] });
   });
 
   it('a forced 286 leads to exactly one resync and a new epoch, then live updates', async () => {
@@ -186,14 +173,14 @@ describe('realtime server over MongoDB', () => {
     const before = server.hub.epoch;
     const resync = nextEvent<{ epoch: string }>(c.socket, 'resync', 10_000);
     const ok = await configureFailPoint(
-      target,
+      ctx.target,
       { times: 1 },
       {
         failCommands: ['getMore'],
         errorCode: 286,
       },
     );
-    if (!ok) return expect.soft(target.usingEmulator).toBe(false);
+    if (!ok) return expect.soft(ctx.target.usingEmulator).toBe(false);
     const r = await resync;
     expect(r.epoch).not.toBe(before);
     expect(server.hub.epoch).toBe(r.epoch);
@@ -218,11 +205,11 @@ describe('realtime server over MongoDB', () => {
     await c.socket.emitWithAck('subscribe:calls', { v: 2 });
     const resync = nextEvent<{ epoch: string }>(c.socket, 'resync', 10_000);
     const ok = await configureFailPoint(
-      target,
+      ctx.target,
       { times: 1 },
       { failCommands: ['getMore'], errorCode: 286 },
     );
-    if (!ok) return expect.soft(target.usingEmulator).toBe(false);
+    if (!ok) return expect.soft(ctx.target.usingEmulator).toBe(false);
     await resync;
     await calls().insertOne({ callSid: 'B', status: 'ringing' });
     await until(() => c.activeCallSids().join() === 'A,B', 'B after the resync');
@@ -245,14 +232,14 @@ describe('the snapshot index check', () => {
   it('warns once per collection with the exact createIndex command, and says so in /healthz', async () => {
     logged.length = 0;
     await calls().insertOne({ callSid: 'A', status: 'queued' });
-    await target.client
-      .db(target.dbName)
+    await ctx.target.client
+      .db(ctx.target.dbName)
       .collection('campaigns')
       .createIndex({ status: 1, name: 1 });
     const { server } = await serve({ logger });
-    const command = `db.getSiblingDB(${JSON.stringify(target.dbName)}).getCollection("calls").createIndex({ "status": 1 })`;
+    const command = `db.getSiblingDB(${JSON.stringify(ctx.target.dbName)}).getCollection("calls").createIndex({ "status": 1 })`;
     expect(warnings().map((r) => r.msg)).toEqual([
-      `no index on ${target.dbName}.calls starts with "status": every snapshot (start, resync) reads the whole collection. Create one with: ${command}`,
+      `no index on ${ctx.target.dbName}.calls starts with "status": every snapshot (start, resync) reads the whole collection. Create one with: ${command}`,
     ]);
     expect(server.health().mongo?.missingIndexes).toEqual([command]);
   });

@@ -13,16 +13,27 @@ export type IndexCheck =
   /** The collection does not exist yet: nothing to scan. */
   | { ok: true; index: null };
 
-export function createIndexCommand(dbName: string, collection: string, field: string): string {
-  return `db.getSiblingDB(${JSON.stringify(dbName)}).getCollection(${JSON.stringify(collection)}).createIndex({ ${JSON.stringify(field)}: 1 })`;
+export function createIndexCommand(
+  dbName: string,
+  collection: string,
+  fields: string | readonly string[],
+): string {
+  const keys = (typeof fields === 'string' ? [fields] : fields)
+    .map((field) => `${JSON.stringify(field)}: 1`)
+    .join(', ');
+  return `db.getSiblingDB(${JSON.stringify(dbName)}).getCollection(${JSON.stringify(collection)}).createIndex({ ${keys} })`;
 }
 
-/** Whether an index starts with `field`; if not, the exact command that creates one. */
+/**
+ * Whether an index starts with `fields` (one field, or several in that order: the transcripts'
+ * `{ <call key>: 1, timeInCallSecs: 1 }`); if not, the exact command that creates one.
+ */
 export async function checkSnapshotIndex(
   coll: Collection,
   dbName: string,
-  field: string,
+  fields: string | readonly string[],
 ): Promise<IndexCheck> {
+  const prefix = typeof fields === 'string' ? [fields] : fields;
   let indexes: { name?: string; key?: Record<string, unknown> }[];
   try {
     indexes = await coll.listIndexes().toArray();
@@ -30,8 +41,11 @@ export async function checkSnapshotIndex(
     if ((error as { code?: number }).code === 26) return { ok: true, index: null };
     throw error;
   }
-  const usable = indexes.find((index) => Object.keys(index.key ?? {})[0] === field);
+  const usable = indexes.find((index) => {
+    const keys = Object.keys(index.key ?? {});
+    return prefix.every((field, i) => keys[i] === field);
+  });
   return usable
     ? { ok: true, index: usable.name ?? '' }
-    : { ok: false, command: createIndexCommand(dbName, coll.collectionName, field) };
+    : { ok: false, command: createIndexCommand(dbName, coll.collectionName, prefix) };
 }

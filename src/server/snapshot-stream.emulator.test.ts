@@ -130,7 +130,7 @@ async function apply(prefix: string, ops: Op[]): Promise<void> {
 /** key -> status, for this run's calls, as a client shows them. */
 function shown(client: StateClient, prefix: string): Map<string, unknown> {
   return new Map(
-    Object.values(client.state().calls)
+    [...client.state().calls.values()]
       .filter((e) => e.endedAt === undefined && e.call.callSid.startsWith(`${prefix}-`))
       .map((e) => [e.call.callSid, e.call.status] as const)
       .sort(([a], [b]) => a.localeCompare(b)),
@@ -146,7 +146,7 @@ describe('snapshot and stream', () => {
         await apply(prefix, ops);
         const marker = `${prefix}-marker`;
         await calls().insertOne({ callSid: marker, status: 'queued' });
-        await until(() => watcher.state().calls[marker] !== undefined, 'the marker', 10_000);
+        await until(() => watcher.state().calls.get(marker) !== undefined, 'the marker', 10_000);
 
         const docs = await calls()
           .find({ callSid: { $regex: `^${prefix}-\\d$` } })

@@ -78,12 +78,61 @@ export function coveredBySnapshot(
   return !(rules.sendsOutcomes && hubChange.doc !== null && !rules.isActive(hubChange.doc));
 }
 
+/** An index a target's reads need, and what happens without it (the warning says so). */
+export interface NeededIndex {
+  fields: readonly string[];
+  without: string;
+}
+
+/**
+ * What one change stream feeds: a hub stream (`hubTarget`), or the transcript store
+ * (src/server/transcripts/transcript-source.ts).
+ */
+export interface WatchTarget {
+  readonly indexes: readonly NeededIndex[];
+  /**
+   * Called once the stream is open, at start ('initial') and after its history was lost
+   * ('reset', a new epoch): reads what the stream starts from, in `session` (its
+   * operationTime reconciles the events that follow). Resolves how many documents it read.
+   */
+  load(
+    coll: Collection,
+    session: ClientSession,
+    mode: 'initial' | 'reset',
+    reason: string,
+  ): Promise<number>;
+  /** true: the event is already in what `load` read; null: past it (stop checking). */
+  covered(change: ChangeStreamDocument, hubChange: HubChange, snapshotTime: bigint): boolean | null;
+  ingest(change: HubChange): void;
+}
+
+/** One hub stream: the snapshot of active documents, then every change. */
+export function hubTarget(hub: Hub, stream: StreamName): WatchTarget {
+  const rules = hub.rules[stream];
+  return {
+    indexes: [
+      { fields: ['status'], without: 'every snapshot (start, resync) reads the whole collection' },
+    ],
+    async load(coll, session, mode, reason) {
+      // Index-friendly: excludes the ended spellings (nearly all of a production collection);
+      // the Hub drops any other ended spelling by the same rule (docs/operations.md, indexes).
+      const raw = await coll.find(rules.snapshotFilter, { session }).toArray();
+      const docs = raw.map((d) => toJsonDocument(d));
+      if (mode === 'reset') hub.reset(stream, docs, reason);
+      else hub.load(stream, docs);
+      return docs.length;
+    },
+    covered: (change, hubChange, snapshotTime) =>
+      coveredBySnapshot(rules, change, hubChange, snapshotTime),
+    ingest: (change) => hub.ingest(stream, [change]),
+  };
+}
+
 export interface WatchStreamOptions {
-  stream: StreamName;
   client: MongoClient;
   dbName: string;
   collection: string;
-  hub: Hub;
+  target: WatchTarget;
   tokens: ResumeTokenStore;
   logger: Logger;
   /** Restart delays after a non-resumable error (full jitter, src/shared/backoff). */
@@ -97,8 +146,8 @@ export interface WatchStreamOptions {
 type OpenMode = 'initial' | 'resume' | 'reset';
 
 /**
- * One collection's change stream feeding one hub stream. Opens the stream first, then takes
- * the snapshot and reconciles: events at or before the snapshot's operationTime are already
+ * One collection's change stream feeding one target (a hub stream, the transcript store).
+ * Opens the stream first, then takes the snapshot and reconciles: events at or before the snapshot's operationTime are already
  * in it (only a call's terminal version from then is still sent, for its outcome). The resume
  * token is saved after the hub has taken each event.
  */
@@ -107,8 +156,8 @@ export class WatchStream {
   lastError: string | undefined;
   changesIn = 0;
   restarts = 0;
-  /** The createIndex command admins should run, when the snapshot has no index to use. */
-  missingIndex: string | null = null;
+  /** The createIndex commands admins should run, for the reads that have no index to use. */
+  missingIndexes: string[] = [];
   private cs: ChangeStream | null = null;
   private token: ResumeToken | null = null;
   private snapshotTime: bigint | null = null;
@@ -132,15 +181,17 @@ export class WatchStream {
     await this.open('initial');
   }
 
-  /** Warns once, with the exact command, when the snapshot would scan the collection. */
+  /** Warns once per index, with the exact command, when a read would scan the collection. */
   private async checkIndex(): Promise<void> {
     try {
-      const check = await checkSnapshotIndex(this.coll, this.options.dbName, 'status');
-      if (!check.ok) {
-        this.missingIndex = check.command;
+      for (const needed of this.options.target.indexes) {
+        const check = await checkSnapshotIndex(this.coll, this.options.dbName, needed.fields);
+        if (check.ok) continue;
+        this.missingIndexes.push(check.command);
+        const fields = needed.fields.map((f) => JSON.stringify(f)).join(', ');
         this.options.logger.warn(
-          `no index on ${this.ns} starts with "status": every snapshot (start, resync) reads the ` +
-            `whole collection. Create one with: ${check.command}`,
+          `no index on ${this.ns} starts with ${fields}: ${needed.without}. ` +
+            `Create one with: ${check.command}`,
           { ns: this.ns },
         );
       }
@@ -198,6 +249,11 @@ export class WatchStream {
       return;
     }
     this.cs = cs;
+    // Where the stream stands even when nothing has happened yet (the batch's
+    // postBatchResumeToken): an idle stream that fails resumes from here, not from "now",
+    // which would lose what was written while it was down.
+    const position = cs.resumeToken as ResumeToken | null | undefined;
+    if (!first && position) this.token = position;
     if (mode !== 'resume') await this.takeSnapshot(mode, reason);
     this.attempt = 0;
     this.setState('open');
@@ -209,15 +265,14 @@ export class WatchStream {
     let session: ClientSession | undefined;
     try {
       session = this.options.client.startSession();
-      // Index-friendly: excludes the ended spellings (nearly all of a production collection);
-      // the Hub drops any other ended spelling by the same rule (docs/operations.md, indexes).
-      const filter = this.options.hub.rules[this.options.stream].snapshotFilter;
-      const raw = await this.coll.find(filter, { session }).toArray();
+      const read = await this.options.target.load(
+        this.coll,
+        session,
+        mode === 'reset' ? 'reset' : 'initial',
+        reason,
+      );
       this.snapshotTime = timestampValue(session.operationTime);
-      const docs = raw.map((d) => toJsonDocument(d));
-      if (mode === 'reset') this.options.hub.reset(this.options.stream, docs, reason);
-      else this.options.hub.load(this.options.stream, docs);
-      this.options.logger.info('snapshot loaded', { ns: this.ns, active: docs.length, mode });
+      this.options.logger.info('snapshot loaded', { ns: this.ns, read, mode });
     } finally {
       await session?.endSession().catch(() => {});
     }
@@ -291,7 +346,7 @@ export class WatchStream {
     }
     const hubChange = toHubChange(change);
     if (hubChange && !this.coveredBySnapshot(change, hubChange)) {
-      this.options.hub.ingest(this.options.stream, [hubChange]);
+      this.options.target.ingest(hubChange);
     }
     const token = (this.cs?.resumeToken ?? change._id) as ResumeToken | undefined;
     if (token) this.token = token;
@@ -301,12 +356,7 @@ export class WatchStream {
   /** Events from before the snapshot are in it; only a call's final version still counts. */
   private coveredBySnapshot(change: ChangeStreamDocument, hubChange: HubChange): boolean {
     if (this.snapshotTime === null) return false;
-    const covered = coveredBySnapshot(
-      this.options.hub.rules[this.options.stream],
-      change,
-      hubChange,
-      this.snapshotTime,
-    );
+    const covered = this.options.target.covered(change, hubChange, this.snapshotTime);
     if (covered === null) this.snapshotTime = null; // past the snapshot: stop checking
     return covered === true;
   }

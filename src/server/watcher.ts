@@ -7,15 +7,24 @@ import type { Hub } from './hub';
 import type { WatcherHealth, WatcherState } from './metrics';
 import type { HubSource } from './realtime-server';
 import { memoryTokenStore, type ResumeTokenStore } from './resume-token-store';
-import { WatchStream } from './watch-stream';
+import { hubTarget, WatchStream, type WatchTarget } from './watch-stream';
+import { DEFAULT_TRANSCRIPT_FIELDS } from '../shared/domain/field-mapping';
+import { TranscriptStore } from './transcripts/transcript-store';
+import { mongoTranscriptReader, transcriptTarget } from './transcripts/transcript-source';
 
 export interface WatcherOptions {
   hub: Hub;
   /** A MongoDB replica set (or sharded cluster) URI. */
   uri: string;
   dbName: string;
-  /** Collection names; default `calls` and `campaigns`. */
-  collections?: Partial<Record<StreamName, string>>;
+  /** Collection names; default `calls`, `campaigns` and `transcripts`. */
+  collections?: Partial<Record<StreamName | 'transcripts', string>>;
+  /**
+   * Live transcripts (docs/architecture.md, "Transcripts"); false: none. `key`: the spellings
+   * of the call key in turn documents (default callSid, conversationId, conversation_id; each
+   * needs its index). `maxTurnsPerCall` and `lingerMs`: see TranscriptStoreOptions.
+   */
+  transcripts?: false | { key?: readonly string[]; maxTurnsPerCall?: number; lingerMs?: number };
   /** Where resume tokens live between runs; default in memory (a restart re-snapshots). */
   tokenStore?: ResumeTokenStore;
   logger: Logger;
@@ -71,24 +80,91 @@ export function changeStreamSupport(hello: Document, where: string): ServerError
  */
 export class Watcher implements HubSource {
   private client: MongoClient | null = null;
-  private streams: WatchStream[] = [];
+  /**
+   * The transcripts' own connection (appName `<appName>-transcripts`): their reads and
+   * stream neither queue behind nor fail with the list streams' (and fail points can aim at
+   * either).
+   */
+  private transcriptClient: MongoClient | null = null;
+  private streams: { name: string; stream: WatchStream }[] = [];
   private connected = false;
   private readonly tokens: ResumeTokenStore;
+  /** The turns of the calls someone watches (undefined with `transcripts: false`). */
+  readonly transcripts: TranscriptStore | undefined;
+  private readonly transcriptKey: readonly string[];
 
   constructor(private readonly options: WatcherOptions) {
     this.tokens = options.tokenStore ?? memoryTokenStore();
+    const t = options.transcripts === false ? null : (options.transcripts ?? {});
+    this.transcriptKey = t?.key ?? DEFAULT_TRANSCRIPT_FIELDS.callSid!;
+    const callsRules = options.hub.rules.calls;
+    this.transcripts = t
+      ? new TranscriptStore({
+          reader: mongoTranscriptReader(
+            () => this.transcriptClient?.db(options.dbName) ?? null,
+            {
+              transcripts: options.collections?.transcripts ?? 'transcripts',
+              calls: options.collections?.calls ?? 'calls',
+            },
+            this.transcriptKey,
+          ),
+          logger: options.logger.child('transcripts'),
+          isCallEnded: (doc) => !callsRules.isActive(doc),
+          fields: { ...DEFAULT_TRANSCRIPT_FIELDS, callSid: this.transcriptKey },
+          ...(t.maxTurnsPerCall !== undefined ? { maxTurnsPerCall: t.maxTurnsPerCall } : {}),
+          ...(t.lingerMs !== undefined ? { lingerMs: t.lingerMs } : {}),
+        })
+      : undefined;
+  }
+
+  /** Each stream's target: the hub's streams (calls also tell the store), then transcripts. */
+  private targets(): { name: string; collection: string; target: WatchTarget }[] {
+    const o = this.options;
+    const store = this.transcripts;
+    const out: { name: string; collection: string; target: WatchTarget }[] = STREAMS.map(
+      (stream) => {
+        const target = hubTarget(o.hub, stream);
+        const rules = o.hub.rules[stream];
+        // An ended call's post-call transcript[] reaches a transcript opened before it landed.
+        const withPostCall: WatchTarget =
+          stream === 'calls' && store
+            ? {
+                ...target,
+                ingest: (change) => {
+                  target.ingest(change);
+                  const key = change.doc ? rules.keyOf(change.doc) : null;
+                  if (key !== null && change.doc) store.noteCallDocument(key, change.doc);
+                },
+              }
+            : target;
+        return {
+          name: stream,
+          collection: o.collections?.[stream] ?? stream,
+          target: withPostCall,
+        };
+      },
+    );
+    if (store) {
+      out.push({
+        name: 'transcripts',
+        collection: o.collections?.transcripts ?? 'transcripts',
+        target: transcriptTarget(store, this.transcriptKey),
+      });
+    }
+    return out;
   }
 
   async start(): Promise<void> {
     const o = this.options;
     const log = o.logger;
     let client: MongoClient;
+    const clientOptions = {
+      appName: 'callboard-watcher',
+      serverSelectionTimeoutMS: 10_000,
+      ...o.clientOptions,
+    };
     try {
-      client = new MongoClient(o.uri, {
-        appName: 'callboard-watcher',
-        serverSelectionTimeoutMS: 10_000,
-        ...o.clientOptions,
-      });
+      client = new MongoClient(o.uri, clientOptions);
     } catch (error) {
       throw new ServerError('mongo_bad_uri', `invalid MongoDB URI: ${(error as Error).message}`);
     }
@@ -111,24 +187,30 @@ export class Watcher implements HubSource {
       await this.closeClient();
       throw refusal;
     }
-    this.streams = STREAMS.map(
-      (stream) =>
-        new WatchStream({
-          stream,
-          client,
-          dbName: o.dbName,
-          collection: o.collections?.[stream] ?? stream,
-          hub: o.hub,
-          tokens: this.tokens,
-          logger: log.child(stream),
-          backoff: restartBackoff(o.backoff),
-          random: Math.random,
-          tokenSaveIntervalMs: o.tokenSaveIntervalMs ?? 250,
-          maxAwaitTimeMS: o.maxAwaitTimeMS ?? 1000,
-        }),
-    );
+    const transcriptClient = this.transcripts
+      ? new MongoClient(o.uri, {
+          ...clientOptions,
+          appName: `${clientOptions.appName}-transcripts`,
+        })
+      : null;
+    this.transcriptClient = transcriptClient;
+    this.streams = this.targets().map(({ name, collection, target }) => ({
+      name,
+      stream: new WatchStream({
+        client: name === 'transcripts' && transcriptClient ? transcriptClient : client,
+        dbName: o.dbName,
+        collection,
+        target,
+        tokens: this.tokens,
+        logger: log.child(name),
+        backoff: restartBackoff(o.backoff),
+        random: Math.random,
+        tokenSaveIntervalMs: o.tokenSaveIntervalMs ?? 250,
+        maxAwaitTimeMS: o.maxAwaitTimeMS ?? 1000,
+      }),
+    }));
     try {
-      await Promise.all(this.streams.map((stream) => stream.start()));
+      await Promise.all(this.streams.map((s) => s.stream.start()));
     } catch (error) {
       await this.stop();
       const e = error as { code?: number; message?: string };
@@ -149,7 +231,8 @@ export class Watcher implements HubSource {
   async stop(): Promise<void> {
     const streams = this.streams;
     this.streams = [];
-    await Promise.all(streams.map((s) => s.stop()));
+    await Promise.all(streams.map((s) => s.stream.stop()));
+    this.transcripts?.close();
     await this.closeClient();
   }
 
@@ -158,16 +241,18 @@ export class Watcher implements HubSource {
     let changesIn = 0;
     let restarts = 0;
     let lastError: string | undefined;
-    for (const s of this.streams) {
+    for (const { stream: s } of this.streams) {
       changesIn += s.changesIn;
       restarts += s.restarts;
       lastError = s.lastError ?? lastError;
     }
-    STREAMS.forEach((name, i) => {
-      states[name] = this.streams[i]?.state ?? (this.client ? 'starting' : 'stopped');
-    });
-    const open = this.streams.length > 0 && this.streams.every((s) => s.state === 'open');
-    const missingIndexes = this.streams.flatMap((s) => (s.missingIndex ? [s.missingIndex] : []));
+    const names = [...STREAMS, ...(this.transcripts ? ['transcripts'] : [])];
+    for (const name of names) {
+      const s = this.streams.find((x) => x.name === name)?.stream;
+      states[name] = s?.state ?? (this.client ? 'starting' : 'stopped');
+    }
+    const open = this.streams.length > 0 && this.streams.every((s) => s.stream.state === 'open');
+    const missingIndexes = this.streams.flatMap((s) => s.stream.missingIndexes);
     return {
       mongo: this.connected || open ? 'connected' : 'disconnected',
       streams: states,
@@ -179,9 +264,10 @@ export class Watcher implements HubSource {
   }
 
   private async closeClient(): Promise<void> {
-    const client = this.client;
+    const clients = [this.client, this.transcriptClient];
     this.client = null;
+    this.transcriptClient = null;
     this.connected = false;
-    await client?.close().catch(() => {});
+    await Promise.all(clients.map((c) => c?.close().catch(() => {})));
   }
 }

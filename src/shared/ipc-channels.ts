@@ -17,4 +17,7 @@ export const IPC_CHANNELS = {
   retryConnection: 'connection:retry',
   openExternal: 'shell:open-external',
   exportCsv: 'export:save-csv',
+  openTranscript: 'transcript:open',
+  closeTranscript: 'transcript:close',
+  didChangeTranscript: 'transcript:did-change',
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { MonitorDelta, MonitorSnapshot } from './monitor';
+import type { MonitorDelta, MonitorSnapshot, TranscriptDelta, TranscriptView } from './monitor';
+import { callKeySchema as callKey } from './protocol/transcript';
 import type { Settings } from './settings';
 import type { AlertTarget } from './alerts-types';
 
@@ -65,6 +66,14 @@ export interface CallboardApi {
    * download in the web dashboard).
    */
   exportCsv(fileName: string, csv: string): Promise<IpcResult<CsvExportResult>>;
+  /**
+   * Opens a call's transcript (closing the one open before) and returns what is held now;
+   * changes follow on onDidChangeTranscript, for this call only, until closeTranscript.
+   */
+  openTranscript(callSid: string): Promise<IpcResult<TranscriptView>>;
+  closeTranscript(callSid: string): Promise<IpcResult<null>>;
+  /** Batched changes of the open transcript; returns a function that stops the subscription. */
+  onDidChangeTranscript(listener: (delta: TranscriptDelta) => void): Unsubscribe;
 }
 
 // Channel names live in ./ipc-channels (no zod), so the sandboxed preload can bundle them.
@@ -96,4 +105,6 @@ export const IPC_ARGS = {
       error: `the export is larger than ${MAX_CSV_EXPORT_CHARS / 1024 / 1024} MB`,
     }),
   ]),
+  openTranscript: z.tuple([callKey]),
+  closeTranscript: z.tuple([callKey]),
 } as const;

@@ -1,5 +1,6 @@
 import type { Alert } from './alerts-types';
 import type { CallEntry, CampaignEntry } from './feed/types';
+import type { TranscriptSource, TranscriptTurn } from './protocol/transcript';
 
 /**
  * What a supervisor's screen shows, as the monitor core (src/core) holds it. The renderer gets
@@ -61,5 +62,38 @@ export interface MonitorDelta {
   /** The whole alert list when it changed (it is small and bounded). */
   alerts?: Alert[];
   alertsPausedUntil?: number | null;
+  at: number;
+}
+
+/**
+ * The one call transcript a screen has open (issue 15). The core follows it live and pushes
+ * TranscriptDeltas for that call only; the renderer applies them with the shared
+ * mergeTurns (src/shared/feed/transcript-state.ts).
+ * - loading: asked, nothing yet; live: following; reconnecting: the connection dropped, the
+ *   turns shown may be missing the latest; error: it cannot be shown (`error` says why).
+ */
+export type TranscriptPhase = 'loading' | 'live' | 'reconnecting' | 'error';
+
+export interface TranscriptView {
+  callSid: string;
+  phase: TranscriptPhase;
+  error?: string;
+  source: TranscriptSource;
+  /** Turns the server left out at the start (it holds a capped number per call). */
+  truncated: number;
+  /** In spoken order (time in the call, then seq). */
+  turns: TranscriptTurn[];
+  at: number;
+}
+
+export interface TranscriptDelta {
+  callSid: string;
+  phase: TranscriptPhase;
+  error?: string;
+  /** When present, replaces the turns, source and truncated count (a snapshot). */
+  reset?: Pick<TranscriptView, 'turns' | 'source' | 'truncated'>;
+  /** Added or corrected turns (a held id is replaced). */
+  upserted?: TranscriptTurn[];
+  removed?: string[];
   at: number;
 }

@@ -199,7 +199,7 @@ describe('hostile documents in MongoDB', () => {
           const marker = `MARK${serial}`;
           await h.db.collection('calls').insertOne({ callSid: marker, status: 'queued' });
           await until(
-            () => h.clients.every((c) => c.state().calls[marker] !== undefined),
+            () => h.clients.every((c) => c.state().calls.get(marker) !== undefined),
             'the marker',
             10_000,
           );
@@ -211,14 +211,14 @@ describe('hostile documents in MongoDB', () => {
             const state = h.clients[i]!.state();
             for (const doc of calls) {
               const key = keyByHand(doc.callSid);
-              const held = key === null ? undefined : state.calls[key]?.call;
+              const held = key === null ? undefined : state.calls.get(key)?.call;
               if (!held) continue;
               // The call object is a plain object whatever fields it carries...
               expect(Object.getPrototypeOf(held)).toBe(Object.prototype);
               // ...and the server holds a `__proto__` field as a field (passed on to seed
               // clients unchanged), not as the document's prototype; the client's schema
               // leaves it out.
-              const live = state.calls[key!]!.endedAt === undefined;
+              const live = state.calls.get(key!)!.endedAt === undefined;
               if (live && Object.prototype.hasOwnProperty.call(doc, '__proto__')) {
                 const onServer = hubDoc(key!);
                 expect(Object.getPrototypeOf(onServer)).toBe(Object.prototype);

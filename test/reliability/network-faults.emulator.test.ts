@@ -113,7 +113,7 @@ describe('a slow client', () => {
     const sids = Array.from({ length: 40 }, (_, i) => `SLOW${String(i).padStart(3, '0')}`);
     await calls.insertMany(sids.map((callSid) => ({ callSid, status: 'queued', notes, round: 0 })));
     await until(
-      () => fast.every((c) => c.state().calls[sids[39]!] !== undefined),
+      () => fast.every((c) => c.state().calls.get(sids[39]!) !== undefined),
       'the fast clients to see the calls',
     );
 

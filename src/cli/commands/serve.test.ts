@@ -188,6 +188,43 @@ describe('callboard serve', () => {
     });
   });
 
+  it('reads the transcripts collection and call key from flags or the environment', async () => {
+    const base = { CALLBOARD_MONGO_URI: 'mongodb://db1:27017/?replicaSet=rs0' };
+    expect(await readServeOptions([], base)).toMatchObject({
+      transcriptsCollection: 'transcripts',
+      transcriptsKey: undefined,
+    });
+    const fromEnv = await readServeOptions([], {
+      ...base,
+      CALLBOARD_TRANSCRIPTS_COLLECTION: 'turns',
+      CALLBOARD_TRANSCRIPTS_KEY: 'callSid, data.conversation_id',
+    });
+    expect(fromEnv).toMatchObject({
+      transcriptsCollection: 'turns',
+      transcriptsKey: ['callSid', 'data.conversation_id'],
+    });
+    const fromFlags = await readServeOptions(
+      ['--transcripts-collection', 'live_turns', '--transcripts-key', 'conversationId'],
+      { ...base, CALLBOARD_TRANSCRIPTS_COLLECTION: 'turns' },
+    );
+    expect(fromFlags).toMatchObject({
+      transcriptsCollection: 'live_turns',
+      transcriptsKey: ['conversationId'],
+    });
+    for (const [flag, value] of [
+      ['--transcripts-collection', 'system.profile'],
+      ['--transcripts-collection', 'a$b'],
+      ['--transcripts-collection', ' '],
+      ['--transcripts-key', '$where'],
+      ['--transcripts-key', ','],
+      ['--transcripts-key', 'a..b'],
+    ] as const) {
+      await expect(readServeOptions([flag, value], base)).rejects.toThrow(
+        new RegExp(`^${flag.replace(/-/g, '\\-')} must be`),
+      );
+    }
+  });
+
   it('wants --mongo or --demo, and checks its flags', async () => {
     const cap = captureIo();
     await expect(serveCommand.run([], cap.io)).rejects.toThrow(UsageError);

@@ -43,6 +43,11 @@ Options (each also settable by the environment variable shown):
   --port N             port (0 picks a free one)                     CALLBOARD_PORT (7070)
   --token T            clients must send it as auth.token            CALLBOARD_TOKEN
   --origin URL         a browser origin allowed to connect (repeat)  CALLBOARD_ORIGINS (comma-separated)
+  --transcripts-collection NAME                                      CALLBOARD_TRANSCRIPTS_COLLECTION
+                       one document per turn, for live transcripts    (transcripts)
+  --transcripts-key F  the call key's spellings in turn documents,   CALLBOARD_TRANSCRIPTS_KEY
+                       comma-separated; each needs an index           (callSid,conversationId,conversation_id)
+                       { F: 1, timeInCallSecs: 1 } (docs/operations.md)
   --state-dir DIR      where the resume token is kept                CALLBOARD_STATE_DIR
                        (default ~/.local/state/callboard; never in your database)
   --demo               run the bundled MongoDB emulator and a        CALLBOARD_DEMO=1
@@ -116,6 +121,34 @@ function parseOrigins(values: string[]): string[] {
   });
 }
 
+/** A MongoDB collection name (docs: no `$`, no NUL, not `system.*`, not empty). */
+export function parseCollectionName(value: string, flag: string): string {
+  const name = value.trim();
+  if (name === '' || name.includes('$') || name.includes('\0') || name.startsWith('system.')) {
+    throw new UsageError(
+      `${flag} must be a collection name (no "$", not "system.*", not empty), got "${value}"`,
+    );
+  }
+  return name;
+}
+
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Field paths, comma-separated: `callSid,conversation_id`. */
+export function parseFieldList(value: string, flag: string): string[] {
+  const fields = value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const bad = fields.find((f) => !FIELD_PATH.test(f));
+  if (fields.length === 0 || bad !== undefined) {
+    throw new UsageError(
+      `${flag} must be field names separated by commas, like callSid,conversation_id; got "${value}"`,
+    );
+  }
+  return fields;
+}
+
 function waitForStop(io: CliIo): { requested: Promise<void>; off: () => void } {
   let off = () => {};
   const requested = new Promise<void>((resolve) => {
@@ -146,6 +179,9 @@ export interface ServeOptions {
   /** The plan's concurrent-call limit, advertised to v2 clients; undefined when not given. */
   planLimit: number | undefined;
   timeoutMs: number;
+  transcriptsCollection: string;
+  /** undefined: the mapping's default spellings. */
+  transcriptsKey: string[] | undefined;
 }
 
 /** Reads the flags and environment into ServeOptions; a bad one is a UsageError or CliError. */
@@ -169,6 +205,8 @@ export async function readServeOptions(
     'log-level': { type: 'string' },
     'status-mapping': { type: 'string' },
     'plan-limit': { type: 'string' },
+    'transcripts-collection': { type: 'string' },
+    'transcripts-key': { type: 'string' },
   });
   const demo =
     values.demo ?? ['1', 'true', 'yes'].includes((env.CALLBOARD_DEMO ?? '').toLowerCase());
@@ -216,6 +254,18 @@ export async function readServeOptions(
   const planLimitText = flagOrEnv(values['plan-limit'], env, 'CALLBOARD_PLAN_LIMIT');
   const planLimit = planLimitText !== undefined ? parsePlanLimit(planLimitText) : undefined;
   const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
+  const transcriptsCollection = parseCollectionName(
+    flagOrEnv(
+      values['transcripts-collection'],
+      env,
+      'CALLBOARD_TRANSCRIPTS_COLLECTION',
+      'transcripts',
+    )!,
+    '--transcripts-collection',
+  );
+  const keyText = flagOrEnv(values['transcripts-key'], env, 'CALLBOARD_TRANSCRIPTS_KEY');
+  const transcriptsKey =
+    keyText !== undefined ? parseFieldList(keyText, '--transcripts-key') : undefined;
   if (token === undefined && !isLoopbackHost(host) && !values['insecure-no-auth']) {
     // Checked before the demo's emulator starts; the server checks it again itself.
     throw new CliError(
@@ -240,6 +290,8 @@ export async function readServeOptions(
     lifecycle,
     planLimit,
     timeoutMs,
+    transcriptsCollection,
+    transcriptsKey,
   };
 }
 
@@ -292,6 +344,8 @@ export const serveCommand: CliCommand = {
             dbName: o.dbName,
             logger: logger.child('watcher'),
             tokenStore: o.demo ? memoryTokenStore() : fileTokenStore(o.stateDir),
+            collections: { transcripts: o.transcriptsCollection },
+            ...(o.transcriptsKey ? { transcripts: { key: o.transcriptsKey } } : {}),
             clientOptions: { serverSelectionTimeoutMS: o.timeoutMs },
           }),
       });
@@ -300,11 +354,14 @@ export const serveCommand: CliCommand = {
         simulatorClient = new MongoClient(uri, { appName: 'callboard-simulator' });
         await simulatorClient.connect();
         simulator = new TrafficSimulator({
-          store: mongoCallStore(simulatorClient.db(o.dbName)),
+          store: mongoCallStore(simulatorClient.db(o.dbName), {
+            transcripts: o.transcriptsCollection,
+          }),
           logger: logger.child('simulator'),
           callsPerSecond: o.rate,
           vocabulary: o.vocabulary,
           timeScale: 0.25,
+          transcriptCalls: 20,
         });
         simulator.start();
       }

@@ -19,10 +19,11 @@ export function describeChanges(
   for (const stream of changes.reset) {
     if (!options.streams.includes(stream)) continue;
     const cursor = state.cursors[stream];
+    // In key order: the feed's maps have none of their own.
     const items =
       stream === 'calls'
-        ? Object.values(state.calls).map((e) => e.call)
-        : Object.values(state.campaigns).map((e) => e.campaign);
+        ? [...state.calls.sortBy((_, key) => key).values()].map((e) => e.call)
+        : [...state.campaigns.sortBy((_, key) => key).values()].map((e) => e.campaign);
     if (options.json) {
       lines.push(
         JSON.stringify({
@@ -47,7 +48,8 @@ export function describeChanges(
   for (const [stream, keys] of upserts) {
     if (!options.streams.includes(stream) || changes.reset.includes(stream)) continue;
     for (const key of keys) {
-      const item = stream === 'calls' ? state.calls[key]?.call : state.campaigns[key]?.campaign;
+      const item =
+        stream === 'calls' ? state.calls.get(key)?.call : state.campaigns.get(key)?.campaign;
       if (!item) continue;
       lines.push(
         options.json

@@ -6,8 +6,11 @@ import { createLogger, formatLogLine } from '../../shared/log';
 import { STREAMS, type StreamName } from '../../shared/protocol/events';
 import { UsageError, flagOrEnv, parseFlags, type CliCommand } from '../command';
 import { describeChanges } from './tail-format';
+import { tailTranscript } from './tail-transcript';
+import { CALL_KEY_PATTERN } from '../../shared/protocol/transcript';
 
 const USAGE = `Usage: callboard tail [--url URL] [--token T] [--json] [--campaigns]
+       callboard tail --transcript CALLSID [--url URL] [--token T] [--json]
 
 Connects to a Callboard server (or any seed-protocol server) as a client, prints the
 active calls, then one line per update. Exits non-zero with a clear message when the server
@@ -18,6 +21,9 @@ Options:
   --token T       sent as auth.token                              CALLBOARD_TOKEN
   --json          one JSON object per line: {"type":"snapshot"|"update"|"removed", ...}
   --campaigns     also print campaigns
+  --transcript CALLSID
+                  print that call's transcript instead: the turns so far, then each
+                  new turn, correction and removal, live (time in the call, who spoke)
   --verbose       log connection details to stderr`;
 
 export const tailCommand: CliCommand = {
@@ -31,6 +37,7 @@ export const tailCommand: CliCommand = {
       json: { type: 'boolean' },
       campaigns: { type: 'boolean' },
       verbose: { type: 'boolean' },
+      transcript: { type: 'string' },
     });
     const url = flagOrEnv(values.url, io.env, 'CALLBOARD_URL', 'http://127.0.0.1:7070')!;
     let parsed: URL;
@@ -44,6 +51,21 @@ export const tailCommand: CliCommand = {
     }
     const token = flagOrEnv(values.token, io.env, 'CALLBOARD_TOKEN');
     const json = values.json ?? false;
+    if (values.transcript !== undefined) {
+      if (!CALL_KEY_PATTERN.test(values.transcript)) {
+        throw new UsageError(
+          `--transcript must be a call key (1-128 letters, digits, ".", "_", ":" or "-"), got "${values.transcript}"`,
+        );
+      }
+      return tailTranscript({
+        url,
+        ...(token !== undefined ? { token } : {}),
+        callSid: values.transcript,
+        json,
+        io,
+        verbose: values.verbose ?? false,
+      });
+    }
     const streams: StreamName[] = values.campaigns ? [...STREAMS] : ['calls'];
     const logger = createLogger({
       sink: (r) => io.stderr(`${formatLogLine(r)}\n`),

@@ -9,6 +9,7 @@ import type { HubEvent, HubSubscription } from '../../server/hub-types';
 import { coalesceEntries } from '../../server/protocol-output';
 import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
 import { Emitter } from '../../shared/emitter';
+import { createStoreTranscriptPort, type TranscriptStoreApi } from './store-transcripts';
 
 /**
  * A Feed over an in-process Hub: the embedded and demo modes. No socket in between, the
@@ -34,6 +35,8 @@ export interface HubFeedOptions {
     current(): UpstreamStatus;
     onChange(listener: (status: UpstreamStatus) => void): Unsubscribe;
   };
+  /** The server's in-process transcript store, when it has one (issue 15). */
+  transcripts?: TranscriptStoreApi;
   /** Called by stop() after unsubscribing: stops the watcher, hub, gateway it owns. */
   close?: () => Promise<void>;
 }
@@ -170,5 +173,6 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     onMessage: messages.on,
     onStatus: statuses.on,
     onProblem: problems.on,
+    ...(options.transcripts ? { transcripts: createStoreTranscriptPort(options.transcripts) } : {}),
   };
 }

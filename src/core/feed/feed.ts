@@ -1,6 +1,7 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
 import type { StreamName } from '../../shared/protocol/events';
+import type { TranscriptPort } from './transcript-port';
 
 /**
  * A source of feed messages: remote (socket.io-client to a Callboard or seed-protocol server,
@@ -38,4 +39,6 @@ export interface Feed {
   onStatus(listener: (status: FeedStatus) => void): Unsubscribe;
   /** Bad input from the source (an invalid document, a malformed event): reported, not applied. */
   onProblem(listener: (problem: string) => void): Unsubscribe;
+  /** Live transcripts of single calls, when the source has them (./transcript-port.ts). */
+  readonly transcripts?: TranscriptPort;
 }

@@ -21,13 +21,13 @@ export interface FeedMessageQueueOptions {
 
 /**
  * Holds the feed messages that arrive close together and hands them to `apply` merged
- * (`coalesceFeedMessages`): a run of batches costs one copy of the feed state and one alert
- * evaluation instead of one per message (the reducer copies a stream's records whenever a
- * message changes it, O(entries held)). Pacing adapts to what applying costs, like the Hub's
- * flush window: while a drain is cheap (a few hundred calls held) every message is applied on
- * the next microtask, alone or with the frames of the same socket read; when it is expensive
- * (10,000 calls) messages wait so that applying stays within `budget` of the time, never more
- * than `maxWaitMs`. A backlog after a stall is applied in one go.
+ * (`coalesceFeedMessages`): a run of batches costs one reducer pass, one alert evaluation (a
+ * call that ended makes the engine walk every call held) and one delta mark instead of one per
+ * message. Pacing adapts to what applying costs, like the Hub's flush window: while a drain is
+ * cheap every message is applied on the next microtask, alone or with the frames of the same
+ * socket read; when it is expensive (alerts over 10,000 calls) messages wait so that applying
+ * stays within `budget` of the time, never more than `maxWaitMs`. A backlog after a stall is
+ * applied in one go.
  */
 export class FeedMessageQueue {
   private queued: FeedMessage[] = [];

@@ -18,6 +18,7 @@ import { planLimitSchema } from '../../shared/settings';
 import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus } from './feed';
 import { Emitter } from '../../shared/emitter';
+import { createRemoteTranscripts } from './remote-transcripts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -105,6 +106,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     statuses.emit(current);
   };
   const problem = (text: string) => problems.emit(text);
+  const transcripts = createRemoteTranscripts({ logger: log, ackTimeoutMs, problem });
 
   const updateLive = () => {
     if (streams.every((s) => synced.has(s))) setStatus({ status: 'live' });
@@ -225,6 +227,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       auth: options.token !== undefined ? { token: options.token } : {},
     });
     socket = s;
+    transcripts.attach(s);
     s.on('connect', () => {
       generation += 1;
       everConnected = true;
@@ -232,6 +235,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       log.info('connected', { target });
       setStatus({ status: 'connecting' });
       for (const stream of streams) subscribe(stream, true);
+      transcripts.connected();
     });
     s.on('connect_error', (error) => {
       const { message, unauthorized } = describeConnectError(error, target);
@@ -242,6 +246,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       generation += 1;
       if (stopped) return;
       synced.clear();
+      transcripts.disconnected(reason);
       log.warn('disconnected', { target, reason });
       scheduleRetry(`disconnected from ${target}: ${reason}`, false);
     });
@@ -262,6 +267,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     async stop() {
       if (stopped) return;
       stopped = true;
+      transcripts.close();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
       const s = socket;
@@ -297,5 +303,6 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     onMessage: messages.on,
     onStatus: statuses.on,
     onProblem: problems.on,
+    transcripts: transcripts.port,
   };
 }

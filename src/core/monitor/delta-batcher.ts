@@ -70,9 +70,7 @@ export class DeltaBatcher {
         const upserted = [];
         const removed = [];
         for (const key of this.calls) {
-          const entry = Object.prototype.hasOwnProperty.call(state.calls, key)
-            ? state.calls[key]
-            : undefined;
+          const entry = state.calls.get(key);
           if (entry) upserted.push(entry);
           else removed.push(key);
         }
@@ -83,9 +81,7 @@ export class DeltaBatcher {
         const upserted = [];
         const removed = [];
         for (const key of this.campaigns) {
-          const entry = Object.prototype.hasOwnProperty.call(state.campaigns, key)
-            ? state.campaigns[key]
-            : undefined;
+          const entry = state.campaigns.get(key);
           if (entry) upserted.push(entry);
           else removed.push(key);
         }

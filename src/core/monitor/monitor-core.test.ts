@@ -19,7 +19,7 @@ function recordingAlerts(): AlertsPort & { observations: AlertObservation[] } {
       observations.push(o);
       const raised: Alert[] = [];
       for (const key of o.transition?.changes.callsUpserted ?? []) {
-        const entry = o.transition!.state.calls[key];
+        const entry = o.transition!.state.calls.get(key);
         if (entry?.call.status === 'failed' && !list.some((a) => a.id === `call-failed:${key}`)) {
           const alert: Alert = {
             id: `call-failed:${key}`,

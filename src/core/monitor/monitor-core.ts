@@ -15,6 +15,8 @@ import type {
   FeedMode,
   MonitorDelta,
   MonitorSnapshot,
+  TranscriptDelta,
+  TranscriptView,
 } from '../../shared/monitor';
 import { STREAMS, type StreamName } from '../../shared/protocol/events';
 import type { Settings } from '../../shared/settings';
@@ -23,6 +25,7 @@ import type { AlertObservation, AlertsPort } from './alerts-port';
 import type { MonitorClock, TimerHandle } from './clock';
 import { initialConnection, nextConnection, sameConnection } from './connection';
 import { DeltaBatcher } from './delta-batcher';
+import { createTranscriptSession, type TranscriptSession } from './transcript-session';
 
 /**
  * The monitor core: one per window of truth (the Electron main process, a web dashboard
@@ -66,6 +69,14 @@ export interface MonitorCore {
   setThresholds(thresholds: AlertThresholds): void;
   setNotifications(prefs: NotificationPrefs): void;
   retryConnection(): void;
+  /**
+   * Opens a call's transcript (closing the one open before: a screen shows one) and returns
+   * what is held now; changes follow as TranscriptDeltas for that call only.
+   */
+  openTranscript(callSid: string): TranscriptView;
+  /** Closes the call's transcript if it is the open one. */
+  closeTranscript(callSid: string): void;
+  onDidChangeTranscript(listener: (delta: TranscriptDelta) => void): Unsubscribe;
   /** Stops the old feed (awaited), resets the state, starts the new one. */
   switchFeed(source: FeedSource): Promise<void>;
   /** Stops the feed and every timer; the core is done after. */
@@ -96,6 +107,19 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   const alertListeners = new Emitter<Alert>((error) =>
     log.error('an alert listener threw', { error }),
   );
+  const transcriptListeners = new Emitter<TranscriptDelta>((error) =>
+    log.error('a transcript listener threw', { error }),
+  );
+  let transcript: TranscriptSession | null = null;
+  const openSession = (callSid: string) =>
+    createTranscriptSession({
+      callSid,
+      port: source.feed.transcripts,
+      clock,
+      batchMs,
+      logger: log,
+      emit: (delta) => transcriptListeners.emit(delta),
+    });
   let feedSubscriptions: Unsubscribe[] = [];
   let flushTimer: TimerHandle | null = null;
   let tickTimer: TimerHandle | null = null;
@@ -104,8 +128,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
   const snapshot = (): MonitorSnapshot => {
     queue.drain();
     return {
-      calls: Object.values(state.calls),
-      campaigns: Object.values(state.campaigns),
+      calls: [...state.calls.values()],
+      campaigns: [...state.campaigns.values()],
       connection,
       alerts: alerts.list(),
       alertsPausedUntil,
@@ -301,6 +325,20 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     retryConnection() {
       source.feed.retryNow();
     },
+    openTranscript(callSid) {
+      if (disposed) throw new Error('the monitor core is disposed');
+      if (transcript?.callSid !== callSid) {
+        transcript?.close();
+        transcript = openSession(callSid);
+      }
+      return transcript.view();
+    },
+    closeTranscript(callSid) {
+      if (transcript?.callSid !== callSid) return;
+      transcript.close();
+      transcript = null;
+    },
+    onDidChangeTranscript: transcriptListeners.on,
     async switchFeed(next) {
       if (disposed) throw new Error('the monitor core is disposed');
       log.info('switching feed', { from: source.mode, to: next.mode, target: next.target });
@@ -313,6 +351,20 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       connection = initialConnection(next.mode, next.target, clock.now());
       batcher.markReset();
       attach(next);
+      if (transcript) {
+        // The open call stays open, now from the new source: the screen starts it again.
+        const callSid = transcript.callSid;
+        transcript.close();
+        transcript = openSession(callSid);
+        const view = transcript.view();
+        transcriptListeners.emit({
+          callSid,
+          phase: view.phase,
+          ...(view.error !== undefined ? { error: view.error } : {}),
+          reset: { turns: view.turns, source: view.source, truncated: view.truncated },
+          at: view.at,
+        });
+      }
       runAlerts('connection', initialFeedState(), null);
       scheduleFlush();
     },
@@ -324,6 +376,9 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       flushTimer = tickTimer = null;
       changeListeners.clear();
       alertListeners.clear();
+      transcript?.close();
+      transcript = null;
+      transcriptListeners.clear();
       queue.clear();
       await detach();
       const now = clock.now();

@@ -119,4 +119,23 @@ describe('web dashboard CallboardApi', () => {
     });
     expect(downloads).toEqual([['callboard-calls.csv', 'A\r\n', 'text/csv;charset=utf-8']]);
   });
+
+  it('opens a call transcript through the in-page core; a bad call key is refused', async () => {
+    const { api } = setup();
+    await expect(api.openTranscript('CA 1; drop')).resolves.toMatchObject({
+      ok: false,
+      code: 'bad-request',
+      message: 'not a call key: "CA 1; drop"',
+    });
+    // The fake feed has no transcripts: the page is told why, not shown an empty transcript.
+    await expect(api.openTranscript('CA1')).resolves.toMatchObject({
+      ok: true,
+      value: {
+        callSid: 'CA1',
+        phase: 'error',
+        error: 'transcripts need a server with transcripts',
+      },
+    });
+    await expect(api.closeTranscript('CA1')).resolves.toEqual({ ok: true, value: null });
+  });
 });

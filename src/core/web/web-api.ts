@@ -2,6 +2,7 @@ import { describeZodError } from '../../shared/domain/schemas';
 import { IPC_ARGS, type CallboardApi, type IpcResult, type SettingsView } from '../../shared/ipc';
 import { silentLogger, type Logger } from '../../shared/log';
 import { isSafeExternalUrl } from '../../shared/urls';
+import { CALL_KEY_PATTERN } from '../../shared/protocol/transcript';
 import { createRemoteFeed } from '../feed/remote-feed';
 import type { Feed } from '../feed/feed';
 import { systemClock, type MonitorClock } from '../monitor/clock';
@@ -88,6 +89,13 @@ export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
     message: 'minutes must be a whole number from 1 to 1440',
   };
 
+  const callKeyOk = (k: unknown): k is string => typeof k === 'string' && CALL_KEY_PATTERN.test(k);
+  const badCallKey = (k: unknown) => ({
+    ok: false as const,
+    code: 'bad-request' as const,
+    message: `not a call key: ${JSON.stringify(String(k).slice(0, 140))}`,
+  });
+
   return {
     core,
     getSnapshot: async () => ok(core.getSnapshot()),
@@ -152,6 +160,11 @@ export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
       // The browser saves it (or asks where): the page is not told where it went.
       return ok({ saved: true, where: 'your downloads' });
     },
+    openTranscript: async (callSid) =>
+      callKeyOk(callSid) ? ok(core.openTranscript(callSid)) : badCallKey(callSid),
+    closeTranscript: async (callSid) =>
+      callKeyOk(callSid) ? (core.closeTranscript(callSid), ok(null)) : badCallKey(callSid),
+    onDidChangeTranscript: (listener) => core.onDidChangeTranscript(listener),
     dispose: () => core.dispose(),
   };
 }

@@ -1,7 +1,7 @@
 import type { AlertThresholds } from '../../shared/alerts-types';
 import type { ConnectionTestReport, SettingsView } from '../../shared/ipc';
 import type { Logger } from '../../shared/log';
-import type { MonitorSnapshot } from '../../shared/monitor';
+import type { MonitorSnapshot, TranscriptView } from '../../shared/monitor';
 import type { Settings } from '../../shared/settings';
 import type { AlertsPort } from '../../core/monitor/alerts-port';
 import { createFailedFeed } from '../../core/feed/failed-feed';
@@ -45,6 +45,8 @@ export interface AppController {
   saveSettings(input: unknown): Promise<SettingsView>;
   testConnection(input: unknown): Promise<ConnectionTestReport>;
   retryConnection(): null;
+  openTranscript(callSid: string): TranscriptView;
+  closeTranscript(callSid: string): null;
   dispose(): Promise<void>;
 }
 
@@ -164,6 +166,11 @@ export function createAppController(deps: AppControllerDeps): AppController {
     },
     retryConnection() {
       need().retryConnection();
+      return null;
+    },
+    openTranscript: (callSid) => need().openTranscript(callSid),
+    closeTranscript(callSid) {
+      need().closeTranscript(callSid);
       return null;
     },
     async dispose() {

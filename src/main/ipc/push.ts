@@ -13,6 +13,17 @@ export function initializeDeltaPush({ core, send }: { core: MonitorCore; send: S
   return core.onDidChange((delta) => send(IPC_CHANNELS.didChange, delta));
 }
 
+/** The open transcript's deltas: the core sends them for the one open call only. */
+export function initializeTranscriptPush({
+  core,
+  send,
+}: {
+  core: MonitorCore;
+  send: Send;
+}): () => void {
+  return core.onDidChangeTranscript((delta) => send(IPC_CHANNELS.didChangeTranscript, delta));
+}
+
 export function sendReveal(send: Send, target: AlertTarget): void {
   send(IPC_CHANNELS.didRequestReveal, target);
 }

@@ -22,6 +22,8 @@ export function registerApiHandlers(
   handlers.handle('saveSettings', (settings) => controller.saveSettings(settings));
   handlers.handle('testConnection', (settings) => controller.testConnection(settings));
   handlers.handle('retryConnection', () => controller.retryConnection());
+  handlers.handle('openTranscript', (callSid) => controller.openTranscript(callSid));
+  handlers.handle('closeTranscript', (callSid) => controller.closeTranscript(callSid));
   handlers.handle('openExternal', async (url) => {
     const checked = checkExternalUrl(url);
     if (!checked.ok) throw new IpcError('bad-request', `not opened: ${checked.reason}`);

@@ -28,6 +28,9 @@ export function createUnavailableApi(reason: string): CallboardApi {
     retryConnection: fail,
     openExternal: fail,
     exportCsv: fail,
+    openTranscript: fail,
+    closeTranscript: fail,
+    onDidChangeTranscript: () => () => {},
   };
 }
 

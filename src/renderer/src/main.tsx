@@ -6,6 +6,7 @@ import { App } from './app';
 import './styles/theme.css';
 import './styles/layout.css';
 import './styles/panels.css';
+import './styles/transcript.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

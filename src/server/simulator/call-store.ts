@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { SimTurn } from './transcript-turns';
 
 /**
  * A call as the simulator inserts it (the fields seen in the wild, ARCHITECTURE.md). Updates
@@ -45,7 +46,9 @@ export type StoreOp =
       campaignId: string;
       inc?: Partial<Record<keyof SimCampaign, number>>;
       set?: Partial<SimCampaign>;
-    };
+    }
+  | { kind: 'insertTurn'; turn: SimTurn }
+  | { kind: 'updateTurn'; id: string; set: Partial<SimTurn> };
 
 /** Where the simulator writes: MongoDB in the demo and tests; anything in unit tests. */
 export interface CallStore {
@@ -56,14 +59,16 @@ export interface CallStore {
 /** Writes with one unordered bulkWrite per collection and batch. */
 export function mongoCallStore(
   db: Db,
-  collections: { calls?: string; campaigns?: string } = {},
+  collections: { calls?: string; campaigns?: string; transcripts?: string } = {},
 ): CallStore {
   const calls = db.collection(collections.calls ?? 'calls');
   const campaigns = db.collection(collections.campaigns ?? 'campaigns');
+  const transcripts = db.collection<SimTurn>(collections.transcripts ?? 'transcripts');
   return {
     async write(ops) {
       const callOps: AnyBulkWriteOperation<Document>[] = [];
       const campaignOps: AnyBulkWriteOperation<Document>[] = [];
+      const turnOps: AnyBulkWriteOperation<SimTurn>[] = [];
       for (const op of ops) {
         switch (op.kind) {
           case 'insertCall':
@@ -84,11 +89,18 @@ export function mongoCallStore(
             campaignOps.push({ updateOne: { filter: { campaignId: op.campaignId }, update } });
             break;
           }
+          case 'insertTurn':
+            turnOps.push({ insertOne: { document: { ...op.turn } } });
+            break;
+          case 'updateTurn':
+            turnOps.push({ updateOne: { filter: { _id: op.id }, update: { $set: op.set } } });
+            break;
         }
       }
       // Campaigns first, so a call never names a campaign that does not exist yet.
       if (campaignOps.length > 0) await campaigns.bulkWrite(campaignOps, { ordered: true });
       if (callOps.length > 0) await calls.bulkWrite(callOps, { ordered: true });
+      if (turnOps.length > 0) await transcripts.bulkWrite(turnOps, { ordered: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { CallEntry } from '../../shared/feed/types';
 import { computeOutcomeKpis } from '../../shared/kpi/outcome-kpis';
 import type { CallStore, SimCall, SimCampaign, StoreOp } from './call-store';
 import { TrafficSimulator, type Vocabulary } from './simulator';
+import type { SimTurn } from './transcript-turns';
 
 const isTerminal = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
 
@@ -27,6 +28,8 @@ function memoryStore(clock: () => number) {
   const history = new Map<string, string[]>();
   /** When (the clock at the write) each call's analysis was written. */
   const analysedAt = new Map<string, number[]>();
+  const turns = new Map<string, SimTurn>();
+  const corrected = new Set<string>();
   let writes = 0;
   const store: CallStore = {
     async write(ops: readonly StoreOp[]) {
@@ -47,6 +50,11 @@ function memoryStore(clock: () => number) {
           if (op.set.status) history.get(op.callSid)!.push(op.set.status);
         } else if (op.kind === 'insertCampaign') {
           campaigns.set(op.campaign.campaignId, { ...op.campaign });
+        } else if (op.kind === 'insertTurn') {
+          turns.set(op.turn._id, { ...op.turn });
+        } else if (op.kind === 'updateTurn') {
+          Object.assign(turns.get(op.id)!, op.set);
+          corrected.add(op.id);
         } else {
           const c = campaigns.get(op.campaignId) as unknown as Record<string, number>;
           for (const [k, v] of Object.entries(op.inc ?? {})) c[k] = (c[k] ?? 0) + v!;
@@ -55,7 +63,7 @@ function memoryStore(clock: () => number) {
       }
     },
   };
-  return { store, calls, campaigns, history, analysedAt, writes: () => writes };
+  return { store, calls, campaigns, history, analysedAt, turns, corrected, writes: () => writes };
 }
 
 const ALLOWED: Record<string, string[]> = {
@@ -67,7 +75,12 @@ const ALLOWED: Record<string, string[]> = {
 
 async function run(
   seconds: number,
-  options: { callsPerSecond: number; timeScale?: number; vocabulary?: Vocabulary },
+  options: {
+    callsPerSecond: number;
+    timeScale?: number;
+    vocabulary?: Vocabulary;
+    transcriptCalls?: number;
+  },
 ) {
   let now = 1_000_000;
   const mem = memoryStore(() => now);
@@ -139,6 +152,38 @@ describe('TrafficSimulator', () => {
     expect(busy.sim.counters().callsCreated).toBe(10_000);
     expect(busy.sim.counters().updates).toBeGreaterThan(20_000);
     expect(busy.writes()).toBeLessThanOrEqual(51); // one write per tick, not per update
+  });
+
+  it('writes live turns for answered conversations only, alternating, with corrections and tool calls', async () => {
+    const { turns, corrected, calls, history } = await run(600, {
+      callsPerSecond: 1,
+      transcriptCalls: 5,
+    });
+    const byCall = new Map<string, SimTurn[]>();
+    for (const t of turns.values()) byCall.set(t.callSid, [...(byCall.get(t.callSid) ?? []), t]);
+    expect(byCall.size).toBeGreaterThan(5);
+    for (const [callSid, mine] of byCall) {
+      // Only calls a person answered talk (never a machine, never an unanswered call).
+      expect(history.get(callSid)).toContain('in-progress');
+      const answeredBy = (calls.get(callSid) as unknown as { AnsweredBy?: string }).AnsweredBy;
+      expect(answeredBy ?? 'human').not.toMatch(/^(machine|fax)/);
+      const ordered = mine.sort((a, b) => a.timeInCallSecs - b.timeInCallSecs);
+      expect(ordered[0]!.role).toBe('agent');
+      ordered.forEach((t, i) => expect(t.role).toBe(i % 2 === 0 ? 'agent' : 'user'));
+      for (let i = 1; i < ordered.length; i++) {
+        const gap = ordered[i]!.timeInCallSecs - ordered[i - 1]!.timeInCallSecs;
+        expect(gap).toBeGreaterThanOrEqual(1.9);
+        expect(gap).toBeLessThanOrEqual(6.1);
+      }
+    }
+    expect(corrected.size).toBeGreaterThan(0);
+    for (const id of corrected) expect(turns.get(id)!.message).not.toMatch(/a head|wander|fire/);
+    expect([...turns.values()].some((t) => t.tool_calls?.length)).toBe(true);
+  });
+
+  it('writes no turns unless asked (the default)', async () => {
+    const { turns } = await run(120, { callsPerSecond: 2 });
+    expect(turns.size).toBe(0);
   });
 
   it('refuses a negative rate', () => {

@@ -11,6 +11,7 @@ import {
   type SimAgent,
 } from './post-call';
 import { between, pick, seededRandom, weighted } from './random';
+import { SimTranscripts } from './transcript-turns';
 
 export interface SimulatorOptions {
   store: CallStore;
@@ -31,6 +32,8 @@ export interface SimulatorOptions {
    * cancelled, with agent_id and metadata.call_duration_secs), as DATA.md lists them.
    */
   vocabulary?: Vocabulary;
+  /** Live transcript turns for this many conversations at once (the demo); default 0: none. */
+  transcriptCalls?: number;
 }
 
 export type Vocabulary = 'twilio' | 'elevenlabs';
@@ -162,6 +165,7 @@ export class TrafficSimulator {
   private timer: ReturnType<typeof setInterval> | null = null;
   private writing: Promise<void> | null = null;
   private readonly stats = { callsCreated: 0, updates: 0, analyses: 0, writeErrors: 0 };
+  private readonly transcripts: SimTranscripts | null = null;
 
   constructor(private readonly options: SimulatorOptions) {
     const rate = options.callsPerSecond ?? 1;
@@ -171,6 +175,8 @@ export class TrafficSimulator {
     this.random = seededRandom(options.seed ?? Date.now());
     this.now = options.now ?? Date.now;
     this.elevenLabs = options.vocabulary === 'elevenlabs';
+    const talking = options.transcriptCalls ?? 0;
+    if (talking > 0) this.transcripts = new SimTranscripts(this.random, talking);
   }
 
   private readonly elevenLabs: boolean;
@@ -242,6 +248,9 @@ export class TrafficSimulator {
         const set: Record<string, unknown> = { status, updatedAt: new Date(at) };
         if (status === 'in-progress' || status === 'in_progress') {
           this.answer(call, at, set);
+          if (!call.answeredBy || !isMachineAnswer(call.answeredBy)) {
+            this.transcripts?.answered(call.callSid, at, scale);
+          }
           inc(call.campaignId, 'inProgressCalls');
           inc(call.campaignId, 'answeredCalls');
         }
@@ -255,11 +264,13 @@ export class TrafficSimulator {
           this.countOutcome(call, status, inc);
           this.scheduleAnalysis(call, at, seconds, scale);
           this.calls.delete(call.callSid);
+          this.transcripts?.ended(call.callSid);
         }
         ops.push({ kind: 'updateCall', callSid: call.callSid, set });
         this.stats.updates += 1;
       }
     }
+    this.transcripts?.advance(now, scale, ops);
     this.writeDueAnalyses(now, ops);
 
     for (const [campaignId, fields] of campaignInc) {

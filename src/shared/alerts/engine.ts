@@ -92,7 +92,7 @@ export function evaluateAlerts(
     ...(live
       ? outcomeConditions(
           {
-            calls: [...Object.values(inputs.feed.calls), ...(inputs.recentCalls ?? [])],
+            calls: [...inputs.feed.calls.values(), ...(inputs.recentCalls ?? [])],
             advertisedPlanLimit: inputs.connection?.planLimit,
           },
           thresholds,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Map as PersistentMap } from 'immutable';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../alerts-types';
 import type { CallStatus } from '../domain/lifecycle';
@@ -300,7 +301,10 @@ describe('in the engine: dedupe, resolve, acknowledge, snooze', () => {
     evaluateAlerts(
       state,
       {
-        feed: { calls: Object.fromEntries(calls.map((e) => [e.call.callSid, e])), campaigns: {} },
+        feed: {
+          calls: PersistentMap(calls.map((e) => [e.call.callSid, e] as const)),
+          campaigns: PersistentMap(),
+        },
         connection,
         recentCalls,
       },

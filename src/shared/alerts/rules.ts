@@ -110,7 +110,7 @@ export function callDurationConditions(
   const out: AlertCondition[] = [];
   const waitMs = thresholds.waitingSeconds * 1000;
   const longMs = thresholds.longCallMinutes * 60_000;
-  for (const entry of Object.values(calls)) {
+  for (const entry of calls.values()) {
     if (entry.endedAt !== undefined) continue;
     const { call } = entry;
     const target: AlertTarget = { type: 'call', callSid: call.callSid };
@@ -147,7 +147,7 @@ export function campaignFailureConditions(
   thresholds: AlertThresholds,
 ): AlertCondition[] {
   const out: AlertCondition[] = [];
-  for (const entry of Object.values(campaigns)) {
+  for (const entry of campaigns.values()) {
     if (entry.endedAt !== undefined) continue;
     const p = computeCampaignProgress(entry, [], 0);
     if (p.done < thresholds.campaignMinCalls || p.failureRate === null) continue;

@@ -76,6 +76,24 @@ export const DEFAULT_CAMPAIGN_FIELDS: FieldPaths = {
   completedAt: ['completedAt', 'completed_at'],
 };
 
+/**
+ * One document per turn in the transcripts collection (DATA.md, "Live transcript"): the
+ * ElevenLabs turn fields, camelCase first. `callSid` is the call's key; `toolCalls` and
+ * `transfer` become the turn's actions.
+ */
+export const DEFAULT_TRANSCRIPT_FIELDS: FieldPaths = {
+  callSid: ['callSid', 'conversationId', 'conversation_id'],
+  role: ['role'],
+  message: ['message', 'text'],
+  timeInCallSecs: ['timeInCallSecs', 'time_in_call_secs'],
+  createdAt: ['createdAt', 'created_at'],
+  toolCalls: ['toolCalls', 'tool_calls'],
+  transfer: ['transfer', 'transferTo', 'transfer_to'],
+};
+
+/** Where an ended call's document holds ElevenLabs' post-call `transcript[]` (DATA.md). */
+export const POST_CALL_TRANSCRIPT_PATHS: readonly string[] = ['transcript', 'data.transcript'];
+
 import { setOwnField } from '../own-field';
 
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);

@@ -81,7 +81,9 @@ describe('coalesceFeedMessages', () => {
         expect(merged.length).toBeLessThanOrEqual(messages.length);
         const all = applyAll(merged, { terminalLingerMs: 1_000_000 }).state;
         const view = (s: FeedState) =>
-          Object.entries(s.calls).map(([k, e]) => [k, e.call, e.endedAt !== undefined]);
+          [...s.calls.entries()]
+            .map(([k, e]) => [k, e.call, e.endedAt !== undefined] as const)
+            .sort(([a], [b]) => a.localeCompare(b));
         expect(view(all)).toEqual(view(one));
         expect(all.cursors).toEqual(one.cursors);
         expect(Object.keys(all.resyncNeeded)).toEqual(Object.keys(one.resyncNeeded));

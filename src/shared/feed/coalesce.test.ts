@@ -44,7 +44,7 @@ describe('coalesceFeedMessages', () => {
       callsBatch([call('a', 'ringing')], 2),
     ];
     expect(coalesceFeedMessages(messages)).toHaveLength(2);
-    expect(applyAll(coalesceFeedMessages(messages)).state.calls.a).toBeDefined();
+    expect(applyAll(coalesceFeedMessages(messages)).state.calls.get('a')).toBeDefined();
   });
 
   it('does not merge a deletion of a key the run upserted, so its end is still seen', () => {
@@ -56,7 +56,7 @@ describe('coalesceFeedMessages', () => {
     const merged = coalesceFeedMessages(messages);
     expect(merged).toHaveLength(2);
     // Applied as merged, the failure is a transition of its own (what callsEndedBy reads).
-    const ended = applyAll([merged[0]!]).state.calls.a;
+    const ended = applyAll([merged[0]!]).state.calls.get('a');
     expect(ended?.endedAt).toBeDefined();
     // A terminal removal keeps the entry (with endedAt): that one may join.
     const terminal = coalesceFeedMessages([

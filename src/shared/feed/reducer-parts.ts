@@ -1,30 +1,19 @@
 import { isCallEnded, isCampaignEnded } from '../domain/lifecycle';
 import type { Call, Campaign } from '../domain/schemas';
 import { sameDocument } from './same-document';
-import type { CallEntry, CampaignEntry, StreamCursor } from './types';
+import { Map as PersistentMap } from 'immutable';
+import type { CallEntry, CampaignEntry, Entries, StreamCursor } from './types';
 
 /**
- * The building blocks of the feed reducer (./reducer): null-prototype records with
- * copy-on-write drafts, the per-entity rules (calls end for good, campaigns may run again),
+ * The building blocks of the feed reducer (./reducer): drafts over the persistent entry maps,
+ * the per-entity rules (calls end for good, campaigns may run again),
  * upserts with the seed staleness checks, and the v2 sequence checks.
  */
 
 export type AnyEntry = CallEntry | CampaignEntry;
-export type Records<E> = Readonly<Record<string, E>>;
 
-export const has = (record: object, key: string): boolean =>
-  Object.prototype.hasOwnProperty.call(record, key);
-
-export function emptyRecord<E>(): Record<string, E> {
-  return Object.create(null) as Record<string, E>;
-}
-
-export function copyRecord<E>(base: Records<E>): Record<string, E> {
-  // A plain loop is about twice as fast as Object.assign on a null-prototype record of 10,000
-  // keys (1.5 ms against 2.9 ms here); it runs once per message that changes a stream.
-  const copy = emptyRecord<E>();
-  for (const key of Object.keys(base)) copy[key] = base[key]!;
-  return copy;
+export function emptyEntries<E>(): Entries<E> {
+  return PersistentMap<string, E>();
 }
 
 // ---- per-entity rules ---------------------------------------------------------------------
@@ -92,28 +81,28 @@ export function isStaleVersion<D extends { updatedAt?: string | null }, E extend
   return rules.finalOnceEnded && held.endedAt !== undefined && !rules.isEnded(doc);
 }
 
-/** Copy-on-write view of one record; remembers which keys it touched. */
+/** A batch of changes to one stream's entries; remembers which keys it touched. */
 export class Draft<E> {
-  private copy: Record<string, E> | null = null;
+  private current: Entries<E>;
   readonly touched = new Set<string>();
-  constructor(private readonly base: Records<E>) {}
+  constructor(base: Entries<E>) {
+    this.current = base;
+  }
   get(key: string): E | undefined {
-    const record = this.copy ?? this.base;
-    return has(record, key) ? record[key] : undefined;
+    return this.current.get(key);
   }
   set(key: string, entry: E): void {
-    this.copy ??= copyRecord(this.base);
-    this.copy[key] = entry;
+    this.current = this.current.set(key, entry);
     this.touched.add(key);
   }
   delete(key: string): void {
-    if (this.get(key) === undefined) return;
-    this.copy ??= copyRecord(this.base);
-    delete this.copy[key];
+    if (!this.current.has(key)) return;
+    this.current = this.current.delete(key);
     this.touched.add(key);
   }
-  result(): Records<E> {
-    return this.copy ?? this.base;
+  /** The entries after the changes: the very base map when nothing changed. */
+  result(): Entries<E> {
+    return this.current;
   }
 }
 
@@ -144,15 +133,15 @@ export function upsert<D extends { updatedAt?: string | null }, E extends AnyEnt
 }
 
 export function diffKeys<E>(
-  before: Records<E>,
-  after: Records<E>,
+  before: Entries<E>,
+  after: Entries<E>,
   keys: Iterable<string>,
 ): { upserted: string[]; removed: string[] } {
   const upserted: string[] = [];
   const removed: string[] = [];
   for (const key of keys) {
-    const old = has(before, key) ? before[key] : undefined;
-    const now = has(after, key) ? after[key] : undefined;
+    const old = before.get(key);
+    const now = after.get(key);
     if (now === undefined) {
       if (old !== undefined) removed.push(key);
     } else if (now !== old) {

@@ -5,6 +5,7 @@ import { TERMINAL_CALL_STATUSES, type CallStatus, CALL_STATUSES } from '../domai
 const isTerminalStatus = (s: string) => (TERMINAL_CALL_STATUSES as readonly string[]).includes(s);
 import type { Call, Campaign } from '../domain/schemas';
 import { applyFeedMessage, initialFeedState } from './reducer';
+import { emptyEntries } from './reducer-parts';
 import { applyAll, call, callsSnapshot, campaign, campaignsSnapshot } from './test-helpers';
 import type { FeedMessage, FeedState } from './types';
 
@@ -79,7 +80,7 @@ function finalDocuments(docs: readonly Write[]): Call[] {
 
 function activeCalls(state: FeedState): Record<string, Call> {
   const out: Record<string, Call> = {};
-  for (const [key, entry] of Object.entries(state.calls)) {
+  for (const [key, entry] of [...state.calls.entries()]) {
     if (entry.endedAt === undefined)
       Object.defineProperty(out, key, { value: entry.call, enumerable: true });
   }
@@ -148,7 +149,7 @@ describe('reducer properties', () => {
           expect(activeCalls(streamed)).toEqual(activeCalls(snap));
           // ...and once the linger has passed, exactly the same entries remain.
           const swept = applyFeedMessage(streamed, { kind: 'tick', now: 10_000 }, options).state;
-          expect(Object.keys(swept.calls).sort()).toEqual(Object.keys(snap.calls).sort());
+          expect([...swept.calls.keys()].sort()).toEqual([...snap.calls.keys()].sort());
         },
       ),
       RUNS,
@@ -194,7 +195,7 @@ describe('reducer properties', () => {
         const last = new Map(docs.map((c) => [c.campaignId, c]));
         const snap = applyAll([campaignsSnapshot([...last.values()], 999)], options).state;
         const running = (s: FeedState) =>
-          Object.entries(s.campaigns)
+          [...s.campaigns.entries()]
             .filter(([, e]) => e.endedAt === undefined)
             .map(([k, e]) => [k, e.campaign] as const);
         expect(running(streamed)).toEqual(running(snap));
@@ -272,14 +273,14 @@ describe('reducer properties', () => {
 
   it('starts empty', () => {
     expect(initialFeedState()).toEqual({
-      calls: {},
-      campaigns: {},
+      calls: emptyEntries(),
+      campaigns: emptyEntries(),
       cursors: {
         calls: { epoch: null, seq: null, synced: false },
         campaigns: { epoch: null, seq: null, synced: false },
       },
       resyncNeeded: {},
-      callsGone: {},
+      callsGone: emptyEntries(),
       lastEventAt: null,
     });
   });
@@ -337,10 +338,10 @@ describe('reducer invariants under any message order', () => {
             expect(Object.prototype.hasOwnProperty.call(t.state.calls, key)).toBe(false);
           }
           for (const key of t.changes.callsUpserted) {
-            expect(t.state.calls[key]).not.toBe(state.calls[key]);
+            expect(t.state.calls.get(key)).not.toBe(state.calls.get(key));
           }
           state = t.state;
-          for (const [key, entry] of Object.entries(state.calls)) {
+          for (const [key, entry] of [...state.calls.entries()]) {
             expect(entry.call.callSid).toBe(key);
             if (isTerminalStatus(entry.call.status)) expect(entry.endedAt).toBeDefined();
           }

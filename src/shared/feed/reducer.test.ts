@@ -18,8 +18,8 @@ describe('snapshot', () => {
       callsSnapshot([call('a', 'ringing'), call('b', 'queued')], 1),
       callsSnapshot([call('b', 'in-progress'), call('c', 'completed'), call('d', 'initiated')], 2),
     ]);
-    expect(Object.keys(state.calls).sort()).toEqual(['b', 'd']);
-    expect(state.calls.b!.call.status).toBe('in-progress');
+    expect([...state.calls.keys()].sort()).toEqual(['b', 'd']);
+    expect(state.calls.get('b')!.call.status).toBe('in-progress');
     expect(state.cursors.calls).toEqual({ epoch: null, seq: null, synced: true });
     expect(state.lastEventAt).toBe(2);
   });
@@ -39,7 +39,7 @@ describe('snapshot', () => {
       reset: ['calls'],
     });
     // The unchanged entry keeps its identity (a rendered row need not re-render).
-    expect(next.state.calls.a).toBe(first.state.calls.a);
+    expect(next.state.calls.get('a')).toBe(first.state.calls.get('a'));
   });
 
   it('sets the v2 cursor and clears resyncNeeded for its stream only', () => {
@@ -84,12 +84,12 @@ describe('snapshot', () => {
         4,
       ),
     );
-    expect(raced.state.calls.a).toBe(state.calls.a);
-    expect(raced.state.calls.b).toBe(state.calls.b);
+    expect(raced.state.calls.get('a')).toBe(state.calls.get('a'));
+    expect(raced.state.calls.get('b')).toBe(state.calls.get('b'));
     expect(raced.state.cursors.calls.synced).toBe(true);
     // The ended call still leaves after its linger.
     expect(
-      applyFeedMessage(raced.state, { kind: 'tick', now: 5_002 }).state.calls.a,
+      applyFeedMessage(raced.state, { kind: 'tick', now: 5_002 }).state.calls.get('a'),
     ).toBeUndefined();
   });
 
@@ -102,7 +102,7 @@ describe('snapshot', () => {
       state,
       callsSnapshot([call('a', 'ringing')], 3, { epoch: 'f', seq: 1 }),
     );
-    expect(next.state.calls.a!.endedAt).toBeUndefined();
+    expect(next.state.calls.get('a')!.endedAt).toBeUndefined();
   });
 
   it('a v2 batch that makes an ended call active again is applied (the server is in order)', () => {
@@ -111,15 +111,15 @@ describe('snapshot', () => {
       callsBatch([call('a', 'completed')], 2, { epoch: 'e', seq: 2 }),
       callsBatch([call('a', 'ringing')], 3, { epoch: 'e', seq: 3 }),
     ]);
-    expect(state.calls.a).toMatchObject({ call: { status: 'ringing' } });
-    expect(state.calls.a!.endedAt).toBeUndefined();
+    expect(state.calls.get('a')).toMatchObject({ call: { status: 'ringing' } });
+    expect(state.calls.get('a')!.endedAt).toBeUndefined();
     // Without a sequence (seed), the same message is a race and is ignored.
     const seed = applyAll([
       callsBatch([call('a', 'ringing')], 1),
       callsBatch([call('a', 'completed')], 2),
       callsBatch([call('a', 'ringing')], 3),
     ]);
-    expect(seed.state.calls.a).toMatchObject({ call: { status: 'completed' } });
+    expect(seed.state.calls.get('a')).toMatchObject({ call: { status: 'completed' } });
   });
 
   it('takes an older snapshot when a resync is needed anyway', () => {
@@ -128,7 +128,7 @@ describe('snapshot', () => {
       callsBatch([call('b', 'ringing')], 2, { epoch: 'e1', fromSeq: 14, seq: 14 }),
     ]);
     const next = applyFeedMessage(state, callsSnapshot([], 3, { epoch: 'e1', seq: 9 }));
-    expect(next.state.calls).toEqual({});
+    expect(next.state.calls.size).toBe(0);
     expect(next.state.resyncNeeded).toEqual({});
     expect(next.state.cursors.calls.seq).toBe(9);
   });
@@ -156,8 +156,8 @@ describe('calls that left (seed)', () => {
 
   it('remembers a call that left, so a late active update cannot bring it back', () => {
     const gone = left();
-    expect(gone.state.calls.a).toBeUndefined();
-    expect(gone.state.callsGone).toEqual({ a: 5_010 });
+    expect(gone.state.calls.get('a')).toBeUndefined();
+    expect(gone.state.callsGone.toJS()).toEqual({ a: 5_010 });
     const late = applyFeedMessage(
       gone.state,
       callsBatch([call('a', 'in-progress')], 6_000),
@@ -170,7 +170,7 @@ describe('calls that left (seed)', () => {
       callsBatch([call('a', 'completed')], 6_000),
       options,
     );
-    expect(repeat.state.calls.a).toBeUndefined();
+    expect(repeat.state.calls.get('a')).toBeUndefined();
   });
 
   it('a seed snapshot that raced with the end does not bring it back either', () => {
@@ -180,7 +180,7 @@ describe('calls that left (seed)', () => {
       callsSnapshot([call('a', 'in-progress'), call('b', 'ringing')], 6_000),
       options,
     );
-    expect(Object.keys(raced.state.calls)).toEqual(['b']);
+    expect([...raced.state.calls.keys()]).toEqual(['b']);
   });
 
   it('forgets it after goneMemoryMs', () => {
@@ -188,13 +188,13 @@ describe('calls that left (seed)', () => {
     const still = applyFeedMessage(gone.state, { kind: 'tick', now: 65_009 }, options);
     expect(still.state).toBe(gone.state);
     const forgot = applyFeedMessage(gone.state, { kind: 'tick', now: 65_010 }, options);
-    expect(forgot.state.callsGone).toEqual({});
+    expect(forgot.state.callsGone.size).toBe(0);
     const back = applyFeedMessage(
       forgot.state,
       callsBatch([call('a', 'ringing')], 65_011),
       options,
     );
-    expect(back.state.calls.a?.call.status).toBe('ringing');
+    expect(back.state.calls.get('a')?.call.status).toBe('ringing');
   });
 
   it('v2 streams, ordered by seq, keep no such memory', () => {
@@ -206,21 +206,21 @@ describe('calls that left (seed)', () => {
       ],
       options,
     );
-    expect(state.calls.a).toBeUndefined();
-    expect(state.callsGone).toEqual({});
+    expect(state.calls.get('a')).toBeUndefined();
+    expect(state.callsGone.size).toBe(0);
     const fresh = applyFeedMessage(
       state,
       callsSnapshot([call('a', 'in-progress')], 6_000, { epoch: 'f', seq: 1 }),
       options,
     );
-    expect(fresh.state.calls.a?.call.status).toBe('in-progress');
+    expect(fresh.state.calls.get('a')?.call.status).toBe('in-progress');
   });
 });
 
 describe('updates (seed)', () => {
   it('upserts; an unchanged document changes nothing', () => {
     const { state } = applyAll([callsBatch([call('a', 'ringing')], 1)]);
-    expect(state.calls.a!.call.status).toBe('ringing');
+    expect(state.calls.get('a')!.call.status).toBe('ringing');
     const again = applyFeedMessage(state, callsBatch([call('a', 'ringing')], 2));
     expect(again.state).toBe(state);
     expect(again.changes.callsUpserted).toEqual([]);
@@ -229,10 +229,10 @@ describe('updates (seed)', () => {
   it('keeps a call that turned terminal with endedAt, then drops it after the linger', () => {
     let t = applyAll([callsBatch([call('a', 'in-progress')], 1)]);
     t = applyFeedMessage(t.state, callsBatch([call('a', 'completed', { duration: 42 })], 10));
-    expect(t.state.calls.a).toMatchObject({ endedAt: 10, call: { status: 'completed' } });
+    expect(t.state.calls.get('a')).toMatchObject({ endedAt: 10, call: { status: 'completed' } });
     expect(applyFeedMessage(t.state, { kind: 'tick', now: 5_009 }, linger).state).toBe(t.state);
     const gone = applyFeedMessage(t.state, { kind: 'tick', now: 5_010 }, linger);
-    expect(gone.state.calls.a).toBeUndefined();
+    expect(gone.state.calls.get('a')).toBeUndefined();
     expect(gone.changes.callsRemoved).toEqual(['a']);
     expect(gone.state.lastEventAt).toBe(10);
   });
@@ -242,7 +242,7 @@ describe('updates (seed)', () => {
       callsBatch([call('a', 'completed')], 1),
       callsBatch([call('a', 'completed', { duration: 30 })], 2),
     ]);
-    expect(state.calls.a).toMatchObject({ endedAt: 1, receivedAt: 2 });
+    expect(state.calls.get('a')).toMatchObject({ endedAt: 1, receivedAt: 2 });
   });
 
   it('never turns a terminal call back to active', () => {
@@ -265,7 +265,7 @@ describe('updates (seed)', () => {
       state,
       callsBatch([call('a', 'in-progress', { updatedAt: '2026-01-01T10:00:09.000Z', to: 'x' })], 3),
     );
-    expect(newer.state.calls.a!.call.to).toBe('x');
+    expect(newer.state.calls.get('a')!.call.to).toBe('x');
   });
 
   it('applies the fresh part of a batch and skips the stale part', () => {
@@ -273,7 +273,7 @@ describe('updates (seed)', () => {
     const t = applyFeedMessage(state, callsBatch([call('a', 'ringing'), call('b', 'queued')], 2));
     expect(t.changes.callsUpserted).toEqual(['b']);
     expect(t.changes.ignored).toBeUndefined();
-    expect(t.state.calls.a!.call.status).toBe('busy');
+    expect(t.state.calls.get('a')!.call.status).toBe('busy');
   });
 
   it('tracks statusSince only for observed status changes', () => {
@@ -282,21 +282,20 @@ describe('updates (seed)', () => {
       callsBatch([call('a', 'in-progress')], 5),
       callsBatch([call('a', 'in-progress', { agentId: 'x' })], 9),
     ]);
-    expect(state.calls.a).toMatchObject({ statusSince: 5, receivedAt: 9 });
-    expect(applyAll([callsBatch([call('b', 'ringing')], 1)]).state.calls.b!.statusSince).toBe(
-      undefined,
-    );
+    expect(state.calls.get('a')).toMatchObject({ statusSince: 5, receivedAt: 9 });
+    expect(
+      applyAll([callsBatch([call('b', 'ringing')], 1)]).state.calls.get('b')!.statusSince,
+    ).toBe(undefined);
   });
 
   it('treats __proto__ and constructor as plain keys', () => {
     const { state } = applyAll([
       callsBatch([call('__proto__', 'ringing'), call('constructor', 'queued')], 1),
     ]);
-    expect(Object.keys(state.calls).sort()).toEqual(['__proto__', 'constructor']);
-    expect(state.calls['__proto__']!.call.status).toBe('ringing');
-    expect(Object.getPrototypeOf(state.calls)).toBe(null);
+    expect([...state.calls.keys()].sort()).toEqual(['__proto__', 'constructor']);
+    expect(state.calls.get('__proto__')!.call.status).toBe('ringing');
     const snap = applyFeedMessage(state, callsSnapshot([call('__proto__', 'queued')], 2));
-    expect(Object.keys(snap.state.calls)).toEqual(['__proto__']);
+    expect([...snap.state.calls.keys()]).toEqual(['__proto__']);
     expect(snap.changes.callsRemoved).toEqual(['constructor']);
   });
 });
@@ -309,7 +308,7 @@ describe('removals (v2)', () => {
       start().state,
       callsBatch([], 2, { removed: [{ callSid: 'a', reason: 'deleted' }], epoch: 'e', seq: 2 }),
     );
-    expect(t.state.calls.a).toBeUndefined();
+    expect(t.state.calls.get('a')).toBeUndefined();
     expect(t.changes.callsRemoved).toEqual(['a']);
     expect(t.state.cursors.calls.seq).toBe(2);
   });
@@ -319,9 +318,11 @@ describe('removals (v2)', () => {
       start().state,
       callsBatch([], 2, { removed: [{ callSid: 'a', reason: 'terminal' }], epoch: 'e', seq: 2 }),
     );
-    expect(t.state.calls.a!.endedAt).toBe(2);
+    expect(t.state.calls.get('a')!.endedAt).toBe(2);
     expect(t.changes.callsUpserted).toEqual(['a']);
-    expect(applyFeedMessage(t.state, { kind: 'tick', now: 5_002 }).state.calls.a).toBeUndefined();
+    expect(
+      applyFeedMessage(t.state, { kind: 'tick', now: 5_002 }).state.calls.get('a'),
+    ).toBeUndefined();
   });
 
   it('ignores a removal of an unknown key but still advances the cursor', () => {
@@ -346,7 +347,7 @@ describe('sequence (v2)', () => {
     ['a range overlapping the held seq', 8, 12, 12],
   ])('applies %s', (_name, fromSeq, seq, cursor) => {
     const t = applyFeedMessage(base(), batch(fromSeq, seq));
-    expect(t.state.calls.b).toBeDefined();
+    expect(t.state.calls.get('b')).toBeDefined();
     expect(t.state.cursors.calls.seq).toBe(cursor);
     expect(t.state.resyncNeeded).toEqual({});
   });
@@ -377,13 +378,13 @@ describe('sequence (v2)', () => {
 
   it('asks for a resync when a v2 batch arrives before any v2 snapshot', () => {
     const t = applyFeedMessage(initialFeedState(), batch(1, 1));
-    expect(t.state.calls).toEqual({});
+    expect(t.state.calls.size).toBe(0);
     expect(t.state.resyncNeeded.calls).toMatch(/before any v2 snapshot/);
   });
 
   it('keeps ignoring after a gap until a snapshot arrives', () => {
     const { state } = applyAll([batch(12, 12), batch(13, 13)], linger, base());
-    expect(state.calls.b).toBeUndefined();
+    expect(state.calls.get('b')).toBeUndefined();
     expect(state.resyncNeeded.calls).toMatch(/gap/);
     const fixed = applyFeedMessage(state, callsSnapshot([], 3, { epoch: 'e1', seq: 13 }));
     expect(fixed.state.resyncNeeded).toEqual({});
@@ -394,12 +395,12 @@ describe('campaigns', () => {
   it('linger after they end and may run again', () => {
     let t = applyAll([campaignsSnapshot([campaign('k', 'running')], 1)]);
     t = applyFeedMessage(t.state, campaignsBatch([campaign('k', 'completed')], 2));
-    expect(t.state.campaigns.k!.endedAt).toBe(2);
+    expect(t.state.campaigns.get('k')!.endedAt).toBe(2);
     expect(campaignsEndedBy(applyAll([]).state, t).map((e) => e.campaign.campaignId)).toEqual([
       'k',
     ]);
     const again = applyFeedMessage(t.state, campaignsBatch([campaign('k', 'running')], 3));
-    expect(again.state.campaigns.k!.endedAt).toBeUndefined();
+    expect(again.state.campaigns.get('k')!.endedAt).toBeUndefined();
     const ended = applyFeedMessage(t.state, { kind: 'tick', now: 5_002 });
     expect(ended.changes.campaignsRemoved).toEqual(['k']);
   });
@@ -408,7 +409,7 @@ describe('campaigns', () => {
     const { state } = applyAll([
       campaignsSnapshot([campaign('k', 'running'), campaign('z', 'archived')], 1),
     ]);
-    expect(Object.keys(state.campaigns)).toEqual(['k']);
+    expect([...state.campaigns.keys()]).toEqual(['k']);
   });
 });
 

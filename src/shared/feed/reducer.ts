@@ -5,13 +5,11 @@ import {
   checkBatchSequence,
   diffKeys,
   Draft,
-  emptyRecord,
-  has,
+  emptyEntries,
   isStaleVersion,
   upsert,
   type AnyEntry,
   type EntityRules,
-  type Records,
 } from './reducer-parts';
 import { sameDocument } from './same-document';
 import {
@@ -20,6 +18,7 @@ import {
   GONE_CALLS_LIMIT,
   type CallEntry,
   type CampaignEntry,
+  type Entries,
   type FeedChanges,
   type FeedMessage,
   type FeedOptions,
@@ -43,23 +42,23 @@ import {
  *   version is ignored, by updates and snapshots alike (a seed snapshot may race with updates),
  *   and a seed snapshot does not revive a call held as ended, nor one that already left
  *   (`callsGone`, remembered for `goneMemoryMs`).
- * Records are null-prototype objects, so a key such as `__proto__` is only ever a key.
+ * Entries are persistent maps (./types `Entries`): a message costs O(what it changes).
  */
 
 export function initialFeedState(): FeedState {
   const cursor = (): StreamCursor => ({ epoch: null, seq: null, synced: false });
   return {
-    calls: emptyRecord<CallEntry>(),
-    campaigns: emptyRecord<CampaignEntry>(),
+    calls: emptyEntries<CallEntry>(),
+    campaigns: emptyEntries<CampaignEntry>(),
     cursors: { calls: cursor(), campaigns: cursor() },
     resyncNeeded: {},
-    callsGone: emptyRecord<number>(),
+    callsGone: emptyEntries<number>(),
     lastEventAt: null,
   };
 }
 
 /** The seed rules' memory of calls that left; null for campaigns (they may run again). */
-function goneFor(state: FeedState, stream: StreamName): Records<number> | null {
+function goneFor(state: FeedState, stream: StreamName): Entries<number> | null {
   return stream === 'calls' ? state.callsGone : null;
 }
 
@@ -89,7 +88,7 @@ function sameCursor(a: StreamCursor, b: StreamCursor): boolean {
 function finish(
   state: FeedState,
   stream: StreamName,
-  records: Records<AnyEntry>,
+  records: Entries<AnyEntry>,
   cursor: StreamCursor,
   clearResync: boolean,
   at: number | null,
@@ -122,7 +121,7 @@ function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEnt
   docs: readonly D[],
   message: { epoch?: string; seq?: number; at: number },
 ): FeedTransition {
-  const before = state[stream] as unknown as Records<E>;
+  const before = state[stream] as unknown as Entries<E>;
   const cursor = state.cursors[stream];
   if (
     message.seq !== undefined &&
@@ -135,27 +134,30 @@ function applySnapshot<D extends { updatedAt?: string | null }, E extends AnyEnt
   ) {
     return { state, changes: noChanges(`stale snapshot: seq ${message.seq} < held ${cursor.seq}`) };
   }
-  const next = emptyRecord<E>();
   const seed = message.seq === undefined;
   const gone = seed ? goneFor(state, stream) : null;
-  for (const doc of docs) {
-    if (rules.isEnded(doc)) continue;
-    const key = rules.key(doc);
-    if (gone && has(gone, key)) continue; // left already: this version is older than its end
-    const held = has(before, key) ? before[key] : undefined;
-    // A seed server answers get:active_* from a query that can race with the updates it
-    // emits: a snapshot's version older than the one held (or a call already seen ending)
-    // would bring a finished call back forever. v2 snapshots are ordered by seq: trusted.
-    if (seed && held && isStaleVersion(rules, held, doc)) {
-      next[key] = held;
-      continue;
+  const next = emptyEntries<E>().withMutations((draft) => {
+    for (const doc of docs) {
+      if (rules.isEnded(doc)) continue;
+      const key = rules.key(doc);
+      if (gone?.has(key)) continue; // left already: this version is older than its end
+      const held = before.get(key);
+      // A seed server answers get:active_* from a query that can race with the updates it
+      // emits: a snapshot's version older than the one held (or a call already seen ending)
+      // would bring a finished call back forever. v2 snapshots are ordered by seq: trusted.
+      if (seed && held && isStaleVersion(rules, held, doc)) {
+        draft.set(key, held);
+        continue;
+      }
+      draft.set(
+        key,
+        held && held.endedAt === undefined && sameDocument(rules.doc(held), doc)
+          ? held
+          : rules.make(doc, message.at, undefined, held),
+      );
     }
-    next[key] =
-      held && held.endedAt === undefined && sameDocument(rules.doc(held), doc)
-        ? held
-        : rules.make(doc, message.at, undefined, held);
-  }
-  const keys = new Set([...Object.keys(before), ...Object.keys(next)]);
+  });
+  const keys = new Set([...before.keys(), ...next.keys()]);
   const diff = diffKeys(before, next, keys);
   const unchanged = diff.upserted.length === 0 && diff.removed.length === 0;
   const records = unchanged ? before : next;
@@ -200,13 +202,13 @@ function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>
     const next = verdict.resync ? withResync(state, stream, verdict.resync) : state;
     return { state: next, changes: noChanges(verdict.ignored) };
   }
-  const before = state[stream] as unknown as Records<E>;
+  const before = state[stream] as unknown as Entries<E>;
   const draft = new Draft<E>(before);
   const seed = message.seq === undefined;
   const stale: string[] = [];
   const gone = seed ? goneFor(state, stream) : null;
   for (const doc of docs) {
-    if (gone && has(gone, rules.key(doc))) stale.push(rules.key(doc));
+    if (gone?.has(rules.key(doc))) stale.push(rules.key(doc));
     else if (upsert(rules, draft, doc, message.at, seed) === 'stale') stale.push(rules.key(doc));
   }
   let removalsApplied = 0;
@@ -233,34 +235,30 @@ function applyBatch<D extends { updatedAt?: string | null }, E extends AnyEntry>
   return { state: nextState, changes: toChanges(stream, diff, [], ignored) };
 }
 
-/** Adds the calls that just left, forgets those past the memory; the same record if neither. */
+/** Adds the calls that just left, forgets those past the memory; the same map if neither. */
 function rememberGone(
-  gone: Records<number>,
+  gone: Entries<number>,
   left: readonly string[],
   now: number,
   options: FeedOptions,
-): Records<number> {
+): Entries<number> {
   const memoryMs = options.goneMemoryMs ?? DEFAULT_GONE_MEMORY_MS;
-  const keys = Object.keys(gone);
-  const expired = keys.filter((key) => now - gone[key]! >= memoryMs);
-  if (left.length === 0 && expired.length === 0) return gone;
-  const next = emptyRecord<number>();
-  const drop = new Set(expired);
-  for (const key of keys) if (!drop.has(key)) next[key] = gone[key]!;
-  for (const key of left) next[key] = now;
-  const kept = Object.keys(next);
-  if (kept.length > GONE_CALLS_LIMIT) {
-    kept.sort((a, b) => next[a]! - next[b]!);
-    for (const key of kept.slice(0, kept.length - GONE_CALLS_LIMIT)) delete next[key];
+  const kept = gone.filter((leftAt) => now - leftAt < memoryMs);
+  if (left.length === 0 && kept.size === gone.size) return gone;
+  let next = kept.withMutations((draft) => {
+    for (const key of left) draft.set(key, now);
+  });
+  if (next.size > GONE_CALLS_LIMIT) {
+    const oldest = [...next.entries()].sort((a, b) => a[1] - b[1]);
+    next = next.deleteAll(oldest.slice(0, next.size - GONE_CALLS_LIMIT).map(([key]) => key));
   }
   return next;
 }
 
 function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTransition {
-  const sweep = <E extends AnyEntry>(records: Records<E>) => {
+  const sweep = <E extends AnyEntry>(records: Entries<E>) => {
     const draft = new Draft<E>(records);
-    for (const key of Object.keys(records)) {
-      const entry = records[key]!;
+    for (const [key, entry] of records) {
       if (entry.endedAt !== undefined && now - entry.endedAt >= options.terminalLingerMs) {
         draft.delete(key);
       }
@@ -273,9 +271,9 @@ function applyTick(state: FeedState, now: number, options: FeedOptions): FeedTra
   const seed = state.cursors.calls.seq === null;
   const callsGone = seed
     ? rememberGone(state.callsGone, calls.removed, now, options)
-    : Object.keys(state.callsGone).length === 0
+    : state.callsGone.size === 0
       ? state.callsGone
-      : emptyRecord<number>();
+      : emptyEntries<number>();
   const changes = noChanges();
   changes.callsRemoved = calls.removed;
   changes.campaignsRemoved = campaigns.removed;
@@ -333,8 +331,8 @@ export function applyFeedMessage(
 export function callsEndedBy(before: FeedState, transition: FeedTransition): CallEntry[] {
   const ended: CallEntry[] = [];
   for (const key of transition.changes.callsUpserted) {
-    const now = has(transition.state.calls, key) ? transition.state.calls[key] : undefined;
-    const old = has(before.calls, key) ? before.calls[key] : undefined;
+    const now = transition.state.calls.get(key);
+    const old = before.calls.get(key);
     if (now?.endedAt !== undefined && old?.endedAt === undefined) ended.push(now);
   }
   return ended;
@@ -344,8 +342,8 @@ export function callsEndedBy(before: FeedState, transition: FeedTransition): Cal
 export function campaignsEndedBy(before: FeedState, transition: FeedTransition): CampaignEntry[] {
   const ended: CampaignEntry[] = [];
   for (const key of transition.changes.campaignsUpserted) {
-    const now = has(transition.state.campaigns, key) ? transition.state.campaigns[key] : undefined;
-    const old = has(before.campaigns, key) ? before.campaigns[key] : undefined;
+    const now = transition.state.campaigns.get(key);
+    const old = before.campaigns.get(key);
     if (now?.endedAt !== undefined && old?.endedAt === undefined) ended.push(now);
   }
   return ended;

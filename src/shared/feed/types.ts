@@ -1,3 +1,4 @@
+import type { Map as PersistentMap } from 'immutable';
 import type { Call, Campaign } from '../domain/schemas';
 import type { CallRemoval, CampaignRemoval, StreamName } from '../protocol/events';
 
@@ -6,6 +7,12 @@ import type { CallRemoval, CampaignRemoval, StreamName } from '../protocol/event
  * changed only by the pure reducer in ./reducer. Entries are immutable: an update replaces
  * the entry object, so a React row holding an entry re-renders only when its call changed.
  */
+
+/**
+ * Key -> entry, persistent (immutable.js): a change returns a new map sharing all but the
+ * changed path with the old one, so applying a message costs O(changes), not O(entries held).
+ */
+export type Entries<E> = PersistentMap<string, E>;
 export interface CallEntry {
   call: Call;
   /** Local clock (ms) when this version arrived. */
@@ -34,8 +41,8 @@ export interface StreamCursor {
 }
 
 export interface FeedState {
-  calls: Readonly<Record<string, CallEntry>>;
-  campaigns: Readonly<Record<string, CampaignEntry>>;
+  calls: Entries<CallEntry>;
+  campaigns: Entries<CampaignEntry>;
   cursors: Readonly<Record<StreamName, StreamCursor>>;
   /** Streams whose history has a hole; the holder must ask for a snapshot. Value: why. */
   resyncNeeded: Readonly<Partial<Record<StreamName, string>>>;
@@ -45,7 +52,7 @@ export interface FeedState {
    * seed update or a seed snapshot that raced with the call's end cannot bring it back as a
    * call that never ends. Empty on v2 streams: they are ordered by seq.
    */
-  callsGone: Readonly<Record<string, number>>;
+  callsGone: Entries<number>;
   /**
    * Local clock (ms) of the last message that changed the state (entries, cursors or resync
    * marks), or null before the first. A message that changed nothing leaves it alone; feed
@@ -104,8 +111,8 @@ export interface FeedOptions {
 export const DEFAULT_FEED_OPTIONS: FeedOptions = { terminalLingerMs: 5_000 };
 export const DEFAULT_GONE_MEMORY_MS = 2 * 60_000;
 /**
- * The most gone calls remembered; past it the oldest are forgotten first. A tick that adds or
- * forgets some copies the record, so this also bounds that copy (about 1 ms at 10,000).
+ * The most gone calls remembered; past it the oldest are forgotten first, so the memory and
+ * the tick's sweep of it stay bounded.
  */
 export const GONE_CALLS_LIMIT = 10_000;
 

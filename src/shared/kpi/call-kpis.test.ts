@@ -40,9 +40,9 @@ describe('computeCallKpis', () => {
         T0 - 10_000,
       ),
     ]);
-    const kpis = computeCallKpis(Object.values(state.calls), T0);
+    const kpis = computeCallKpis([...state.calls.values()], T0);
     expect(kpis.longestWait).toEqual({ callSid: 'b', status: 'queued', seconds: 150 });
-    const onlyC = computeCallKpis([state.calls.c!], T0);
+    const onlyC = computeCallKpis([state.calls.get('c')!], T0);
     expect(onlyC.longestWait).toEqual({ callSid: 'c', status: 'queued', seconds: 10 });
   });
 

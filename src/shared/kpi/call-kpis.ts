@@ -1,4 +1,5 @@
 import { ACTIVE_CALL_STATUSES, type ActiveCallStatus } from '../domain/lifecycle';
+import { entriesOf, type EntryCollection } from '../feed/entries';
 import type { CallEntry } from '../feed/types';
 import { callTalkingSince, callWaitingSince, secondsBetween } from './call-times';
 
@@ -16,13 +17,7 @@ export interface CallKpis {
   avgTalkSecondsInProgress: number | null;
 }
 
-export type CallEntries = Iterable<CallEntry> | Readonly<Record<string, CallEntry>>;
-
-export function entriesOf<E>(entries: Iterable<E> | Readonly<Record<string, E>>): Iterable<E> {
-  return Symbol.iterator in entries
-    ? (entries as Iterable<E>)
-    : Object.values(entries as Readonly<Record<string, E>>);
-}
+export type CallEntries = EntryCollection<CallEntry>;
 
 export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
   const byStatus = Object.fromEntries(ACTIVE_CALL_STATUSES.map((s) => [s, 0])) as Record<

@@ -1,6 +1,6 @@
 import type { Campaign } from '../domain/schemas';
 import type { CampaignEntry } from '../feed/types';
-import { entriesOf } from './call-kpis';
+import { entriesOf, type EntryCollection } from '../feed/entries';
 
 /**
  * A bounded per-campaign history of (time, done) samples, for pace, ETA and the 30-minute
@@ -77,7 +77,7 @@ function addSample(
 /** Records the current done-count of every campaign; forgets campaigns long gone. */
 export function recordCampaignProgress(
   history: CampaignHistory,
-  campaigns: Iterable<CampaignEntry> | Readonly<Record<string, CampaignEntry>>,
+  campaigns: EntryCollection<CampaignEntry>,
   now: number,
 ): CampaignHistory {
   const samples = Object.assign(Object.create(null), history.samples) as Record<

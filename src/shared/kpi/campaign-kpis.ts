@@ -1,6 +1,6 @@
 import type { CallEntry, CampaignEntry, FeedState } from '../feed/types';
 import { isCampaignEnded } from '../domain/lifecycle';
-import { entriesOf } from './call-kpis';
+import { entriesOf, type EntryCollection } from '../feed/entries';
 import {
   campaignDone,
   campaignSamples,
@@ -118,9 +118,7 @@ export function computeCampaignProgress(
 }
 
 /** Active calls per campaignId in the feed (ended calls not counted). */
-export function activeCallsByCampaign(
-  calls: Iterable<CallEntry> | Readonly<Record<string, CallEntry>>,
-): Map<string, number> {
+export function activeCallsByCampaign(calls: EntryCollection<CallEntry>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const entry of entriesOf(calls)) {
     const id = entry.call.campaignId;
@@ -140,7 +138,7 @@ export function computeCampaignKpis(
   now: number,
 ): CampaignProgress[] {
   const live = state.cursors?.calls.synced ? activeCallsByCampaign(state.calls) : null;
-  return Object.values(state.campaigns).map((entry) => {
+  return [...state.campaigns.values()].map((entry) => {
     const id = entry.campaign.campaignId;
     const inProgress = live ? (live.get(id) ?? 0) : undefined;
     return computeCampaignProgress(entry, campaignSamples(history, id), now, inProgress);

@@ -1,7 +1,8 @@
 import { callLifecycle, type Lifecycle } from '../domain/lifecycle';
 import { isMachineAnswer, type Verdict } from '../domain/outcome-fields';
 import type { CallEntry } from '../feed/types';
-import { entriesOf, type CallEntries } from './call-kpis';
+import { entriesOf } from '../feed/entries';
+import type { CallEntries } from './call-kpis';
 import { callEndedAt, finalTalkSeconds } from './call-times';
 import { shareOf } from './campaign-kpis';
 import { concurrencyOf, type Concurrency } from './concurrency';

@@ -135,9 +135,18 @@ export interface ResyncPayload {
   timestamp: string;
 }
 
-/** Seed shape. `type` names the request that failed; v2 adds types for bad input. */
+/**
+ * Seed shape. `type` names the request that failed; v2 adds types for bad input, and
+ * `transcript` for a transcript the server could not read (`details.callSid`).
+ */
 export interface ErrorPayload {
-  type: 'active_calls' | 'active_campaigns' | 'bad_request' | 'rate_limited' | 'unauthorized';
+  type:
+    | 'active_calls'
+    | 'active_campaigns'
+    | 'bad_request'
+    | 'rate_limited'
+    | 'unauthorized'
+    | 'transcript';
   message: string;
   details?: unknown;
 }
@@ -186,6 +195,8 @@ export const CLIENT_EVENTS = [
   'unsubscribe:campaigns',
   'get:active_calls',
   'get:active_campaigns',
+  'subscribe:transcript',
+  'unsubscribe:transcript',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 export const SERVER_EVENTS = [
@@ -199,4 +210,6 @@ export const SERVER_EVENTS = [
   'campaign_removed',
   'resync',
   'error',
+  'transcript_snapshot',
+  'transcript_turns',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

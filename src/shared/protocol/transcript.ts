@@ -166,3 +166,6 @@ export const transcriptTurnsPayloadSchema = z.looseObject({
   removed: z.array(z.string().min(1).max(256)).optional(),
   timestamp: z.string().max(64),
 });
+
+/** The call key's schema, for the other boundaries that take one (the IPC contract). */
+export const callKeySchema = callKey;

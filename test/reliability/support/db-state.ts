@@ -37,12 +37,12 @@ export async function readDbState(db: Db): Promise<DbState> {
 /** What a client shows as active: active calls and campaigns that have not ended. */
 export function clientView(state: FeedState): DbState {
   const view: DbState = { calls: new Map(), campaigns: new Map() };
-  for (const entry of Object.values(state.calls)) {
+  for (const entry of [...state.calls.values()]) {
     if (entry.endedAt === undefined) {
       view.calls.set(entry.call.callSid, entry.call as unknown as JsonDocument);
     }
   }
-  for (const entry of Object.values(state.campaigns)) {
+  for (const entry of [...state.campaigns.values()]) {
     if (entry.endedAt === undefined) {
       view.campaigns.set(entry.campaign.campaignId, entry.campaign as unknown as JsonDocument);
     }

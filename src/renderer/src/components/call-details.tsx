@@ -6,6 +6,7 @@ import { formatDateTime, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
 import { QuietNote, StatusBadge } from './call-row';
 import { useThresholds } from './tile';
+import { Transcript } from './transcript';
 
 const SHOWN = new Set([
   'callSid',
@@ -93,6 +94,12 @@ export function CallDetails() {
             ))}
         </dl>
       )}
+      {/* Keyed by call: another call starts with its own scroll, find and announcements. */}
+      <Transcript
+        key={selected}
+        callSid={selected}
+        active={entry ? !isCallEnded(entry.call.status) : false}
+      />
     </section>
   );
 }

@@ -7,7 +7,13 @@ import type {
   IpcResult,
   SettingsView,
 } from '../../../shared/ipc';
-import type { ConnectionState, MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
+import type {
+  ConnectionState,
+  MonitorDelta,
+  MonitorSnapshot,
+  TranscriptDelta,
+  TranscriptView,
+} from '../../../shared/monitor';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../../shared/settings';
 
 /** A CallboardApi held in memory, for component tests: tests push deltas and read the calls. */
@@ -24,6 +30,19 @@ export interface MemoryApi extends CallboardApi {
   releaseSnapshot(): void;
   testReport: ConnectionTestReport;
   listenerCount(): number;
+  /** What openTranscript answers per call (default: loading, no turns). */
+  transcripts: Map<string, TranscriptView>;
+  /** When set, openTranscript fails with this message. */
+  transcriptError: string | null;
+  emitTranscript(delta: Omit<TranscriptDelta, 'at'> & { at?: number }): void;
+  transcriptListenerCount(): number;
+}
+
+export function transcriptView(
+  callSid: string,
+  patch: Partial<TranscriptView> = {},
+): TranscriptView {
+  return { callSid, phase: 'live', source: 'live', truncated: 0, turns: [], at: NOW, ...patch };
 }
 
 export const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -88,6 +107,7 @@ export function emptySnapshot(patch: Partial<MonitorSnapshot> = {}): MonitorSnap
 export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): MemoryApi {
   const changeListeners = new Set<(delta: MonitorDelta) => void>();
   const revealListeners = new Set<(target: AlertTarget) => void>();
+  const transcriptListeners = new Set<(delta: TranscriptDelta) => void>();
   let settings: Settings = structuredClone(DEFAULT_SETTINGS);
   let release: (() => void) | null = null;
   const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
@@ -109,6 +129,13 @@ export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): Me
       durationMs: 42,
     },
     releaseSnapshot: () => release?.(),
+    transcripts: new Map(),
+    transcriptError: null,
+    emitTranscript(delta) {
+      const full = { at: NOW, ...delta };
+      for (const l of [...transcriptListeners]) l(full);
+    },
+    transcriptListenerCount: () => transcriptListeners.size,
     listenerCount: () => changeListeners.size + revealListeners.size,
     emit(delta) {
       const full = { at: NOW, ...delta };
@@ -173,6 +200,21 @@ export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): Me
     async exportCsv(fileName, csv) {
       api.calls.push(['exportCsv', fileName, csv]);
       return ok({ saved: true, where: `/tmp/${fileName}` });
+    },
+    async openTranscript(callSid) {
+      api.calls.push(['openTranscript', callSid]);
+      if (api.transcriptError) {
+        return { ok: false, code: 'unavailable', message: api.transcriptError };
+      }
+      return ok(api.transcripts.get(callSid) ?? transcriptView(callSid, { phase: 'loading' }));
+    },
+    async closeTranscript(callSid) {
+      api.calls.push(['closeTranscript', callSid]);
+      return ok(null);
+    },
+    onDidChangeTranscript(listener) {
+      transcriptListeners.add(listener);
+      return () => transcriptListeners.delete(listener);
     },
   };
   return api;
