@@ -100,6 +100,23 @@ export default tseslint.config(
     ],
     rules: { 'no-console': 'off' },
   },
+  // The feed state's entries are persistent maps (`Entries` in src/shared/feed/types.ts):
+  // Object.keys/values/entries on one lists the map's own fields, and type-checks.
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
+    ignores: ['src/renderer/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.object.name='Object'][callee.property.name=/^(keys|values|entries)$/] > MemberExpression.arguments[property.name=/^(calls|campaigns|callsGone)$/]",
+          message:
+            'feed entries are persistent maps: use .keys(), .values() or .entries() (a renderer record: src/renderer only)',
+        },
+      ],
+    },
+  },
   {
     files: ['bin/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },

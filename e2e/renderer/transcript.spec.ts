@@ -13,14 +13,7 @@ import { startDemoServer, type DemoServer } from './support/demo-server';
  * order and a correction replaces its turn. The reconnect case needs a restart on the same
  * database, which `--demo`'s fresh emulator cannot give: the second test runs the same server
  * (`createRealtimeServer`, what `serve` runs) on a test database and restarts it.
- *
- * Needs the server side of issue 15 (the transcript change stream, `subscribe:transcript` in
- * the gateway). Until it is merged the server answers no `subscribe:transcript` and the
- * screen says "transcripts need a server with transcripts", so this is marked fixme: remove
- * the fixme line when the server side lands. The client side is covered now by
- * e2e/harness/transcript.spec.ts against a server that keeps the contract.
  */
-test.fixme(true, 'needs the server side of issue 15 (transcripts in `callboard serve`)');
 
 let server: DemoServer | undefined;
 test.afterEach(async () => {

@@ -7,6 +7,7 @@ import { CommandError, badValue, bsonTypeName, expectType, typeMismatch } from '
 import { notOnView, type IndexSpec } from './store';
 import { stageName } from './pipeline-stages';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE } from './wire';
+import { VALIDATION_OPTIONS, checkValidationOptions } from './validation';
 import { isPlainObject } from './values';
 
 export const MAX_WIRE_VERSION = 21; // MongoDB 7.0
@@ -87,6 +88,7 @@ const create: CommandHandler = (cmd, db, ctx) => {
     ctx.store.createView(db, name, options.viewOn, pipeline as Document[]);
     return { ok: 1 };
   }
+  checkValidationOptions(options, 'create');
   ctx.store.create(db, name, options);
   return { ok: 1 };
 };
@@ -124,16 +126,22 @@ const COLL_MOD_OPTIONS = new Set([
   'timeseriesBucketsMayHaveMixedSchemaData',
 ]);
 
-/** `collMod`: only `changeStreamPreAndPostImages` (the rest is refused, changing nothing). */
+/** Options collMod changes in the emulator. */
+const COLL_MOD_SUPPORTED = new Set<string>(['changeStreamPreAndPostImages', ...VALIDATION_OPTIONS]);
+
+/**
+ * `collMod`: `changeStreamPreAndPostImages` and the validation options (the rest is
+ * refused, changing nothing).
+ */
 const collMod: CommandHandler = (cmd, db, ctx) => {
   const name = collectionName(cmd, 'collMod');
   for (const field of Object.keys(cmd)) {
-    if (GENERIC_FIELDS.has(field) || field === 'changeStreamPreAndPostImages') continue;
+    if (GENERIC_FIELDS.has(field) || COLL_MOD_SUPPORTED.has(field)) continue;
     if (!COLL_MOD_OPTIONS.has(field)) {
       throw new CommandError(40415, `BSON field 'collMod.${field}' is an unknown field.`);
     }
     throw badValue(
-      `collMod option '${field}' is not supported by the emulator (only changeStreamPreAndPostImages)`,
+      `collMod option '${field}' is not supported by the emulator (only ${[...COLL_MOD_SUPPORTED].join(', ')})`,
     );
   }
   const images: unknown = cmd.changeStreamPreAndPostImages;
@@ -157,11 +165,17 @@ const collMod: CommandHandler = (cmd, db, ctx) => {
       );
     }
   }
+  checkValidationOptions(cmd, 'collMod');
   const coll = ctx.store.get(db, name);
   if (!coll) throw new CommandError(26, `ns does not exist: ${db}.${name}`);
   if (coll.view) throw notOnView(coll);
   const before = { ...coll.options };
   const changed: Document = {};
+  for (const option of VALIDATION_OPTIONS) {
+    if (cmd[option] === undefined) continue;
+    changed[option] = cmd[option];
+    coll.options[option] = cmd[option];
+  }
   if (isPlainObject(images)) {
     changed.changeStreamPreAndPostImages = { enabled: images.enabled };
     if (images.enabled) coll.options.changeStreamPreAndPostImages = { enabled: true };
@@ -324,7 +338,10 @@ export const adminCommands: Record<string, CommandHandler> = {
   ping: ok,
   buildInfo,
   buildinfo: buildInfo,
-  endSessions: ok,
+  endSessions: (cmd, _db, ctx) => {
+    ctx.sessions.end(cmd.endSessions);
+    return { ok: 1 };
+  },
   killAllSessions: ok,
   create,
   drop,

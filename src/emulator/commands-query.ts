@@ -1,6 +1,5 @@
 /** Cursor commands: find, aggregate (including $changeStream), getMore, killCursors. */
 import { calculateObjectSize, type Document, type Long } from 'bson';
-import { Aggregator } from 'mingo';
 import { ChangeStreamCursor, startsChangeStream, type StreamScope } from './change-stream';
 import { collectionName } from './commands-crud';
 import { matcher, matching } from './matcher';
@@ -13,7 +12,16 @@ import {
   type CommandHandler,
   type Cursor,
 } from './context';
-import { CommandError, badValue, expectType, toCommandError } from './errors';
+import {
+  CommandError,
+  badValue,
+  bsonTypeName,
+  expectType,
+  toCommandError,
+  typeMismatch,
+} from './errors';
+import { newAggregator, queryOptionsOf } from './query-options';
+import { WRITE_STAGES, checkWriteStagePlacement, runWriteStage } from './write-stages';
 import { clone, isPlainObject } from './values';
 
 const DEFAULT_BATCH = 101;
@@ -72,7 +80,7 @@ const find: CommandHandler = (cmd, db, ctx) => {
   if (cmd.tailable === true) {
     throw badValue('error processing query: tailable cursor requested on non capped collection');
   }
-  const query = matcher(cmd.filter);
+  const query = matcher(cmd.filter, 'filter', queryOptionsOf(cmd));
   const limit = Number(cmd.limit ?? 0);
   const skip = Number(cmd.skip ?? 0);
   if (skip < 0) throw badValue(`BSON field 'skip' value must be >= 0, actual value '${skip}'`);
@@ -157,29 +165,63 @@ const aggregate: CommandHandler = (cmd, db, ctx) => {
     };
   }
   for (const stage of pipeline) {
-    const name = stageName(stage);
-    if (name === '$out' || name === '$merge') {
-      throw badValue(`${name} is not supported by the emulator`);
-    }
-    if (name === '$changeStream') throw changeStreamNotFirst();
+    if (stageName(stage) === '$changeStream') throw changeStreamNotFirst();
   }
-  const source =
-    cmd.aggregate === 1
-      ? []
-      : matching(ctx.store.get(db, collectionName(cmd, 'aggregate')), matcher({}));
+  checkWriteStagePlacement(pipeline);
+  const last = pipeline[pipeline.length - 1];
+  const writes = last !== undefined && WRITE_STAGES.has(stageName(last)) ? last : undefined;
+  if (writes && cmd.readConcern?.level === 'linearizable') {
+    throw new CommandError(
+      72,
+      `${stageName(writes)} cannot be used with a 'linearizable' read concern level`,
+    );
+  }
+  const options = queryOptionsOf(cmd);
+  let stages = writes ? pipeline.slice(0, -1) : pipeline;
+  let source: Document[];
+  if (first !== undefined && stageName(first) === '$listLocalSessions') {
+    source = localSessions(cmd, ctx, first);
+    stages = stages.slice(1);
+  } else {
+    source =
+      cmd.aggregate === 1
+        ? []
+        : matching(ctx.store.get(db, collectionName(cmd, 'aggregate')), matcher({}));
+  }
   let docs: Document[];
   try {
-    const aggregator = new Aggregator(pipeline, {
-      collectionResolver: (name: string) =>
-        matching(ctx.store.get(db, name), matcher({})).map(clone),
-    });
-    docs = aggregator.run(source.map(clone)) as Document[];
+    const resolver = (name: string) => matching(ctx.store.get(db, name), matcher({})).map(clone);
+    docs = newAggregator(stages, options, resolver).run(source.map(clone)) as Document[];
   } catch (error) {
     throw toCommandError(error);
   }
   const ns = cmd.aggregate === 1 ? `${db}.$cmd.aggregate` : `${db}.${cmd.aggregate}`;
+  if (writes) {
+    runWriteStage(writes, docs, db, ctx, options, {
+      bypassDocumentValidation: cmd.bypassDocumentValidation === true,
+    });
+    return docsCursorReply(ctx, ns, [], batch, true);
+  }
   return docsCursorReply(ctx, ns, docs, batch, false);
 };
+
+/** `$listLocalSessions` (first stage of an `aggregate: 1`): the server's sessions. */
+function localSessions(cmd: Document, ctx: CommandContext, stage: Document) {
+  if (cmd.aggregate !== 1) {
+    throw new CommandError(
+      73,
+      '$listLocalSessions must be run against the database with {aggregate: 1}, not a collection',
+    );
+  }
+  const spec: unknown = stage.$listLocalSessions;
+  if (!isPlainObject(spec)) {
+    throw typeMismatch(
+      `BSON field '$listLocalSessions' is the wrong type '${bsonTypeName(spec)}', expected type 'object'`,
+    );
+  }
+  // Without authentication every session belongs to the one (empty) user.
+  return ctx.sessions.list();
+}
 
 /** Waits until the history grows, the deadline passes, or the cursor or connection goes away. */
 function waitForChange(ctx: CommandContext, cursor: Cursor & { kind: 'stream' }, ms: number) {

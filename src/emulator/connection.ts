@@ -8,9 +8,8 @@ import type { Document } from 'bson';
 import { startsChangeStream } from './change-stream';
 import { clusterTimeFields, topologyVersion } from './commands-admin';
 import { carriesTopologyVersion } from './error-labels';
-import { retryableWriteKey } from './retryable-writes';
 import type { CommandContext, CommandHandler, ConnectionInfo } from './context';
-import { CommandError, toCommandError } from './errors';
+import { CloseConnection, CommandError, toCommandError } from './errors';
 import {
   FLAG_EXHAUST_ALLOWED,
   FLAG_MORE_TO_COME,
@@ -186,6 +185,7 @@ export class Connection {
       }
       if (fail.error) return this.finish(fail.error.toReply());
     }
+    if (command.lsid !== undefined) this.ctx.sessions.touch(command.lsid);
     if (command.startTransaction === true || command.autocommit === false) {
       return this.finish(
         new CommandError(
@@ -194,11 +194,11 @@ export class Connection {
         ).toReply(),
       );
     }
-    const retryKey = retryableWriteKey(name, command);
-    const done = retryKey === undefined ? undefined : this.ctx.retryableWrites.get(retryKey);
-    // A retry of a write already applied gets its reply again, without running.
-    const reply = done ? { ...done } : await this.execute(name, command, db);
-    if (retryKey !== undefined && !done) this.ctx.retryableWrites.set(retryKey, { ...reply });
+    const reply = await this.execute(name, command, db);
+    if (reply === null) {
+      this.close();
+      return null;
+    }
     if (fail?.writeConcernError && reply.ok === 1) {
       reply.writeConcernError = fail.writeConcernError;
       if (fail.writeConcernLabels?.length) reply.errorLabels = fail.writeConcernLabels;
@@ -206,13 +206,24 @@ export class Connection {
     return this.finish(reply);
   }
 
-  /** Runs the command's handler; anything it throws becomes an error reply. */
-  private async execute(name: string, command: Document, db: string): Promise<Document> {
+  /**
+   * Runs the command's handler; anything it throws becomes an error reply, but a
+   * CloseConnection gives null: close without replying.
+   */
+  private async execute(name: string, command: Document, db: string): Promise<Document | null> {
     const handler = this.commands[name];
     try {
       if (!handler) throw new CommandError(59, `no such command: '${name}'`);
       return await handler(command, db, this.ctx);
     } catch (error) {
+      if (error instanceof CloseConnection) {
+        this.ctx.logger.debug('closing the connection without a reply', {
+          command: name,
+          id: this.info.id,
+          reason: error.message,
+        });
+        return null;
+      }
       const failure = toCommandError(error);
       if (failure.code === 1) {
         this.ctx.logger.error('command crashed in the emulator', {

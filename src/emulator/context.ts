@@ -5,6 +5,7 @@ import { CommandError } from './errors';
 import type { FailPoints } from './fail-points';
 import type { ChangeHistory, LogicalClock } from './history';
 import type { RetryableWriteLog } from './retryable-writes';
+import type { SessionCache } from './sessions';
 import type { Store } from './store';
 
 /** The subset of src/shared/log.ts's Logger the emulator uses (structurally compatible). */
@@ -103,6 +104,7 @@ export interface CommandContext {
   cursors: CursorRegistry;
   failPoints: FailPoints;
   retryableWrites: RetryableWriteLog;
+  sessions: SessionCache;
   server: ServerInfo;
   connection: ConnectionInfo;
   logger: EmulatorLogger;

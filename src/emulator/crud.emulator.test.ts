@@ -1,5 +1,12 @@
 // MongoDB-facing: runs against the emulator, or against MONGODB_URI when set.
-import { MongoBulkWriteError, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  ObjectId,
+  type Binary,
+  type Collection,
+  type Db,
+} from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './test-target';
 
@@ -381,5 +388,59 @@ describe('a null _id', () => {
     expect(await coll.findOne({ _id: null as never })).toEqual({ _id: null, a: 1 });
     await coll.updateMany({ _id: null as never }, { $set: { a: 2 } }, { upsert: true });
     expect(await coll.find().toArray()).toEqual([{ _id: null, a: 2 }]);
+  });
+});
+
+describe('what the server version decides', () => {
+  it('updateOne with sort: refused before 8.0 as an unknown field, applied from 8.0', async () => {
+    const coll = fresh();
+    await coll.insertMany([
+      { _id: 1 as never, n: 1 },
+      { _id: 2 as never, n: 2 },
+    ]);
+    const [major] = (await db.admin().buildInfo()).versionArray as number[];
+    const attempt = coll
+      .updateOne({}, { $set: { hit: true } }, { sort: { n: -1 } })
+      .catch((e: unknown) => e);
+    const outcome = await attempt;
+    if (major! < 8) {
+      expect(outcome).toBeInstanceOf(MongoServerError);
+      expect(outcome).toMatchObject({ code: 40415 });
+      expect(await coll.countDocuments({ hit: true })).toBe(0);
+    } else {
+      expect(await coll.findOne({ hit: true })).toMatchObject({ _id: 2 });
+    }
+  });
+
+  it('an _id holding a $-prefixed field is refused (52) and nothing is stored', async () => {
+    const coll = fresh();
+    const error = await coll.insertOne({ _id: { $a: 1 } as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 52 });
+    expect(await coll.countDocuments()).toBe(0);
+  });
+});
+
+describe('$listLocalSessions', () => {
+  it("lists the server's sessions, including one this client just used", async () => {
+    const session = target.client.startSession();
+    try {
+      await fresh().findOne({}, { session });
+      const listed = await db
+        .aggregate([{ $listLocalSessions: {} }, { $project: { id: '$_id.id', _id: 0 } }])
+        .toArray();
+      const ids = listed.map((doc) => (doc.id as Binary).toString('hex'));
+      expect(ids).toContain(session.id!.id.toString('hex'));
+    } finally {
+      await session.endSession();
+    }
+  });
+
+  it('runs only on a database, not on a collection', async () => {
+    await expect(
+      fresh()
+        .aggregate([{ $listLocalSessions: {} }])
+        .toArray(),
+    ).rejects.toBeInstanceOf(MongoServerError);
   });
 });

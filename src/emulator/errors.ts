@@ -15,6 +15,7 @@ export const CODE_NAMES: Record<number, string> = {
   47: 'NoMatchingDocument',
   48: 'NamespaceExists',
   50: 'MaxTimeMSExpired',
+  52: 'DollarPrefixedFieldName',
   59: 'CommandNotFound',
   66: 'ImmutableField',
   72: 'InvalidOptions',
@@ -23,6 +24,7 @@ export const CODE_NAMES: Record<number, string> = {
   86: 'IndexKeySpecsConflict',
   89: 'NetworkTimeout',
   91: 'ShutdownInProgress',
+  121: 'DocumentValidationFailure',
   189: 'PrimarySteppedDown',
   237: 'CursorKilled',
   260: 'InvalidResumeToken',
@@ -109,5 +111,16 @@ export function expectType(
     throw typeMismatch(
       `BSON field '${field}' is the wrong type '${bsonTypeName(value)}', expected type '${expected}'`,
     );
+  }
+}
+
+/**
+ * Thrown by a command handler that must close its connection without replying (a fail
+ * point's `closeConnection` after the write was applied): the connection catches it.
+ */
+export class CloseConnection extends Error {
+  override name = 'CloseConnection';
+  constructor(reason: string) {
+    super(reason);
   }
 }

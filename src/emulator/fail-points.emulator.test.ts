@@ -15,6 +15,18 @@ async function failCommand(mode: Document | string, data: Document = {}) {
   });
 }
 
+/**
+ * `onPrimaryTransactionalWrite`. mongod ignores `appName` for it (the emulator honours it), so
+ * against a shared MONGODB_URI deployment it fires for any client's retryable write.
+ */
+async function transactionalWriteFailPoint(mode: Document | string, data: Document = {}) {
+  await target.client.db('admin').command({
+    configureFailPoint: 'onPrimaryTransactionalWrite',
+    mode,
+    data: { appName: target.appName, ...data },
+  });
+}
+
 /** Runs `find` and reports the error code, or 0 on success. */
 async function findCode(): Promise<number> {
   try {
@@ -31,6 +43,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await failCommand('off');
+  await transactionalWriteFailPoint('off');
 });
 afterAll(async () => {
   await target.close();
@@ -165,6 +178,95 @@ describe('retryable writes', () => {
       const error = await coll.insertOne({ i: 1 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 91 });
       expect(await coll.countDocuments({ i: 1 })).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('onPrimaryTransactionalWrite', () => {
+  /** A client that counts the attempts of each command (started events). */
+  async function withCountingClient(run: (db: Db, attempts: Map<string, number>) => Promise<void>) {
+    const client = new MongoClient(target.uri, { appName: target.appName, monitorCommands: true });
+    const attempts = new Map<string, number>();
+    client.on('commandStarted', (e) =>
+      attempts.set(e.commandName, (attempts.get(e.commandName) ?? 0) + 1),
+    );
+    try {
+      await run(client.db(target.dbName), attempts);
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('closes the connection after the write; the retry is answered without applying it again', async () => {
+    await withCountingClient(async (clientDb, attempts) => {
+      const coll = clientDb.collection<{ _id: number; x: number }>('tw-update');
+      await coll.insertOne({ _id: 1, x: 10 });
+      await transactionalWriteFailPoint({ times: 1 });
+      const result = await coll.updateOne({ _id: 1 }, { $inc: { x: 1 } });
+      expect(attempts.get('update')).toBe(2);
+      expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+      expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, x: 11 });
+    });
+  });
+
+  it('remembers each statement of a batch: a retry runs only the ones not applied', async () => {
+    await withCountingClient(async (clientDb, attempts) => {
+      const coll = clientDb.collection<{ _id: number; x: number }>('tw-batch');
+      await coll.insertMany([
+        { _id: 1, x: 10 },
+        { _id: 2, x: 20 },
+      ]);
+      // Lets the first statement through, then fails every later one: the second statement is
+      // applied before its connection closes, so the retry must apply neither again.
+      await transactionalWriteFailPoint({ skip: 1 });
+      const result = await coll.bulkWrite(
+        [
+          { updateOne: { filter: { _id: 1 }, update: { $inc: { x: 1 } } } },
+          { updateOne: { filter: { _id: 2 }, update: { $inc: { x: 1 } } } },
+        ],
+        { ordered: true },
+      );
+      expect(attempts.get('update')).toBe(2);
+      expect(result.modifiedCount).toBe(2);
+      expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+        { _id: 1, x: 11 },
+        { _id: 2, x: 21 },
+      ]);
+    });
+  });
+
+  it('failBeforeCommitExceptionCode keeps the write from being applied; the retry applies it', async () => {
+    await withCountingClient(async (clientDb, attempts) => {
+      const coll = clientDb.collection<{ _id: number }>('tw-insert');
+      await transactionalWriteFailPoint({ times: 1 }, { failBeforeCommitExceptionCode: 1 });
+      await coll.insertOne({ _id: 1 });
+      expect(attempts.get('insert')).toBe(2);
+      expect(await coll.find().toArray()).toEqual([{ _id: 1 }]);
+    });
+  });
+
+  it('a write failed before commit on every attempt is never applied', async () => {
+    await withCountingClient(async (clientDb) => {
+      const coll = clientDb.collection<{ _id: number; x: number }>('tw-never');
+      await coll.insertOne({ _id: 1, x: 10 });
+      await transactionalWriteFailPoint({ times: 2 }, { failBeforeCommitExceptionCode: 1 });
+      const error = await coll
+        .findOneAndUpdate({ _id: 1 }, { $inc: { x: 1 } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, x: 10 });
+    });
+  });
+
+  it('does not touch writes without a transaction number', async () => {
+    const client = new MongoClient(target.uri, { appName: target.appName, retryWrites: false });
+    try {
+      const coll = client.db(target.dbName).collection<{ _id: number }>('tw-plain');
+      await transactionalWriteFailPoint('alwaysOn', { failBeforeCommitExceptionCode: 1 });
+      await coll.insertOne({ _id: 1 });
+      expect(await coll.countDocuments()).toBe(1);
     } finally {
       await client.close();
     }

@@ -82,4 +82,43 @@ describe('CursorRegistry', () => {
     cursors.allocateId();
     expect(cursors.has(id)).toBe(false);
   });
+
+  it('onPrimaryTransactionalWrite: closes by default, fails with the code, counts statements', () => {
+    const points = new FailPoints();
+    points.configure({
+      configureFailPoint: 'onPrimaryTransactionalWrite',
+      mode: { times: 2 },
+      data: { failBeforeCommitExceptionCode: 91 },
+    });
+    expect(points.check('insert', undefined)).toBeUndefined(); // not a failCommand
+    const first = points.transactionalWrite('insert', undefined);
+    expect(first?.closeConnection).toBe(true);
+    expect(first?.error?.code).toBe(91);
+    expect(points.transactionalWrite('findAndModify', undefined)?.error?.code).toBe(91);
+    expect(points.transactionalWrite('update', undefined)).toBeUndefined();
+    points.configure({
+      configureFailPoint: 'onPrimaryTransactionalWrite',
+      mode: 'alwaysOn',
+      data: { closeConnection: false },
+    });
+    expect(points.transactionalWrite('delete', undefined)).toEqual({ closeConnection: false });
+    expect(points.transactionalWrite('find', undefined)).toBeUndefined();
+  });
+
+  it('onPrimaryTransactionalWrite refuses data of the wrong types', () => {
+    const points = new FailPoints();
+    const configure = (data: object) =>
+      points.configure({
+        configureFailPoint: 'onPrimaryTransactionalWrite',
+        mode: 'alwaysOn',
+        data,
+      });
+    expect(() => configure({ closeConnection: 'yes' })).toThrow(
+      /closeConnection must be a boolean/,
+    );
+    expect(() => configure({ failBeforeCommitExceptionCode: '1' })).toThrow(
+      /failBeforeCommitExceptionCode must be a number/,
+    );
+    expect(points.transactionalWrite('insert', undefined)).toBeUndefined();
+  });
 });

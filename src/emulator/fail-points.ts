@@ -7,6 +7,12 @@
  *   checked by `getMore` once it holds the cursor, so the server knows a change stream's
  *   getMore and labels a resumable error `ResumableChangeStreamError` (mongod's
  *   getmore_cmd.cpp); the cursor is then killed, as a getMore that fails after checkout does.
+ * - `onPrimaryTransactionalWrite`: data closeConnection (default true),
+ *   failBeforeCommitExceptionCode, appName (an emulator extension: mongod ignores it); checked
+ *   by each statement of a retryable write (`txnNumber`) just before its write is applied, as
+ *   mongod's transaction_participant.cpp does when the write is about to commit: the
+ *   connection is closed (the reply is lost, the write kept) and, given a code, the write is
+ *   not applied and fails with that code.
  */
 import type { Document } from 'bson';
 import { serverErrorLabels, type LabelContext } from './error-labels';
@@ -31,7 +37,17 @@ interface FailPointConfig {
 
 const FAIL_COMMAND = 'failCommand';
 const AFTER_CHECKOUT = 'failGetMoreAfterCursorCheckout';
-const KNOWN = [FAIL_COMMAND, AFTER_CHECKOUT];
+const TRANSACTIONAL_WRITE = 'onPrimaryTransactionalWrite';
+const KNOWN = [FAIL_COMMAND, AFTER_CHECKOUT, TRANSACTIONAL_WRITE];
+/** The commands whose statements `onPrimaryTransactionalWrite` can fail. */
+const WRITE_COMMANDS = ['insert', 'update', 'delete', 'findAndModify', 'findandmodify'];
+
+/** What `onPrimaryTransactionalWrite` does to a statement about to write. */
+export interface TransactionalWriteAction {
+  closeConnection: boolean;
+  /** Set: the write is not applied and fails with this error. */
+  error?: CommandError;
+}
 
 function parseMode(mode: unknown): Pick<FailPointConfig, 'mode' | 'count'> {
   if (mode === 'alwaysOn') return { mode: 'alwaysOn', count: 0 };
@@ -66,11 +82,18 @@ export class FailPoints {
         throw badValue('failCommand requires data.failCommands, an array of command names');
       }
       commands = new Set(data.failCommands.map(String));
+    } else if (name === TRANSACTIONAL_WRITE) {
+      commands = new Set(WRITE_COMMANDS);
     } else {
       commands = new Set(['getMore']);
     }
-    if (data.errorCode !== undefined && typeof data.errorCode !== 'number') {
-      throw badValue(`${name} data.errorCode must be a number`);
+    for (const field of ['errorCode', 'failBeforeCommitExceptionCode']) {
+      if (data[field] !== undefined && typeof data[field] !== 'number') {
+        throw badValue(`${name} data.${field} must be a number`);
+      }
+    }
+    if (data.closeConnection !== undefined && typeof data.closeConnection !== 'boolean') {
+      throw badValue(`${name} data.closeConnection must be a boolean`);
     }
     this.active.set(name, { ...parseMode(command.mode), commands, data });
   }
@@ -123,6 +146,27 @@ export class FailPoints {
       `Hit the '${AFTER_CHECKOUT}' failpoint`,
       serverErrorLabels('getMore', code, { changeStream }),
     );
+  }
+
+  /**
+   * What `onPrimaryTransactionalWrite` does to a statement of the retryable write
+   * `commandName` that is about to write (consuming one activation), or undefined.
+   */
+  transactionalWrite(
+    commandName: string,
+    appName: string | undefined,
+  ): TransactionalWriteAction | undefined {
+    const data = this.activate(TRANSACTIONAL_WRITE, commandName, appName);
+    if (!data) return undefined;
+    const action: TransactionalWriteAction = { closeConnection: data.closeConnection !== false };
+    const code: unknown = data.failBeforeCommitExceptionCode;
+    if (typeof code === 'number') {
+      action.error = new CommandError(
+        code,
+        `Failing write due to the ${TRANSACTIONAL_WRITE} failpoint. The write must not be reflected.`,
+      );
+    }
+    return action;
   }
 
   /** The fail point's data if it fires now for this command and client. */

@@ -3,8 +3,9 @@
  * for equality on a field with a single-field index (`EqualityIndex`).
  */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import type { Query } from 'mingo';
 import type { Cursor as MingoCursor } from 'mingo/cursor';
+import { NO_OPTIONS, newQuery, type QueryOptions } from './query-options';
 import { CommandError, bsonTypeName, toCommandError } from './errors';
 import { EqualityIndex, type Collection } from './store';
 import { isPlainObject, keyOf } from './values';
@@ -18,17 +19,19 @@ export class Matcher {
     readonly idKey: string | undefined,
     /** True when the filter is only that `_id` condition (no Query needed). */
     private readonly onlyId: boolean,
+    private readonly options: QueryOptions = NO_OPTIONS,
   ) {
-    if (!onlyId) this.compiled = new Query(filter, {});
+    if (!onlyId) this.compiled = newQuery(filter, options);
   }
 
   private get query(): Query {
-    this.compiled ??= new Query(this.filter, {});
+    this.compiled ??= newQuery(this.filter, this.options);
     return this.compiled;
   }
 
   /** The equality index key of the filter's condition on top-level `field`, if it is one. */
   equalityKey(field: string): string | undefined {
+    if (this.options.collation) return undefined; // the index compares strings exactly
     if (!Object.prototype.hasOwnProperty.call(this.filter, field)) return undefined;
     let value: unknown = this.filter[field];
     if (isPlainObject(value) && Object.keys(value).length === 1 && '$eq' in value)
@@ -56,7 +59,12 @@ function idKeyOf(filter: Document): string | undefined {
   return keyOf(id);
 }
 
-export function matcher(filter: unknown, field = 'filter'): Matcher {
+/** The filter of a command; `options` carry its `let` variables and collation. */
+export function matcher(
+  filter: unknown,
+  field = 'filter',
+  options: QueryOptions = NO_OPTIONS,
+): Matcher {
   if (filter !== undefined && !isPlainObject(filter)) {
     throw new CommandError(
       14,
@@ -65,8 +73,9 @@ export function matcher(filter: unknown, field = 'filter'): Matcher {
   }
   try {
     const doc = (filter ?? {}) as Document;
-    const idKey = idKeyOf(doc);
-    return new Matcher(doc, idKey, idKey !== undefined && Object.keys(doc).length === 1);
+    // Under a collation, an `_id` string may match others: no direct lookup.
+    const idKey = options.collation ? undefined : idKeyOf(doc);
+    return new Matcher(doc, idKey, idKey !== undefined && Object.keys(doc).length === 1, options);
   } catch (error) {
     throw toCommandError(error);
   }

@@ -14,6 +14,7 @@ import { CursorRegistry, type CommandHandler, type EmulatorLogger } from './cont
 import { FailPoints } from './fail-points';
 import { ChangeHistory, LogicalClock } from './history';
 import { RetryableWriteLog } from './retryable-writes';
+import { SessionCache } from './sessions';
 import { Store } from './store';
 
 export interface EmulatorOptions {
@@ -84,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cursors: new CursorRegistry(),
     failPoints: new FailPoints(),
     retryableWrites: new RetryableWriteLog(),
+    sessions: new SessionCache(),
     server: info,
     logger,
   };

@@ -6,7 +6,19 @@ import { ObjectId, UUID, type Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { CommandError, toCommandError } from './errors';
 import type { ChangeHistory, ChangeKind, LogicalClock } from './history';
+import { validationFailure } from './validation';
 import { clone, describeUpdate, getPath, isPlainObject, keyOf } from './values';
+
+/** How one write is made (`insert`, `replace`, `remove`). */
+export interface WriteOptions {
+  /**
+   * Called once the write is known to be valid, just before anything changes; it may throw
+   * to prevent the write (a retryable write's fail point, `retryable-writes.ts`).
+   */
+  beforeWrite?: () => void;
+  /** The command's `bypassDocumentValidation: true`: the collection's validator is skipped. */
+  bypassDocumentValidation?: boolean;
+}
 
 export interface IndexSpec {
   v: number;
@@ -239,6 +251,26 @@ export function assertNestingDepth(doc: Document): void {
   }
 }
 
+/**
+ * Refuses an `_id` a server cannot store: an array (2), or an embedded document with a
+ * `$`-prefixed field (52 DollarPrefixedFieldName); and documents nested too deep (15).
+ */
+function checkStorable(doc: Document): void {
+  if (Array.isArray(doc._id)) {
+    throw new CommandError(2, `The '_id' value cannot be of type array`);
+  }
+  if (isPlainObject(doc._id)) {
+    const dollar = Object.keys(doc._id).find((key) => key.startsWith('$'));
+    if (dollar !== undefined) {
+      throw new CommandError(
+        52,
+        `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+      );
+    }
+  }
+  assertNestingDepth(doc);
+}
+
 export function validateCollectionName(name: unknown): string {
   if (typeof name !== 'string' || name === '' || name.includes('\0') || name.startsWith('.')) {
     throw new CommandError(73, `Invalid collection name: ${String(name)}`);
@@ -378,16 +410,51 @@ export class Store {
     });
   }
 
-  insert(coll: Collection, doc: Document): Document {
+  /**
+   * Checks that `docs` (each with an `_id`) could replace the documents of `coll` (missing:
+   * a new collection `ns`): their ids, nesting, the unique indexes and the validator.
+   */
+  checkReplacement(
+    coll: Collection | undefined,
+    ns: { db: string; coll: string },
+    docs: Document[],
+    bypassDocumentValidation: boolean,
+  ): void {
+    const scratch = new Collection(ns.db, ns.coll, coll?.options ?? {});
+    if (coll) {
+      scratch.indexes.splice(
+        0,
+        scratch.indexes.length,
+        ...coll.indexes.map((index) => ({
+          spec: index.spec,
+          partial: index.partial,
+          ...(index.entries ? { entries: new Map<string, string>() } : {}),
+        })),
+      );
+    }
+    for (const doc of docs) {
+      checkStorable(doc);
+      if (!bypassDocumentValidation) {
+        const failure = validationFailure(scratch.options, doc);
+        if (failure) throw failure;
+      }
+      scratch.checkUnique(doc);
+      scratch.addToIndexes(keyOf(doc._id), doc);
+    }
+  }
+
+  insert(coll: Collection, doc: Document, options: WriteOptions = {}): Document {
     // Like mongod, store _id as the first field (generating one if missing).
     const { _id, ...rest } = doc;
     doc = { _id: _id === undefined ? new ObjectId() : _id, ...rest };
-    if (Array.isArray(doc._id)) {
-      throw new CommandError(2, `The '_id' value cannot be of type array`);
+    checkStorable(doc);
+    if (!options.bypassDocumentValidation) {
+      const failure = validationFailure(coll.options, doc);
+      if (failure) throw failure;
     }
-    assertNestingDepth(doc);
     const id = keyOf(doc._id);
     coll.checkUnique(doc);
+    options.beforeWrite?.();
     coll.docs.set(id, doc);
     coll.addToIndexes(id, doc);
     this.record('insert', coll, { documentKey: { _id: doc._id }, postImage: clone(doc) });
@@ -395,7 +462,13 @@ export class Store {
   }
 
   /** Replaces `before` (a stored document) by `after`; kind says how the change is reported. */
-  replace(coll: Collection, before: Document, after: Document, kind: 'update' | 'replace'): void {
+  replace(
+    coll: Collection,
+    before: Document,
+    after: Document,
+    kind: 'update' | 'replace',
+    options: WriteOptions = {},
+  ): void {
     const id = keyOf(before._id);
     if (keyOf(after._id) !== id) {
       throw new CommandError(
@@ -404,7 +477,12 @@ export class Store {
       );
     }
     assertNestingDepth(after);
+    if (!options.bypassDocumentValidation) {
+      const failure = validationFailure(coll.options, after, before);
+      if (failure) throw failure;
+    }
     coll.checkUnique(after, id);
+    options.beforeWrite?.();
     coll.removeFromIndexes(id, before);
     coll.docs.set(id, after);
     coll.addToIndexes(id, after);
@@ -418,7 +496,8 @@ export class Store {
     });
   }
 
-  remove(coll: Collection, doc: Document): void {
+  remove(coll: Collection, doc: Document, options: WriteOptions = {}): void {
+    options.beforeWrite?.();
     const id = keyOf(doc._id);
     coll.removeFromIndexes(id, doc);
     coll.docs.delete(id);

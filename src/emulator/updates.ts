@@ -1,6 +1,7 @@
 /** Applying update documents (operators, replacements, pipelines) to one document, via mingo. */
 import { ObjectId, type Document } from 'bson';
-import { aggregate, update as mingoUpdate } from 'mingo';
+import { update as mingoUpdate } from 'mingo';
+import { NO_OPTIONS, newAggregator, type QueryOptions } from './query-options';
 import { CommandError, bsonTypeName } from './errors';
 import { clone, isPlainObject } from './values';
 
@@ -62,10 +63,11 @@ export function applyUpdate(
   u: Document | Document[],
   arrayFilters: Document[] | undefined,
   inserting: boolean,
+  options: QueryOptions = NO_OPTIONS,
 ): Document {
   const kind = updateKindOf(u);
   if (Array.isArray(u)) {
-    const [result] = aggregate([clone(doc)], u) as Document[];
+    const [result] = newAggregator(u, options).run([clone(doc)]) as Document[];
     if (!result) throw new CommandError(2, 'pipeline update removed the document');
     return withIdFirst(result, doc._id);
   }

@@ -40,6 +40,7 @@ export async function startDemoDatabase(
       logger: logger.child('simulator'),
       callsPerSecond: options.callsPerSecond ?? 0.8,
       timeScale: options.timeScale ?? 0.25,
+      transcriptCalls: 20,
       ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });

@@ -155,6 +155,7 @@ export function createEmbeddedFeed(options: EmbeddedFeedOptions): EmbeddedFeed {
 
   const feed = createHubFeed({
     hub,
+    transcripts: () => source?.transcripts,
     mode: options.mode,
     target: options.target,
     now,

@@ -35,8 +35,8 @@ export interface HubFeedOptions {
     current(): UpstreamStatus;
     onChange(listener: (status: UpstreamStatus) => void): Unsubscribe;
   };
-  /** The server's in-process transcript store, when it has one (issue 15). */
-  transcripts?: TranscriptStoreApi;
+  /** The server's in-process transcript store, when its source has one (issue 15). */
+  transcripts?: () => TranscriptStoreApi | undefined;
   /** Called by stop() after unsubscribing: stops the watcher, hub, gateway it owns. */
   close?: () => Promise<void>;
 }

@@ -1,46 +1,52 @@
-import type { TranscriptCursor } from '../../shared/feed/transcript-state';
-import type {
-  TranscriptSnapshotPayload,
-  TranscriptTurnsPayload,
-} from '../../shared/protocol/transcript';
+import type { TranscriptStore } from '../../server/transcripts/transcript-store';
 import type { TranscriptPort } from '../feed/transcript-port';
 
 /**
  * Embedded mode's transcripts: the server side's in-process transcript store (the one its
  * gateway serves from) emits the same payloads as the wire, so the port is this adapter. The
  * payloads come from our own server code, already checked against the database mapping; a
- * store that throws (a bad key, too many open) becomes an `error` event.
+ * store that refuses (a bad key, MongoDB unreadable) or is not there yet (the watcher has not
+ * started) becomes an `error` event.
  */
-export interface TranscriptStoreApi {
-  subscribe(
-    callSid: string,
-    since: TranscriptCursor | undefined,
-    listener: (payload: TranscriptSnapshotPayload | TranscriptTurnsPayload) => void,
-  ): () => void;
-}
+export type TranscriptStoreApi = Pick<TranscriptStore, 'subscribe'>;
 
-export function createStoreTranscriptPort(store: TranscriptStoreApi): TranscriptPort {
+/** `store` is read at each subscribe: the watcher that owns it starts (and restarts) later. */
+export function createStoreTranscriptPort(
+  store: () => TranscriptStoreApi | undefined,
+): TranscriptPort {
   return {
     subscribe(callSid, since, listener) {
       let open = true;
-      try {
-        const off = store.subscribe(callSid, since, (payload) => {
-          if (!open) return;
-          if ('fromSeq' in payload) listener({ type: 'turns', payload });
-          else listener({ type: 'snapshot', payload });
-        });
-        if (open) listener({ type: 'subscribed' });
-        return () => {
-          open = false;
-          off();
-        };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        queueMicrotask(() => listener({ type: 'error', message }));
-        return () => {
-          open = false;
-        };
+      let unsubscribe: (() => void) | null = null;
+      const fail = (message: string) => {
+        if (open) listener({ type: 'error', message });
+      };
+      const current = store();
+      if (!current) {
+        queueMicrotask(() =>
+          fail('transcripts are not available yet: the database is not connected'),
+        );
+      } else {
+        current
+          .subscribe(callSid, since, (message) => {
+            if (!open) return;
+            if (message.event === 'transcript_turns')
+              listener({ type: 'turns', payload: message.payload });
+            else listener({ type: 'snapshot', payload: message.payload });
+          })
+          .then(
+            (subscription) => {
+              if (!open) return subscription();
+              unsubscribe = subscription;
+              listener({ type: 'subscribed' });
+            },
+            (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
+          );
       }
+      return () => {
+        open = false;
+        unsubscribe?.();
+      };
     },
   };
 }

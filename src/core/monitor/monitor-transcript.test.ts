@@ -1,9 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   spokenOrder,
   TranscriptServerModel,
 } from '../../shared/feed/transcript-model.test-support';
 import { applyTranscriptDelta } from '../../shared/feed/transcript-state';
+import type {
+  TranscriptSnapshotPayload,
+  TranscriptTurnsPayload,
+} from '../../shared/protocol/transcript';
 import { silentLogger } from '../../shared/log';
 import type { TranscriptDelta, TranscriptView } from '../../shared/monitor';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
@@ -20,23 +24,35 @@ import { createAlertsPort } from './shared-alerts';
  * close it; main pushes turns only for the open call"), over embedded mode's store adapter
  * with a store that keeps the contract (a model per call, payloads emitted synchronously).
  */
+type TranscriptPayloadOnWire = TranscriptSnapshotPayload | TranscriptTurnsPayload;
+
 function contractStore(callSids: string[]) {
   const models = new Map(callSids.map((sid) => [sid, new TranscriptServerModel(sid)]));
   const listeners = new Map<string, Set<(p: never) => void>>();
   const sent = new Map<string, number>();
   const opened: string[] = [];
+  // As the server's store does: the first payload before the promise settles.
   const store: TranscriptStoreApi = {
     subscribe(callSid, since, listener) {
       const model = models.get(callSid);
-      if (!model) throw new Error(`no call ${callSid}`);
+      if (!model) return Promise.reject(new Error(`no call ${callSid}`));
       opened.push(callSid);
       const set = listeners.get(callSid) ?? new Set();
       listeners.set(callSid, set);
-      set.add(listener as never);
+      const deliver = (payload: TranscriptPayloadOnWire) =>
+        listener(
+          'fromSeq' in payload
+            ? { event: 'transcript_turns', payload }
+            : { event: 'transcript_snapshot', payload },
+        );
+      set.add(deliver as never);
       const answer = model.answer(since);
-      if (answer.payload) listener(answer.payload);
+      if (answer.payload) deliver(answer.payload);
       sent.set(callSid, model.seq);
-      return () => void set.delete(listener as never);
+      const unsubscribe = () => void set.delete(deliver as never);
+      return Promise.resolve(
+        Object.assign(unsubscribe, { callSid, mode: 'snapshot' as const, epoch: 'e', seq: 0 }),
+      );
     },
   };
   return {
@@ -76,7 +92,7 @@ function setup(feed: Feed) {
 
 const withStore = (store: TranscriptStoreApi): Feed => ({
   ...createFakeFeed(),
-  transcripts: createStoreTranscriptPort(store),
+  transcripts: createStoreTranscriptPort(() => store),
 });
 
 describe('monitor core: the open transcript', () => {
@@ -100,18 +116,19 @@ describe('monitor core: the open transcript', () => {
     expect(view.turns).toEqual(spokenOrder(s.model('CA1').turns.values()));
   });
 
-  it('pushes only the open call; opening another closes the first', () => {
+  it('pushes only the open call; opening another closes the first', async () => {
     const s = contractStore(['CA1', 'CA2']);
     const { core, clock, deltas } = setup(withStore(s.store));
     core.openTranscript('CA1');
     core.openTranscript('CA2');
-    expect(s.listening('CA1')).toBe(0);
+    // Still registered with the store until its subscribe settles: nothing of it shows.
     s.model('CA1').add('agent', 'not shown', 1);
     s.broadcast('CA1');
     s.model('CA2').add('agent', 'shown', 1);
     s.broadcast('CA2');
     clock.advance(50);
     expect(deltas.map((d) => d.callSid)).toEqual(['CA2']);
+    await vi.waitFor(() => expect(s.listening('CA1')).toBe(0));
     core.closeTranscript('CA1'); // not the open one: nothing happens
     expect(s.listening('CA2')).toBe(1);
     core.closeTranscript('CA2');

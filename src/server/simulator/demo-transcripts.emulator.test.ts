@@ -26,7 +26,7 @@ it('the demo simulator writes live turns that an open transcript shows as they a
   await list.socket.emitWithAck('subscribe:calls', { v: 2 });
   const talking = await until(
     () =>
-      Object.values(list.state().calls).find(
+      [...list.state().calls.values()].find(
         (e) =>
           e.call.status === 'in-progress' &&
           // A machine gets a message, not a conversation (no turns).
