@@ -113,14 +113,10 @@ export function ConnectionTile() {
 export function KpiStrip() {
   const kpis = useHeaderKpis();
   return (
-    <>
-      <section className="kpi-strip" aria-label="Key figures">
-        <KpiTiles kpis={kpis} />
-        <ConnectionTile />
-      </section>
-      <section className="kpi-strip kpi-strip-outcomes" aria-label="AI agent figures">
-        <OutcomeTiles />
-      </section>
-    </>
+    <section className="kpi-strip" aria-label="Key figures">
+      <KpiTiles kpis={kpis} />
+      <ConnectionTile />
+      <OutcomeTiles />
+    </section>
   );
 }
