@@ -3,7 +3,7 @@ import type { AppController } from '../../src/main/app/controller';
 import { createIpcHandlers, type IpcHandlers } from '../../src/main/ipc/handle';
 import { registerApiHandlers } from '../../src/main/ipc/register-api';
 import { createPreloadApi } from '../../src/preload/api';
-import { IPC_CHANNELS } from '../../src/shared/ipc';
+import { IPC_CHANNELS, type CsvExportResult } from '../../src/shared/ipc';
 import type { Logger } from '../../src/shared/log';
 
 /**
@@ -92,7 +92,12 @@ export interface Bridge {
 export async function bridgeToPage(
   page: Page,
   controller: AppController,
-  options: { appOrigin: string; logger: Logger; openExternal?: (url: string) => Promise<void> },
+  options: {
+    appOrigin: string;
+    logger: Logger;
+    openExternal?: (url: string) => Promise<void>;
+    saveCsv?: (fileName: string, csv: string) => Promise<CsvExportResult>;
+  },
 ): Promise<Bridge> {
   const listeners = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
   type Source = { frame: { url(): string }; page: { mainFrame(): unknown } };
@@ -114,7 +119,12 @@ export async function bridgeToPage(
     },
     logger: options.logger,
   });
-  registerApiHandlers(handlers, controller, options.openExternal ?? (async () => {}));
+  registerApiHandlers(
+    handlers,
+    controller,
+    options.openExternal ?? (async () => {}),
+    options.saveCsv ?? (async () => ({ saved: false })),
+  );
 
   await page.exposeBinding('__callboardInvoke', async (source, channel: unknown, args: unknown) => {
     const listener = typeof channel === 'string' ? listeners.get(channel) : undefined;

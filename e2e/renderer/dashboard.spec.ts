@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { MongoClient, type Db } from 'mongodb';
+import { readCsv } from '../../src/shared/export/csv-reader.test-support';
 import { watchConsole, type ConsoleWatch } from '../support/console-watch';
 import { startDemoServer, type DemoServer } from './support/demo-server';
 import { saveScreenshot } from './support/screens';
@@ -168,6 +170,37 @@ test('filters by status, campaign and agent, and searches by name or number', as
   for (const n of numbers) expect(n).toContain(digits);
 });
 
+test('Export CSV downloads the calls the screen shows, formulas neutralised', async ({ page }) => {
+  await openDashboard(page);
+  await page.getByLabel('Search').fill('Scripted Export');
+  await withDemoDb(async (db) => {
+    await db.collection('calls').insertMany([
+      { callSid: 'CA-e2e-x1', status: 'in-progress', contactName: 'Scripted Export Ana' },
+      { callSid: 'CA-e2e-x2', status: 'ringing', contactName: 'Scripted Export Bo' },
+      // A name a spreadsheet would run as a formula.
+      { callSid: 'CA-e2e-x3', status: 'queued', contactName: '=1+1 Scripted Export' },
+    ]);
+  });
+  await expect(rows(page)).toHaveCount(3);
+  const shown = await rows(page).evaluateAll((els) =>
+    els.map((el) => el.getAttribute('data-call-sid') ?? ''),
+  );
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^callboard-calls-[\dT-]+\.csv$/);
+  const text = await readFile(await download.path(), 'utf8');
+  expect(text.startsWith('\uFEFF')).toBe(true);
+  const records = readCsv(text.slice(1));
+  const [header, ...body] = records;
+  const sid = header!.indexOf('Call');
+  const contact = header!.indexOf('Contact');
+  expect(body.map((r) => r[sid])).toEqual(shown);
+  expect(body.find((r) => r[sid] === 'CA-e2e-x3')![contact]).toBe("'=1+1 Scripted Export");
+  await expect(page.getByTestId('export-status')).toHaveText('Exported 3 calls to your downloads');
+});
+
 test('a campaign’s progress moves, and clicking it filters the calls', async ({ page }) => {
   await openDashboard(page);
   const campaignId = 'CMP-e2e-scripted';
@@ -223,6 +256,34 @@ test('an alert appears and is acknowledged', async ({ page }) => {
   const acknowledged = centre.locator(`[data-alert-id="${attributeValue(alertId)}"]`);
   await expect(acknowledged.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
   await expect(acknowledged).toContainText('acknowledged at');
+});
+
+test('a plan limit crossed turns the concurrency tile red and raises the alert', async ({
+  page,
+}) => {
+  await openDashboard(page);
+  // At least one active call whatever the simulator does: scripted, and never ended here.
+  await withDemoDb(async (db) => {
+    await db
+      .collection('calls')
+      .insertOne({ callSid: 'CA-e2e-busy', status: 'in-progress', contactName: 'Scripted Busy' });
+  });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const limit = page.getByLabel('Plan limit (concurrent calls)');
+  await limit.fill('0');
+  await expect(page.getByText('the plan limit must be at least 1 concurrent call')).toBeVisible();
+  await limit.fill('1');
+  await page.getByLabel('Concurrency alert at (% of the plan limit)').fill('100');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved.');
+  await page.getByRole('button', { name: 'Monitor' }).click();
+  await expect(page.getByTestId('kpi-concurrency')).toHaveAttribute('data-level', 'bad');
+  await expect(page.getByTestId('kpi-concurrency')).toContainText(/ \/ 1/);
+  await page.getByRole('button', { name: /^Alerts: / }).click();
+  const centre = page.getByRole('region', { name: 'Alert centre' });
+  await expect(
+    centre.locator('[data-kind="concurrency"]').filter({ hasText: 'of the plan limit of 1' }),
+  ).toBeVisible();
 });
 
 test('screenshots: main screen, wallboard and settings in light and dark', async ({

@@ -21,7 +21,9 @@ import { installFailurePolicy } from '../core/process/failure-policy';
 import { createAlertsPort } from '../core/monitor/shared-alerts';
 import type { AlertTarget } from '../shared/alerts-types';
 import { createLogger, formatLogLine, type LogLevel, type LogSink } from '../shared/log';
+import { writePrivateFile } from '../server/private-file';
 import { createAppController } from './app/controller';
+import { createCsvSaver } from './export/save-csv';
 import { createShutdown } from './app/shutdown';
 import { createIpcHandlers } from './ipc/handle';
 import { initializeDeltaPush, initializeTranscriptPush, sendReveal, type Send } from './ipc/push';
@@ -170,7 +172,18 @@ function main(): void {
         isTrustedUrl: (url) => isAppUrl(url, location),
         logger,
       });
-      registerApiHandlers(handlers, controller, openExternal);
+      const saveCsv = createCsvSaver({
+        showSaveDialog: (defaultPath) => {
+          const options = { defaultPath, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+          return window && !window.isDestroyed()
+            ? dialog.showSaveDialog(window, options)
+            : dialog.showSaveDialog(options);
+        },
+        write: writePrivateFile,
+        defaultDir: () => app.getPath('downloads'),
+        logger,
+      });
+      registerApiHandlers(handlers, controller, openExternal, saveCsv);
       shutdown.add('IPC handlers', () => handlers.dispose());
       shutdown.add('delta push', initializeDeltaPush({ core, send }));
       shutdown.add('transcript push', initializeTranscriptPush({ core, send }));

@@ -85,6 +85,16 @@ describe('gateway: v2', () => {
     );
   });
 
+  it('gives v2 clients the plan limit (serve --plan-limit) in the ack; seed acks stay as they were', async () => {
+    const t = await start({ planLimit: 40 });
+    const client = t.client();
+    expect(await client.emitWithAck('subscribe:calls', { v: 2 })).toMatchObject({
+      ok: true,
+      planLimit: 40,
+    });
+    expect(await client.emitWithAck('subscribe:campaigns')).not.toHaveProperty('planLimit');
+  });
+
   it('replays exactly the missed events, in order, to a client that comes back with since', async () => {
     const t = await start();
     const hub = t.server.hub;

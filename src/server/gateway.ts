@@ -35,6 +35,8 @@ export interface GatewayOptions {
   maxQueuedPackets?: number;
   /** The data is simulated (`serve --demo`): every v2 subscribe ack says so. */
   simulated?: boolean;
+  /** The plan's concurrent-call limit (`serve --plan-limit`): every v2 subscribe ack says it. */
+  planLimit?: number;
   /** Live transcripts (./transcript-gateway); without, `subscribe:transcript` is refused. */
   transcripts?: TranscriptStore;
   now?: () => number;
@@ -231,6 +233,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         epoch: sub.epoch,
         seq: sub.seq,
         ...(options.simulated ? { simulated: true } : {}),
+        ...(opts && options.planLimit !== undefined ? { planLimit: options.planLimit } : {}),
       });
     };
 

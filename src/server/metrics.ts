@@ -26,6 +26,8 @@ export interface HealthReport {
   clients: number;
   /** Present when the data is simulated (`serve --demo`). */
   simulated?: true;
+  /** The plan's concurrent-call limit, when given (`serve --plan-limit`). */
+  planLimit?: number;
   mongo?: WatcherHealth;
   /** Status values no mapping knows, seen since start (docs/operations.md, "Status mapping"). */
   unknownStatuses: UnknownValue[];

@@ -42,6 +42,12 @@ export interface RealtimeServerConfig {
   gateway?: Pick<GatewayOptions, 'maxHttpBufferSize' | 'rateLimit' | 'maxQueuedPackets'>;
   /** The data is simulated (`serve --demo`): subscribe acks and /healthz say so. */
   simulated?: boolean;
+  /**
+   * The plan's concurrent-call limit (`serve --plan-limit`): /healthz reports it, and v2
+   * subscribe acks carry it (SubscribeAck.planLimit) so every client's concurrency figure
+   * uses the same limit.
+   */
+  planLimit?: number;
 }
 
 export interface RealtimeServer {
@@ -102,6 +108,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       clients: gateway?.counters().connected ?? 0,
       unknownStatuses: hub.unknownStatuses(),
       ...(config.simulated ? { simulated: true as const } : {}),
+      ...(config.planLimit !== undefined ? { planLimit: config.planLimit } : {}),
       ...(mongo ? { mongo } : {}),
     };
   };
@@ -202,6 +209,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
           ...(config.token !== undefined ? { token: config.token } : {}),
           allowedOrigins: config.allowedOrigins ?? [],
           ...(config.simulated ? { simulated: true } : {}),
+          ...(config.planLimit !== undefined ? { planLimit: config.planLimit } : {}),
           ...(source?.transcripts ? { transcripts: source.transcripts } : {}),
           ...config.gateway,
         });

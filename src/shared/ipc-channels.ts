@@ -16,6 +16,7 @@ export const IPC_CHANNELS = {
   testConnection: 'settings:test-connection',
   retryConnection: 'connection:retry',
   openExternal: 'shell:open-external',
+  exportCsv: 'export:save-csv',
   openTranscript: 'transcript:open',
   closeTranscript: 'transcript:close',
   didChangeTranscript: 'transcript:did-change',

@@ -37,6 +37,12 @@ export interface SettingsView {
   secretsEncrypted: boolean;
 }
 
+/** What became of an "Export CSV": saved (and where, for the desktop), or the user cancelled. */
+export type CsvExportResult = { saved: true; where: string } | { saved: false };
+
+/** The largest CSV the app writes in one export (10,000 calls with summaries fit). */
+export const MAX_CSV_EXPORT_CHARS = 64 * 1024 * 1024;
+
 export type Unsubscribe = () => void;
 
 export interface CallboardApi {
@@ -55,6 +61,11 @@ export interface CallboardApi {
   testConnection(settings: Settings): Promise<IpcResult<ConnectionTestReport>>;
   retryConnection(): Promise<IpcResult<null>>;
   openExternal(url: string): Promise<IpcResult<null>>;
+  /**
+   * Offers `csv` to the user as a file named `fileName` (a save dialog in the desktop app, a
+   * download in the web dashboard).
+   */
+  exportCsv(fileName: string, csv: string): Promise<IpcResult<CsvExportResult>>;
   /**
    * Opens a call's transcript (closing the one open before) and returns what is held now;
    * changes follow on onDidChangeTranscript, for this call only, until closeTranscript.
@@ -86,6 +97,14 @@ export const IPC_ARGS = {
   testConnection: z.tuple([z.unknown()]),
   retryConnection: z.tuple([]),
   openExternal: z.tuple([z.string().max(4096)]),
+  exportCsv: z.tuple([
+    z.string().regex(/^[\w.-]{1,120}\.csv$/, {
+      error: 'the file name must be letters, digits, ".", "_" or "-" ending in .csv (no folders)',
+    }),
+    z.string().max(MAX_CSV_EXPORT_CHARS, {
+      error: `the export is larger than ${MAX_CSV_EXPORT_CHARS / 1024 / 1024} MB`,
+    }),
+  ]),
   openTranscript: z.tuple([callKey]),
   closeTranscript: z.tuple([callKey]),
 } as const;

@@ -33,6 +33,11 @@ export interface ConnectionState {
   protocol?: 1 | 2;
   /** The server says its data is simulated (`callboard serve --demo`): shown as demo data. */
   simulated?: boolean;
+  /**
+   * The plan's concurrent-call limit the server advertises (`serve --plan-limit`, v2 subscribe
+   * ack); it overrides the local setting (planLimitFor, src/shared/kpi/concurrency.ts).
+   */
+  planLimit?: number;
 }
 
 export interface MonitorSnapshot {

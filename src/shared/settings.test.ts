@@ -104,6 +104,48 @@ describe('settings', () => {
       /expected number/,
     ],
     [
+      'a plan limit of 0',
+      (s) => (s.alerts.planLimit = 0),
+      'alerts.planLimit',
+      /plan limit must be at least 1 concurrent call/,
+    ],
+    [
+      'a fractional plan limit',
+      (s) => (s.alerts.planLimit = 12.5),
+      'alerts.planLimit',
+      /plan limit must be a whole number/,
+    ],
+    [
+      'a plan limit in words',
+      (s) => ((s.alerts as unknown as Record<string, unknown>).planLimit = 'forty'),
+      'alerts.planLimit',
+      /plan limit must be a number/,
+    ],
+    [
+      'a negative spend limit',
+      (s) => (s.alerts.spendPerHour = -5),
+      'alerts.spendPerHour',
+      /too small|>0/i,
+    ],
+    [
+      'a success rate over 100 %',
+      (s) => (s.alerts.agentSuccessRatePercent = 101),
+      'alerts.agentSuccessRatePercent',
+      /too big|<=100/i,
+    ],
+    [
+      'a fractional last-N',
+      (s) => (s.alerts.agentSuccessCalls = 2.5),
+      'alerts.agentSuccessCalls',
+      /int/i,
+    ],
+    [
+      'a concurrency alert past burst (300 %)',
+      (s) => (s.alerts.concurrencyAlertPercent = 400),
+      'alerts.concurrencyAlertPercent',
+      /too big|<=300/i,
+    ],
+    [
       'an unknown key',
       (s) => ((s as unknown as Record<string, unknown>).extra = 1),
       '',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS } from './alerts-types';
+import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS, FIRST_RELEASE_ALERT_KINDS } from './alerts-types';
 import { createLifecycleRules } from './domain/lifecycle';
 import { describeZodError, type ParseResult } from './domain/schemas';
 
@@ -54,6 +54,18 @@ const statusMappingSchema = z
     if (!result.ok) ctx.addIssue({ code: 'custom', message: result.error });
   });
 
+const percent = z.number().min(0).max(100);
+
+/**
+ * The plan's concurrent-call limit: a whole number of calls (ElevenLabs plans, DATA.md
+ * "Capacity and cost"). The `serve --plan-limit` flag reads with the same rule.
+ */
+export const planLimitSchema = z
+  .number({ error: 'the plan limit must be a number of concurrent calls' })
+  .int({ error: 'the plan limit must be a whole number of concurrent calls' })
+  .min(1, { error: 'the plan limit must be at least 1 concurrent call' })
+  .max(100_000, { error: 'the plan limit must be at most 100000 concurrent calls' });
+
 export const thresholdsSchema = z.strictObject({
   waitingSeconds: z.number().int().min(5).max(3600),
   longCallMinutes: z.number().int().min(1).max(600),
@@ -68,7 +80,37 @@ export const thresholdsSchema = z.strictObject({
     .min(5)
     .max(7 * 24 * 60)
     .default(DEFAULT_ALERT_THRESHOLDS.quietCallMinutes),
+  // Added with the AI-agent rules (issue 14): a file without them gets the defaults.
+  agentSuccessRatePercent: percent.default(DEFAULT_ALERT_THRESHOLDS.agentSuccessRatePercent),
+  agentSuccessCalls: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_ALERT_THRESHOLDS.agentSuccessCalls),
+  criterionPassRatePercent: percent.default(DEFAULT_ALERT_THRESHOLDS.criterionPassRatePercent),
+  campaignMachineRatePercent: percent.default(DEFAULT_ALERT_THRESHOLDS.campaignMachineRatePercent),
+  outcomeMinCalls: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_ALERT_THRESHOLDS.outcomeMinCalls),
+  concurrencyAlertPercent: z
+    .number()
+    .min(1)
+    .max(300)
+    .default(DEFAULT_ALERT_THRESHOLDS.concurrencyAlertPercent),
+  planLimit: planLimitSchema.nullable().default(DEFAULT_ALERT_THRESHOLDS.planLimit),
+  spendPerHour: z
+    .number()
+    .positive()
+    .max(1e9)
+    .nullable()
+    .default(DEFAULT_ALERT_THRESHOLDS.spendPerHour),
 });
+
+const FIRST_RELEASE_KINDS = new Set<string>(FIRST_RELEASE_ALERT_KINDS);
 
 export const settingsSchema = z.strictObject({
   mode: z.enum(['demo', 'remote', 'embedded']),
@@ -91,10 +133,13 @@ export const settingsSchema = z.strictObject({
     enabled: z.boolean(),
     sound: z.boolean(),
     kinds: z.strictObject(
-      Object.fromEntries(ALERT_KINDS.map((k) => [k, z.boolean()])) as Record<
-        (typeof ALERT_KINDS)[number],
-        z.ZodBoolean
-      >,
+      // Kinds added after the first release default to on (a file without them reads as is).
+      Object.fromEntries(
+        ALERT_KINDS.map((k) => [
+          k,
+          FIRST_RELEASE_KINDS.has(k) ? z.boolean() : z.boolean().default(true),
+        ]),
+      ) as Record<(typeof ALERT_KINDS)[number], z.ZodBoolean>,
     ),
   }),
   window: z.strictObject({ closeToTray: z.boolean() }),
@@ -124,6 +169,11 @@ export const DEFAULT_SETTINGS: Settings = {
       'campaign-failure-rate': true,
       'campaign-completed': true,
       'feed-down': true,
+      'agent-success-rate': true,
+      'criterion-pass-rate': true,
+      'campaign-machine-rate': true,
+      concurrency: true,
+      'spend-rate': true,
     },
   },
   window: { closeToTray: true },

@@ -1,6 +1,12 @@
 import { format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDateTime, formatSpoken, formatTime } from './time-format';
+import {
+  formatClock,
+  formatDateTime,
+  formatIsoDateTime,
+  formatSpoken,
+  formatTime,
+} from './time-format';
 
 describe('times and durations', () => {
   it('counts elapsed seconds with plain arithmetic, however long', () => {
@@ -17,6 +23,7 @@ describe('times and durations', () => {
     expect(formatDateTime(at)).toBe(`2026-12-03 14:05:09 ${format(at, 'xxx')}`);
     for (const iso of ['2026-03-29T01:30:00Z', '2026-10-25T00:59:59Z', '1999-12-31T23:59:59Z']) {
       expect(formatDateTime(iso)).toBe(format(new Date(iso), 'yyyy-MM-dd HH:mm:ss xxx'));
+      expect(formatIsoDateTime(iso)).toBe(format(new Date(iso), "yyyy-MM-dd'T'HH:mm:ssxxx"));
     }
   });
 });

@@ -14,13 +14,27 @@ export function formatTime(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-/** A date and time, local, with the zone offset: "2026-12-03 14:05:09 +01:00". */
-export function formatDateTime(value: string | number): string {
+function localParts(value: string | number) {
   const d = new Date(value);
   const offset = -d.getTimezoneOffset();
   const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
   const date = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  return `${date} ${formatTime(d.getTime())} ${zone}`;
+  return { date, time: formatTime(d.getTime()), zone };
+}
+
+/** A date and time, local, with the zone offset: "2026-12-03 14:05:09 +01:00". */
+export function formatDateTime(value: string | number): string {
+  const { date, time, zone } = localParts(value);
+  return `${date} ${time} ${zone}`;
+}
+
+/**
+ * The same moment as ISO-8601 in local time with its offset, for files other programs read
+ * (CSV exports): "2026-12-03T14:05:09+01:00".
+ */
+export function formatIsoDateTime(value: string | number): string {
+  const { date, time, zone } = localParts(value);
+  return `${date}T${time}${zone}`;
 }
 
 function parts(seconds: number) {

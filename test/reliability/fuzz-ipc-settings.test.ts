@@ -73,7 +73,12 @@ async function setUp() {
     isTrustedUrl: (url) => isAppUrl(url, { rendererFileUrl: APP }),
     logger: silentLogger,
   });
-  registerApiHandlers(handlers, controller, async (url) => void opened.push(url));
+  registerApiHandlers(
+    handlers,
+    controller,
+    async (url) => void opened.push(url),
+    async () => ({ saved: false }),
+  );
   const c = controller;
   const state = () =>
     JSON.stringify({

@@ -38,6 +38,8 @@ describe('callboard serve', () => {
       '0',
       '--demo-rate',
       '20',
+      '--plan-limit',
+      '40',
       '--log-level',
       'error',
     ]);
@@ -50,7 +52,11 @@ describe('callboard serve', () => {
       await active;
       expect(await update).toMatchObject({ v: 2, calls: expect.any(Array) });
       const health = await (await fetch(`${url}/healthz`)).json();
-      expect(health).toMatchObject({ status: 'ok', mongo: { mongo: 'connected' } });
+      expect(health).toMatchObject({
+        status: 'ok',
+        planLimit: 40,
+        mongo: { mongo: 'connected' },
+      });
     } finally {
       client.disconnect();
     }
@@ -251,6 +257,28 @@ describe('callboard serve', () => {
     await expect(
       serveCommand.run(['--demo', '--demo-vocabulary', 'genesys'], cap.io),
     ).rejects.toThrow('--demo-vocabulary must be twilio or elevenlabs, got "genesys"');
+  });
+
+  it.each([
+    ['0', '--plan-limit: the plan limit must be at least 1 concurrent call, got "0"'],
+    ['12.5', '--plan-limit: the plan limit must be a whole number of concurrent calls, got "12.5"'],
+    ['forty', '--plan-limit: the plan limit must be a number of concurrent calls, got "forty"'],
+    [' ', '--plan-limit: the plan limit must be a number of concurrent calls, got " "'],
+    ['1e9', '--plan-limit: the plan limit must be at most 100000 concurrent calls, got "1e9"'],
+  ])('refuses --plan-limit %j, saying why', async (value, message) => {
+    await expect(readServeOptions(['--demo', '--plan-limit', value], {})).rejects.toThrow(
+      new UsageError(message),
+    );
+    await expect(readServeOptions(['--demo'], { CALLBOARD_PLAN_LIMIT: value })).rejects.toThrow(
+      message,
+    );
+  });
+
+  it('reads the plan limit from the flag, else CALLBOARD_PLAN_LIMIT, else none', async () => {
+    const env = { CALLBOARD_PLAN_LIMIT: '25' };
+    expect((await readServeOptions(['--demo'], {})).planLimit).toBeUndefined();
+    expect((await readServeOptions(['--demo'], env)).planLimit).toBe(25);
+    expect((await readServeOptions(['--demo', '--plan-limit', '60'], env)).planLimit).toBe(60);
   });
 
   it('refuses a bad status mapping file, naming the file and the entry', async () => {

@@ -18,6 +18,7 @@ import { isLoopbackHost, normalizeOrigin } from '../../server/security';
 import { VOCABULARIES, type Vocabulary } from '../../server/simulator/simulator';
 import { createLifecycleRules, type LifecycleRules } from '../../shared/domain/lifecycle';
 import { createLogger, formatLogLine, type LogLevel } from '../../shared/log';
+import { planLimitSchema } from '../../shared/settings';
 import {
   CliError,
   UsageError,
@@ -56,6 +57,9 @@ Options (each also settable by the environment variable shown):
                        elevenlabs (pending, in_progress, processing, done...)
   --insecure-no-auth   allow a non-loopback --host without --token (everyone who can reach
                        it sees every call)
+  --plan-limit N       the plan's concurrent-call limit, sent to     CALLBOARD_PLAN_LIMIT
+                       every v2 client for its concurrency tile and alert
+                       (overrides theirs; docs/operations.md, "Plan limit")
   --status-mapping F   a JSON file adding status values, e.g.       CALLBOARD_STATUS_MAPPING
                        {"calls": {"transferring": "in-progress"}}
                        (docs/operations.md, "Status mapping")
@@ -104,6 +108,17 @@ function parseWhole(value: string, flag: string, min: number, max: number): numb
     throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
   }
   return n;
+}
+
+/** The plan limit, by the settings' rule (planLimitSchema): a whole number of calls, 1 or more. */
+export function parsePlanLimit(value: string): number {
+  const parsed = planLimitSchema.safeParse(value.trim() === '' ? Number.NaN : Number(value));
+  if (!parsed.success) {
+    throw new UsageError(
+      `--plan-limit: ${parsed.error.issues[0]?.message ?? 'invalid'}, got "${value}"`,
+    );
+  }
+  return parsed.data;
 }
 
 function parseOrigins(values: string[]): string[] {
@@ -173,6 +188,8 @@ export interface ServeOptions {
   stateDir: string;
   staticDir: string;
   lifecycle: LifecycleRules | undefined;
+  /** The plan's concurrent-call limit, advertised to v2 clients; undefined when not given. */
+  planLimit: number | undefined;
   timeoutMs: number;
   transcriptsCollection: string;
   /** undefined: the mapping's default spellings. */
@@ -201,6 +218,7 @@ export async function readServeOptions(
     'insecure-no-auth': { type: 'boolean' },
     'log-level': { type: 'string' },
     'status-mapping': { type: 'string' },
+    'plan-limit': { type: 'string' },
     'transcripts-collection': { type: 'string' },
     'transcripts-key': { type: 'string' },
     'recent-minutes': { type: 'string' },
@@ -249,6 +267,8 @@ export async function readServeOptions(
   const staticDir = values['static-dir'] ?? join(__dirname, '..', 'renderer');
   const mappingFile = flagOrEnv(values['status-mapping'], env, 'CALLBOARD_STATUS_MAPPING');
   const lifecycle = mappingFile !== undefined ? await readStatusMapping(mappingFile) : undefined;
+  const planLimitText = flagOrEnv(values['plan-limit'], env, 'CALLBOARD_PLAN_LIMIT');
+  const planLimit = planLimitText !== undefined ? parsePlanLimit(planLimitText) : undefined;
   const timeoutMs = Number(env.CALLBOARD_MONGO_TIMEOUT_MS ?? '10000') || 10_000;
   const transcriptsCollection = parseCollectionName(
     flagOrEnv(
@@ -298,6 +318,7 @@ export async function readServeOptions(
     stateDir,
     staticDir,
     lifecycle,
+    planLimit,
     timeoutMs,
     transcriptsCollection,
     transcriptsKey,
@@ -345,6 +366,7 @@ export const serveCommand: CliCommand = {
         allowedOrigins: o.origins,
         staticDir: o.staticDir,
         simulated: o.demo,
+        ...(o.planLimit !== undefined ? { planLimit: o.planLimit } : {}),
         hub: { recent: o.recent, ...(o.lifecycle ? { lifecycle: o.lifecycle } : {}) },
         source: (hub) =>
           new Watcher({

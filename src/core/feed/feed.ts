@@ -20,6 +20,8 @@ export interface FeedStatus {
   protocol?: 1 | 2;
   /** The source says its data is simulated (a server run with `--demo`). */
   simulated?: boolean;
+  /** The plan's concurrent-call limit the source advertises (a v2 server's ack). */
+  planLimit?: number;
 }
 
 export type Unsubscribe = () => void;

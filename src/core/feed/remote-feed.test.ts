@@ -55,6 +55,23 @@ function seedBehaviour(calls: object[]) {
   };
 }
 
+/** A v2 server with no calls whose ack adds `extra` (simulated, planLimit...). */
+function emptyV2Behaviour(extra: Record<string, unknown>) {
+  return (socket: ServerSocket) => {
+    socket.on('subscribe:calls', (_options: unknown, ack: (a: unknown) => void) => {
+      socket.emit('active_calls', {
+        calls: [],
+        count: 0,
+        timestamp: stamp(),
+        v: 2,
+        epoch: 'E',
+        seq: 0,
+      });
+      ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, ...extra });
+    });
+  };
+}
+
 const opened: { feed: Feed; server?: Mini }[] = [];
 afterEach(async () => {
   for (const { feed, server } of opened.splice(0)) {
@@ -152,23 +169,31 @@ describe('remote feed', () => {
   });
 
   it('reports the data as simulated when the server says so in its ack', async () => {
-    const server = await miniServer((socket) => {
-      socket.on('subscribe:calls', (_options: unknown, ack: (a: unknown) => void) => {
-        socket.emit('active_calls', {
-          calls: [],
-          count: 0,
-          timestamp: stamp(),
-          v: 2,
-          epoch: 'E',
-          seq: 0,
-        });
-        ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, simulated: true });
-      });
-    });
+    const server = await miniServer(emptyV2Behaviour({ simulated: true }));
     const w = watch({ url: server.url, streams: ['calls'] }, server);
     w.feed.start();
     await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
     expect(w.statuses.at(-1)).toMatchObject({ protocol: 2, simulated: true });
+  });
+
+  it.each<[string, unknown, number | undefined, RegExp | null]>([
+    ['a plan limit', 40, 40, null],
+    ['no plan limit', undefined, undefined, null],
+    [
+      'a plan limit of 0',
+      0,
+      undefined,
+      /plan limit that is not a whole number of calls >= 1 \(0\)/,
+    ],
+    ['a plan limit in words', 'forty', undefined, /\("forty"\); ignored/],
+  ])('carries %s the server advertises in its ack into the status', async (_n, sent, held, bad) => {
+    const server = await miniServer(emptyV2Behaviour({ planLimit: sent }));
+    const w = watch({ url: server.url, streams: ['calls'] }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.statuses.at(-1)!.planLimit).toBe(held);
+    if (bad) expect(w.problems).toEqual([expect.stringMatching(bad)]);
+    else expect(w.problems).toEqual([]);
   });
 
   it('speaks v2 when acked, reconnects after a drop and asks for replay since its cursor', async () => {

@@ -13,6 +13,8 @@ import {
   type SubscribeOptions,
 } from '../../shared/protocol/events';
 import { backoffDelay } from '../../shared/backoff';
+import { previewValue } from '../../shared/domain/field-values';
+import { planLimitSchema } from '../../shared/settings';
 import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus } from './feed';
 import { Emitter } from '../../shared/emitter';
@@ -55,6 +57,17 @@ function defaultConnect(
  * a seed server (which ignores the options and sends its snapshot anyway). Reconnects forever
  * with backoff and jitter, sending `since` so a v2 server replays what was missed.
  */
+/** A plan limit from an ack, by the settings' rule; anything else is reported and ignored. */
+function readPlanLimit(value: unknown, problem: (text: string) => void): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = planLimitSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problem(
+    `the server advertised a plan limit that is not a whole number of calls >= 1 (${previewValue(value)}); ignored`,
+  );
+  return undefined;
+}
+
 export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   const log = (options.logger ?? silentLogger).child('remote-feed');
   const now = options.now ?? (() => Date.now());
@@ -76,6 +89,8 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   let protocol: 1 | 2 | undefined;
   /** The server said its data is simulated; kept for the feed's life (the server's nature). */
   let simulated = false;
+  /** The plan limit the server advertised in its last ack (it may change across restarts). */
+  let planLimit: number | undefined;
   let socket: ClientSocket | null = null;
   let everConnected = false;
   /** Bumped on every connect and disconnect: late acks of an old connection are ignored. */
@@ -85,13 +100,16 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   let stopped = false;
   let current: FeedStatus = { status: 'connecting', mode: 'remote', target };
 
-  const setStatus = (next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated'>) => {
+  const setStatus = (
+    next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated' | 'planLimit'>,
+  ) => {
     current = {
       ...next,
       mode: 'remote',
       target,
       ...(protocol !== undefined ? { protocol } : {}),
       ...(simulated ? { simulated: true } : {}),
+      ...(planLimit !== undefined ? { planLimit } : {}),
     };
     statuses.emit(current);
   };
@@ -175,8 +193,10 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
         return;
       }
       protocol = 2;
-      if (ack.simulated === true && !simulated) {
-        simulated = true;
+      const advertised = readPlanLimit(ack.planLimit, problem);
+      if ((ack.simulated === true && !simulated) || advertised !== planLimit) {
+        if (ack.simulated === true) simulated = true;
+        planLimit = advertised;
         setStatus({ ...current });
       }
       if (ack.mode === 'replay') {

@@ -38,6 +38,8 @@ export function nextConnection(prev: ConnectionState, inputs: ConnectionInputs):
   const protocol = feed ? feed.protocol : prev.protocol;
   if (protocol !== undefined) next.protocol = protocol;
   if (feed ? feed.simulated : prev.simulated) next.simulated = true;
+  const planLimit = feed ? feed.planLimit : prev.planLimit;
+  if (planLimit !== undefined) next.planLimit = planLimit;
   if (status === 'reconnecting' || status === 'failed') {
     const source = feed ?? prev;
     if (source.attempt !== undefined) next.attempt = source.attempt;
@@ -59,6 +61,7 @@ export function sameConnection(a: ConnectionState, b: ConnectionState): boolean 
     a.error === b.error &&
     a.protocol === b.protocol &&
     a.simulated === b.simulated &&
+    a.planLimit === b.planLimit &&
     a.lastEventAt === b.lastEventAt
   );
 }

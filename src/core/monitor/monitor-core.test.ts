@@ -140,6 +140,18 @@ describe('monitor core', () => {
     });
   });
 
+  it('carries the plan limit a server advertises into the connection state, and its change', () => {
+    const { feed, core, goLive } = setup();
+    goLive();
+    expect(core.getSnapshot().connection.planLimit).toBeUndefined();
+    feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2, planLimit: 40 });
+    expect(core.getSnapshot().connection.planLimit).toBe(40);
+    feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2, planLimit: 60 });
+    expect(core.getSnapshot().connection.planLimit).toBe(60);
+    feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2 });
+    expect(core.getSnapshot().connection.planLimit).toBeUndefined();
+  });
+
   it('is live once the feed is live and both streams hold a snapshot', () => {
     const { feed, core, clock, goLive } = setup();
     feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2 });

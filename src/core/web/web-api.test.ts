@@ -23,6 +23,7 @@ function setup(storage = memoryStorage()) {
   const feed = createFakeFeed();
   const clock = manualClock();
   const opened: string[] = [];
+  const downloads: string[][] = [];
   api = createWebCallboardApi({
     url: 'http://127.0.0.1:7070',
     token: 't',
@@ -30,8 +31,9 @@ function setup(storage = memoryStorage()) {
     feed,
     clock,
     openWindow: (u) => opened.push(u),
+    download: (...file) => downloads.push(file),
   });
-  return { api, feed, clock, storage, opened };
+  return { api, feed, clock, storage, opened, downloads };
 }
 
 describe('web dashboard CallboardApi', () => {
@@ -102,6 +104,20 @@ describe('web dashboard CallboardApi', () => {
     expect(opened).toEqual(['https://example.com/x']);
     expect(await api.pauseAlerts(0)).toMatchObject({ ok: false, code: 'bad-request' });
     expect(await api.acknowledgeAlert('nope')).toMatchObject({ ok: false, code: 'not-found' });
+  });
+
+  it('offers an export as a download, and refuses a bad file name before offering anything', async () => {
+    const { api, downloads } = setup();
+    expect(await api.exportCsv('callboard-calls.csv', 'A\r\n')).toEqual({
+      ok: true,
+      value: { saved: true, where: 'your downloads' },
+    });
+    expect(await api.exportCsv('../calls.csv', 'A\r\n')).toMatchObject({
+      ok: false,
+      code: 'bad-request',
+      message: expect.stringMatching(/file name must be letters/) as unknown,
+    });
+    expect(downloads).toEqual([['callboard-calls.csv', 'A\r\n', 'text/csv;charset=utf-8']]);
   });
 
   it('opens a call transcript through the in-page core; a bad call key is refused', async () => {

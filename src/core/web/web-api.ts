@@ -1,4 +1,5 @@
-import type { CallboardApi, IpcResult, SettingsView } from '../../shared/ipc';
+import { describeZodError } from '../../shared/domain/schemas';
+import { IPC_ARGS, type CallboardApi, type IpcResult, type SettingsView } from '../../shared/ipc';
 import { silentLogger, type Logger } from '../../shared/log';
 import { isSafeExternalUrl } from '../../shared/urls';
 import { CALL_KEY_PATTERN } from '../../shared/protocol/transcript';
@@ -30,6 +31,8 @@ export interface WebApiOptions {
   /** Tests: a feed other than socket.io to `url`. */
   feed?: Feed;
   openWindow?: (url: string) => void;
+  /** Offers a file as a download (the renderer gives one that uses the page). */
+  download?: (fileName: string, text: string, type: string) => void;
 }
 
 export interface WebCallboardApi extends CallboardApi {
@@ -140,6 +143,22 @@ export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
         safe.toString(),
       );
       return ok(null);
+    },
+    exportCsv: async (fileName, csv) => {
+      const checked = IPC_ARGS.exportCsv.safeParse([fileName, csv]);
+      if (!checked.success) {
+        return {
+          ok: false,
+          code: 'bad-request',
+          message: describeZodError('export', checked.error),
+        };
+      }
+      if (!options.download) {
+        return { ok: false, code: 'unavailable', message: 'this page cannot offer downloads' };
+      }
+      options.download(fileName, csv, 'text/csv;charset=utf-8');
+      // The browser saves it (or asks where): the page is not told where it went.
+      return ok({ saved: true, where: 'your downloads' });
     },
     openTranscript: async (callSid) =>
       callKeyOk(callSid) ? ok(core.openTranscript(callSid)) : badCallKey(callSid),

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { IPC_CHANNELS } from '../../shared/ipc';
-import { silentLogger } from '../../shared/log';
 import type { AppController } from '../app/controller';
-import { createIpcHandlers } from './handle';
+import { testIpcHandlers } from './handlers.test-support';
 import { registerApiHandlers } from './register-api';
 
-const APP = 'file:///app/out/renderer/index.html';
-
 function setup() {
-  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
-  const handlers = createIpcHandlers<unknown>({
-    register: (channel, l) => (listeners.set(channel, l), () => listeners.delete(channel)),
-    senderOf: () => ({ url: APP, isMainFrame: true }),
-    isTrustedUrl: (url) => url === APP,
-    logger: silentLogger,
-  });
+  const { handlers, listeners, invoke } = testIpcHandlers();
   const opened: string[] = [];
   const transcripts: string[] = [];
   const controller = {
@@ -22,8 +13,12 @@ function setup() {
     openTranscript: (callSid: string) => (transcripts.push(`open ${callSid}`), { callSid }),
     closeTranscript: (callSid: string) => (transcripts.push(`close ${callSid}`), null),
   } as unknown as AppController;
-  registerApiHandlers(handlers, controller, async (url) => void opened.push(url));
-  const invoke = (channel: string, ...args: unknown[]) => listeners.get(channel)!(null, ...args);
+  registerApiHandlers(
+    handlers,
+    controller,
+    async (url) => void opened.push(url),
+    async () => ({ saved: false }),
+  );
   return { listeners, opened, invoke, transcripts };
 }
 

@@ -1,3 +1,4 @@
+import type { CsvExportResult } from '../../shared/ipc';
 import type { AppController } from '../app/controller';
 import { checkExternalUrl } from '../security/external-url';
 import { IpcError, type IpcHandlers } from './handle';
@@ -10,6 +11,7 @@ export function registerApiHandlers(
   handlers: IpcHandlers,
   controller: AppController,
   openExternal: (url: string) => Promise<void>,
+  saveCsv: (fileName: string, csv: string) => Promise<CsvExportResult>,
 ): void {
   handlers.handle('getSnapshot', () => controller.getSnapshot());
   handlers.handle('acknowledgeAlert', (id) => controller.acknowledgeAlert(id));
@@ -28,4 +30,5 @@ export function registerApiHandlers(
     await openExternal(checked.url);
     return null;
   });
+  handlers.handle('exportCsv', (fileName, csv) => saveCsv(fileName, csv));
 }

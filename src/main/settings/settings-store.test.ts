@@ -152,6 +152,56 @@ describe('settings store', () => {
     await expect(readFile(`${file}.bad-2026-11-26T20-00-00-000Z`, 'utf8')).resolves.toBe(newer);
   });
 
+  it('reads a version 1 file written before the AI-agent thresholds as is, with their defaults', async () => {
+    // What an earlier release wrote: no outcome thresholds, no plan limit, six alert kinds.
+    const old = structuredClone(DEFAULT_SETTINGS) as unknown as {
+      alerts: Record<string, unknown>;
+      notifications: { kinds: Record<string, boolean> };
+    };
+    for (const key of [
+      'agentSuccessRatePercent',
+      'agentSuccessCalls',
+      'criterionPassRatePercent',
+      'campaignMachineRatePercent',
+      'outcomeMinCalls',
+      'concurrencyAlertPercent',
+      'planLimit',
+      'spendPerHour',
+    ]) {
+      delete old.alerts[key];
+    }
+    old.alerts.waitingSeconds = 90;
+    for (const kind of [
+      'agent-success-rate',
+      'criterion-pass-rate',
+      'campaign-machine-rate',
+      'concurrency',
+      'spend-rate',
+    ]) {
+      delete old.notifications.kinds[kind];
+    }
+    old.notifications.kinds['call-failed'] = true;
+    const text = JSON.stringify({ version: 1, settings: old, secrets: {} });
+    await writeFile(file, text);
+    const s = store();
+    const view = await s.load();
+    expect(view.loadProblem).toBeUndefined();
+    expect(s.current().alerts).toEqual({ ...DEFAULT_SETTINGS.alerts, waitingSeconds: 90 });
+    expect(s.current().notifications.kinds).toEqual({
+      ...DEFAULT_SETTINGS.notifications.kinds,
+      'call-failed': true,
+    });
+    // Loading never rewrites the file; the next save writes the new fields.
+    await expect(readFile(file, 'utf8')).resolves.toBe(text);
+    await s.save({ ...s.current(), alerts: { ...s.current().alerts, planLimit: 40 } });
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { settings: Settings };
+    expect(saved.settings.alerts).toEqual({
+      ...DEFAULT_SETTINGS.alerts,
+      waitingSeconds: 90,
+      planLimit: 40,
+    });
+  });
+
   it('keeps the valid sections of a hand-edited file with a bad value', async () => {
     const s = store();
     await s.load();

@@ -27,6 +27,7 @@ export function createUnavailableApi(reason: string): CallboardApi {
     testConnection: fail,
     retryConnection: fail,
     openExternal: fail,
+    exportCsv: fail,
     openTranscript: fail,
     closeTranscript: fail,
     onDidChangeTranscript: () => () => {},
@@ -43,6 +44,21 @@ export function dashboardToken(location: Pick<Location, 'hash' | 'search'>): str
   return fromHash || fromQuery || undefined;
 }
 
+/** Offers `text` as a file download from the page (the web dashboard's "Export CSV"). */
+export function downloadFile(fileName: string, text: string, type: string, doc = document): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = doc.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  doc.body.append(link);
+  link.click();
+  link.remove();
+  // The click has resolved the URL for the download; free it once this task ends.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
 /**
  * The web dashboard's API: the monitor core runs in the page and talks Socket.IO to the
  * server that served it. Loaded lazily so the desktop bundle's start-up does not pay for it.
@@ -50,7 +66,11 @@ export function dashboardToken(location: Pick<Location, 'hash' | 'search'>): str
 async function loadWebApi(location: Location): Promise<CallboardApi> {
   const { createWebCallboardApi } = await import('../../core/web');
   const token = dashboardToken(location);
-  return createWebCallboardApi({ url: location.origin, ...(token ? { token } : {}) });
+  return createWebCallboardApi({
+    url: location.origin,
+    ...(token ? { token } : {}),
+    download: downloadFile,
+  });
 }
 
 /** The desktop app's preload API when present, else the web dashboard's. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertThresholds } from '../alerts-types';
+import { DEFAULT_ALERT_THRESHOLDS, type AlertThresholds } from '../alerts-types';
 import {
   applyFeedMessage,
   callsEndedBy,
@@ -22,6 +22,8 @@ const S = 1000;
 const T0 = Date.parse('2026-11-26T20:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 const thresholds: AlertThresholds = {
+  // The AI-agent rules have tests of their own (./outcome-rules.test.ts).
+  ...DEFAULT_ALERT_THRESHOLDS,
   waitingSeconds: 60,
   longCallMinutes: 15,
   campaignFailureRatePercent: 30,

@@ -9,6 +9,7 @@ import {
   feedConditions,
   type AlertCondition,
 } from './rules';
+import { outcomeConditions } from './outcome-rules';
 
 /**
  * The alert engine: pure, time always passed in. `evaluateAlerts` is called after every feed
@@ -41,6 +42,12 @@ export interface AlertInputs {
   endedCalls?: readonly CallEntry[];
   /** Campaigns that ended since the last evaluation (see campaignsEndedBy). */
   endedCampaigns?: readonly CampaignEntry[];
+  /**
+   * Ended calls the holder keeps beyond the feed's active list (the recent calls, with their
+   * late post-call analysis), for the outcome rules (./outcome-rules). Whatever is held: the
+   * rules read the active calls in `feed.calls` and these together.
+   */
+  recentCalls?: readonly CallEntry[];
 }
 
 export interface AlertEvaluation {
@@ -82,6 +89,16 @@ export function evaluateAlerts(
   const durations = [
     ...(live ? callDurationConditions(inputs.feed.calls, thresholds, now) : []),
     ...(live ? campaignFailureConditions(inputs.feed.campaigns, thresholds) : []),
+    ...(live
+      ? outcomeConditions(
+          {
+            calls: [...inputs.feed.calls.values(), ...(inputs.recentCalls ?? [])],
+            advertisedPlanLimit: inputs.connection?.planLimit,
+          },
+          thresholds,
+          now,
+        )
+      : []),
     ...feedConditions(inputs.connection, thresholds, now),
   ];
   const holding = new Set(durations.map((c) => c.id));

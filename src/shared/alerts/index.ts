@@ -1,3 +1,4 @@
 export * from './rules';
+export * from './outcome-rules';
 export * from './engine';
 export * from './actions';

@@ -27,12 +27,18 @@ export function alertId(kind: AlertKind, target: AlertTarget): string {
       return `${kind}:call:${target.callSid}`;
     case 'campaign':
       return `${kind}:campaign:${target.campaignId}`;
+    case 'agent':
+      return `${kind}:agent:${target.agentId}`;
+    case 'criterion':
+      return `${kind}:criterion:${target.criterionId}`;
+    case 'centre':
+      return `${kind}:centre`;
     case 'feed':
       return `${kind}:feed`;
   }
 }
 
-function condition(
+export function condition(
   kind: AlertKind,
   severity: AlertSeverity,
   target: AlertTarget,
@@ -42,7 +48,8 @@ function condition(
   return { id: alertId(kind, target), kind, severity, target, title, message };
 }
 
-const clip = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max)}...` : text);
+export const clip = (text: string, max = 80) =>
+  text.length > max ? `${text.slice(0, max)}...` : text;
 
 /** "Ana Diaz (+1 555 0100)" or the number or the call id. */
 export function describeCall(call: Call): string {

@@ -28,3 +28,14 @@ export function concurrencyOf(active: number, limit: number | null | undefined):
     ratio >= CONCURRENCY_RED_AT ? 'red' : ratio >= CONCURRENCY_AMBER_AT ? 'amber' : 'ok';
   return { active, limit, ratio, level };
 }
+
+/**
+ * The plan limit in force: the server's when it advertises one (`serve --plan-limit`, in its
+ * v2 subscribe ack: the operator knows the account's plan), else this app's setting, else none.
+ */
+export function planLimitFor(
+  advertised: number | null | undefined,
+  setting: number | null | undefined,
+): number | null {
+  return advertised ?? setting ?? null;
+}

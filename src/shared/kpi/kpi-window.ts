@@ -5,10 +5,15 @@
  * database ships with the app.
  */
 
-export type KpiWindow = { kind: 'last'; minutes: number } | { kind: 'today'; timeZone: string };
+export type KpiWindow =
+  | { kind: 'last'; minutes: number }
+  | { kind: 'today'; timeZone: string }
+  /** Every call given, whenever it ended (the caller chose the calls, e.g. an agent's last N). */
+  | { kind: 'all' };
 
 export const LAST_15_MINUTES: KpiWindow = { kind: 'last', minutes: 15 };
 export const LAST_60_MINUTES: KpiWindow = { kind: 'last', minutes: 60 };
+export const ALL_CALLS_GIVEN: KpiWindow = { kind: 'all' };
 
 /** The window at a given moment: times `at` with from < at <= to (from <= at when today). */
 export interface WindowBounds {
@@ -109,6 +114,7 @@ export function startOfDayIn(now: number, timeZone: string): number {
 
 /** The bounds of `window` at `now`. */
 export function windowBounds(window: KpiWindow, now: number): WindowBounds {
+  if (window.kind === 'all') return { from: -Infinity, to: Infinity, includesFrom: true };
   if (window.kind === 'today') {
     return { from: startOfDayIn(now, window.timeZone), to: now, includesFrom: true };
   }

@@ -66,6 +66,7 @@ const windowArb = fc.constantFrom<[KpiWindow, (at: number) => boolean]>(
   [{ kind: 'last', minutes: 15 }, (at) => at > NOW - 15 * MIN && at <= NOW],
   [{ kind: 'last', minutes: 60 }, (at) => at > NOW - 60 * MIN && at <= NOW],
   [{ kind: 'today', timeZone: 'UTC' }, (at) => at >= Math.floor(NOW / DAY) * DAY && at <= NOW],
+  [{ kind: 'all' }, () => true],
   [
     // +05:30: at 00:10 UTC it is 05:40, so the day began at 18:30 UTC yesterday.
     { kind: 'today', timeZone: 'Asia/Kolkata' },
@@ -192,7 +193,25 @@ function bruteForce(
     const level = n * 10 >= planLimit * 10 ? 'red' : n * 10 >= planLimit * 8 ? 'amber' : 'ok';
     return { active: n, limit: planLimit, ratio: n / planLimit, level };
   };
-  return { agents, campaigns, criteria, concurrency: levels(active.length) };
+  const isMachine = (e: CallEntry) =>
+    [
+      'machine_start',
+      'machine_end_beep',
+      'machine_end_silence',
+      'machine_end_other',
+      'fax',
+    ].includes(e.call.answeredBy ?? '');
+  const answeredAll = count(recent, (e) => e.call.answeredBy != null);
+  const total = {
+    ended: recent.length,
+    ...verdicts(recent),
+    answered: answeredAll,
+    machine: count(recent, isMachine),
+    machineRate: ratio(count(recent, isMachine), answeredAll),
+    cost: sum(recent),
+    costed: count(recent, (e) => typeof e.call.cost === 'number'),
+  };
+  return { agents, campaigns, criteria, total, concurrency: levels(active.length) };
 }
 
 describe('computeOutcomeKpis against a brute-force pass', () => {
@@ -209,6 +228,7 @@ describe('computeOutcomeKpis against a brute-force pass', () => {
           expect(kpis.campaigns).toEqual(expected.campaigns);
           expect(kpis.criteria).toEqual(expected.criteria);
           expect(kpis.concurrency).toEqual(expected.concurrency);
+          expect(kpis.total).toEqual(expected.total);
         },
       ),
       { numRuns: 500 },

@@ -264,6 +264,19 @@ describe('computeOutcomeKpis concurrency', () => {
   it('is empty for no calls', () => {
     expect(computeOutcomeKpis([], { window: LAST_15_MINUTES, now: NOW })).toEqual({
       window: { from: NOW - 15 * MIN, to: NOW, includesFrom: false },
+      total: {
+        ended: 0,
+        success: 0,
+        failure: 0,
+        undecided: 0,
+        successRate: null,
+        undecidedShare: null,
+        answered: 0,
+        machine: 0,
+        machineRate: null,
+        cost: 0,
+        costed: 0,
+      },
       agents: [],
       campaigns: [],
       criteria: [],

@@ -77,8 +77,22 @@ export interface CriterionKpis extends PassFigures {
   byAgent: (PassFigures & { agentId: string })[];
 }
 
+/** Every call that ended in the window, whatever its agent or campaign. */
+export interface TotalKpis extends VerdictFigures {
+  ended: number;
+  /** Ended calls with an AMD result, and of those answered by a machine or a fax. */
+  answered: number;
+  machine: number;
+  machineRate: number | null;
+  /** Sum of the costs the ended calls report. */
+  cost: number;
+  /** Ended calls that report a cost. */
+  costed: number;
+}
+
 export interface OutcomeKpis {
   window: WindowBounds;
+  total: TotalKpis;
   agents: AgentKpis[];
   campaigns: CampaignOutcomeKpis[];
   criteria: CriterionKpis[];
@@ -137,6 +151,23 @@ function countVerdict(tally: VerdictTally, verdict: Verdict | null): void {
   else if (verdict === 'unknown') tally.undecided++;
 }
 
+/** An ended call into a campaign's (or the whole window's) tally. */
+function countEndedCall(
+  tally: CampaignTally,
+  verdict: Verdict | null,
+  entry: CallEntry,
+  cost: number | null,
+): void {
+  tally.ended++;
+  countVerdict(tally, verdict);
+  const { answeredBy } = entry.call;
+  if (answeredBy != null) {
+    tally.answered++;
+    if (isMachineAnswer(answeredBy)) tally.machine++;
+  }
+  if (cost !== null) tally.cost += cost;
+}
+
 function verdictFigures(t: VerdictTally): VerdictFigures {
   return {
     success: t.success,
@@ -157,13 +188,18 @@ const byKey =
     a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0;
 
 /** The calls given, one per callSid: the version received last (later in order on a tie). */
-function latestByCall(calls: CallEntries): Iterable<CallEntry> {
+export function latestByCall(calls: CallEntries): Iterable<CallEntry> {
   const latest = new Map<string, CallEntry>();
   for (const entry of entriesOf(calls)) {
     const held = latest.get(entry.call.callSid);
     if (!held || entry.receivedAt >= held.receivedAt) latest.set(entry.call.callSid, entry);
   }
   return latest.values();
+}
+
+/** Whether a call has ended: the feed saw it end, or its status reads as ended. */
+export function hasEnded(entry: CallEntry, lifecycle = callLifecycle(entry.call.status)): boolean {
+  return entry.endedAt !== undefined || lifecycle.phase === 'ended';
 }
 
 /**
@@ -216,14 +252,14 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     cost: 0,
   });
   let active = 0;
+  const total = { ...newCampaign(), costed: 0 };
   const lifecycleOf = lifecycleReader();
 
   for (const entry of latestByCall(calls)) {
     const { call } = entry;
     const agentId = typeof call.agentId === 'string' ? call.agentId : null;
     const lifecycle = lifecycleOf(call.status);
-    const ended = entry.endedAt !== undefined || lifecycle.phase === 'ended';
-    if (!ended) {
+    if (!hasEnded(entry, lifecycle)) {
       active++;
       if (agentId !== null) tallyFor(agents, agentId, newAgent).live++;
       continue;
@@ -232,6 +268,8 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     const completed = lifecycle.outcome === 'completed';
     const verdict = verdictOf(entry, completed);
     const cost = typeof call.cost === 'number' ? call.cost : null;
+    countEndedCall(total, verdict, entry, cost);
+    if (cost !== null) total.costed++;
 
     if (agentId !== null) {
       const agent = tallyFor(agents, agentId, newAgent);
@@ -252,14 +290,7 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
     }
 
     if (typeof call.campaignId === 'string') {
-      const campaign = tallyFor(campaigns, call.campaignId, newCampaign);
-      campaign.ended++;
-      countVerdict(campaign, verdict);
-      if (call.answeredBy != null) {
-        campaign.answered++;
-        if (isMachineAnswer(call.answeredBy)) campaign.machine++;
-      }
-      if (cost !== null) campaign.cost += cost;
+      countEndedCall(tallyFor(campaigns, call.campaignId, newCampaign), verdict, entry, cost);
     }
 
     for (const [criterionId, { result }] of Object.entries(call.evaluationCriteriaResults ?? {})) {
@@ -275,6 +306,15 @@ export function computeOutcomeKpis(calls: CallEntries, options: OutcomeKpiOption
 
   return {
     window: bounds,
+    total: {
+      ended: total.ended,
+      ...verdictFigures(total),
+      answered: total.answered,
+      machine: total.machine,
+      machineRate: shareOf(total.machine, total.answered),
+      cost: total.cost,
+      costed: total.costed,
+    },
     agents: [...agents]
       .map(([agentId, t]) => ({
         agentId,

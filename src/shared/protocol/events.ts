@@ -62,6 +62,11 @@ export interface SubscribeAck {
   error?: string;
   /** True when the server's data is simulated (`callboard serve --demo`): clients say so. */
   simulated?: boolean;
+  /**
+   * The plan's concurrent-call limit the server's operator gave (`serve --plan-limit`): a
+   * whole number >= 1. Clients use it over their own setting (planLimitFor). v2 only.
+   */
+  planLimit?: number;
 }
 
 export type RemovalReason = 'terminal' | 'deleted';

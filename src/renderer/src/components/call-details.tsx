@@ -5,7 +5,7 @@ import { UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatDateTime, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
 import { QuietNote, StatusBadge } from './call-row';
-import { useThresholds } from './kpi-tiles';
+import { useThresholds } from './tile';
 import { Transcript } from './transcript';
 
 const SHOWN = new Set([

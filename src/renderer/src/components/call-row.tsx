@@ -6,7 +6,7 @@ import { callDurationSeconds } from '../lib/call-time';
 import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatAgo, formatClock, formatSpoken, formatTime } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
-import { useThresholds } from './kpi-tiles';
+import { useThresholds } from './tile';
 
 /**
  * A call's status: canonical statuses as they are, a value no mapping knows marked as such

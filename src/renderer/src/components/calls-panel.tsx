@@ -3,6 +3,7 @@ import { useCallboard } from '../store/context';
 import { CallDetails } from './call-details';
 import { CallFilters } from './call-filters';
 import { CallsTable } from './calls-table';
+import { ExportCallsButton } from './export-calls';
 
 function PanelState(props: { title: string; children?: ReactNode; role?: 'alert' | 'status' }) {
   return (
@@ -68,6 +69,7 @@ export function CallsPanel({ onRetry }: { onRetry: () => void }) {
             Stale
           </span>
         ) : null}
+        <ExportCallsButton />
       </div>
       <CallFilters />
       {body}

@@ -6,7 +6,7 @@ import { createActiveByCampaignSelector } from '../lib/calls-aggregates';
 import { formatCount, formatDecimal, formatPercent, formatSpan } from '../lib/format';
 import { failureLevel } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
-import { useThresholds } from './kpi-tiles';
+import { useThresholds } from './tile';
 import { Sparkline } from './sparkline';
 
 const NO_SAMPLES: readonly never[] = [];

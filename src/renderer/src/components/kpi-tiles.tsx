@@ -1,14 +1,11 @@
 import { useMemo } from 'react';
-import { DEFAULT_ALERT_THRESHOLDS } from '../../../shared/alerts-types';
 import { summarizeOutcomes, type CallKpis, type OutcomeSummary } from '../../../shared/kpi';
 import { createCallKpiTracker } from '../lib/calls-aggregates';
 import { formatAgo, formatClock, formatCount, formatSpoken } from '../lib/format';
-import { connectionLevel, failureLevel, talkLevel, waitLevel, type Level } from '../lib/kpis';
+import { connectionLevel, failureLevel, talkLevel, waitLevel } from '../lib/kpis';
 import { useCallboard, useNow } from '../store/context';
-
-export function useThresholds() {
-  return useCallboard((s) => s.settingsView?.settings.alerts ?? DEFAULT_ALERT_THRESHOLDS);
-}
+import { OutcomeTiles } from './outcome-tiles';
+import { Tile, useThresholds } from './tile';
 
 export interface HeaderKpis {
   calls: CallKpis;
@@ -28,22 +25,6 @@ export function useHeaderKpis(): HeaderKpis {
   return useMemo(
     () => ({ calls: trackKpis(calls, change, now), outcomes: summarizeOutcomes(outcomes, now) }),
     [trackKpis, calls, change, outcomes, now],
-  );
-}
-
-export function Tile(props: {
-  label: string;
-  value: string;
-  level?: Level;
-  title?: string;
-  testId?: string;
-}) {
-  const { label, value, level = 'ok', title, testId } = props;
-  return (
-    <div className={`kpi kpi-${level}`} title={title} data-testid={testId} data-level={level}>
-      <span className="kpi-value">{value}</span>
-      <span className="kpi-label">{label}</span>
-    </div>
   );
 }
 
@@ -135,6 +116,7 @@ export function KpiStrip() {
     <section className="kpi-strip" aria-label="Key figures">
       <KpiTiles kpis={kpis} />
       <ConnectionTile />
+      <OutcomeTiles />
     </section>
   );
 }

@@ -87,6 +87,39 @@ describe('settings screen', () => {
     expect(saved.notifications.kinds['call-failed']).toBe(true);
   });
 
+  it('sets the plan limit and the AI-agent thresholds, naming what is wrong', async () => {
+    const { api } = renderApp(emptySnapshot());
+    await openSettings();
+    const limit = screen.getByLabelText('Plan limit (concurrent calls)');
+    expect((limit as HTMLInputElement).value).toBe('');
+    fireEvent.change(limit, { target: { value: '0' } });
+    expect(screen.getByText('the plan limit must be at least 1 concurrent call')).toBeTruthy();
+    expect(limit.getAttribute('aria-invalid')).toBe('true');
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(limit, { target: { value: '40' } });
+    fireEvent.change(screen.getByLabelText('Agent success rate alert below (%)'), {
+      target: { value: '65' },
+    });
+    fireEvent.change(screen.getByLabelText('Spend alert above (cost per hour)'), {
+      target: { value: '250' },
+    });
+    fireEvent.click(screen.getByLabelText('Calls near the plan limit'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    const saved = api.calls.find((c) => c[0] === 'saveSettings')?.[1] as Settings;
+    expect(saved.alerts).toMatchObject({
+      planLimit: 40,
+      agentSuccessRatePercent: 65,
+      spendPerHour: 250,
+    });
+    expect(saved.notifications.kinds.concurrency).toBe(false);
+    // Emptied again: no limit (null), not a missing number.
+    fireEvent.change(screen.getByLabelText('Plan limit (concurrent calls)'), {
+      target: { value: '' },
+    });
+    expect(screen.queryByText(/Fix \d+ field/)).toBeNull();
+  });
+
   it('shows the reason a save was refused', async () => {
     const { api } = renderApp(emptySnapshot());
     api.saveSettings = async () => ({

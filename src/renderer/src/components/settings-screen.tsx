@@ -5,7 +5,13 @@ import { settingsFieldErrors, type Settings } from '../../../shared/settings';
 import { useApi, useCallboard } from '../store/context';
 import { CheckField, MappingField, NumberField, TextField } from './settings-fields';
 
-const THRESHOLD_FIELDS: { key: keyof AlertThresholds; label: string }[] = [
+const THRESHOLD_FIELDS: {
+  key: keyof AlertThresholds;
+  label: string;
+  /** Empty means "none" (null) rather than a missing number. */
+  nullable?: boolean;
+  hint?: string;
+}[] = [
   { key: 'waitingSeconds', label: 'Waiting call alert after (seconds)' },
   { key: 'longCallMinutes', label: 'Long call alert after (minutes)' },
   { key: 'campaignFailureRatePercent', label: 'Campaign failure rate alert (%)' },
@@ -13,6 +19,24 @@ const THRESHOLD_FIELDS: { key: keyof AlertThresholds; label: string }[] = [
   { key: 'feedStaleSeconds', label: 'Feed down alert after (seconds)' },
   { key: 'cooldownSeconds', label: 'Repeat the same alert after (seconds)' },
   { key: 'quietCallMinutes', label: 'Mark a call with no update after (minutes)' },
+  { key: 'agentSuccessRatePercent', label: 'Agent success rate alert below (%)' },
+  { key: 'agentSuccessCalls', label: 'Success rate over the agent’s last (analysed calls)' },
+  { key: 'criterionPassRatePercent', label: 'Criterion pass rate alert below (%)' },
+  { key: 'campaignMachineRatePercent', label: 'Campaign machine rate alert above (%)' },
+  { key: 'outcomeMinCalls', label: 'Pass and machine rates checked after (results, 60 min)' },
+  {
+    key: 'planLimit',
+    label: 'Plan limit (concurrent calls)',
+    nullable: true,
+    hint: 'Leave empty if unknown; a server that sets one (serve --plan-limit) overrides it',
+  },
+  { key: 'concurrencyAlertPercent', label: 'Concurrency alert at (% of the plan limit)' },
+  {
+    key: 'spendPerHour',
+    label: 'Spend alert above (cost per hour)',
+    nullable: true,
+    hint: 'In the unit calls report their cost in (ElevenLabs credits); empty: no alert',
+  },
 ];
 
 const KIND_LABELS: Record<(typeof ALERT_KINDS)[number], string> = {
@@ -22,6 +46,11 @@ const KIND_LABELS: Record<(typeof ALERT_KINDS)[number], string> = {
   'campaign-failure-rate': 'A campaign fails too often',
   'campaign-completed': 'A campaign completed',
   'feed-down': 'The feed is down',
+  'agent-success-rate': 'An agent succeeds too rarely',
+  'criterion-pass-rate': 'An evaluation criterion fails too often',
+  'campaign-machine-rate': 'Machines answer a campaign too often',
+  concurrency: 'Calls near the plan limit',
+  'spend-rate': 'Spend per hour too high',
 };
 
 /** The sections of the settings that are objects (all but `mode`). */
@@ -251,9 +280,13 @@ export function SettingsScreen() {
             <NumberField
               key={f.key}
               label={f.label}
+              hint={f.hint}
+              nullable={f.nullable}
               value={draft.alerts[f.key]}
               error={errors[`alerts.${f.key}`]}
-              onChange={(value) => set('alerts', { [f.key]: value ?? Number.NaN })}
+              onChange={(value) =>
+                set('alerts', { [f.key]: f.nullable ? value : (value ?? Number.NaN) })
+              }
             />
           ))}
         </fieldset>

@@ -197,6 +197,10 @@ export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): Me
       api.calls.push(['openExternal', url]);
       return ok(null);
     },
+    async exportCsv(fileName, csv) {
+      api.calls.push(['exportCsv', fileName, csv]);
+      return ok({ saved: true, where: `/tmp/${fileName}` });
+    },
     async openTranscript(callSid) {
       api.calls.push(['openTranscript', callSid]);
       if (api.transcriptError) {

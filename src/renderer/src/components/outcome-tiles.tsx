@@ -1,0 +1,120 @@
+import { useMemo } from 'react';
+import { computeOutcomeKpis, planLimitFor, type OutcomeKpis } from '../../../shared/kpi';
+import type { ConnectionState } from '../../../shared/monitor';
+import { formatAgo, formatCount, formatDecimal, formatPercent, formatTime } from '../lib/format';
+import type { Level } from '../lib/kpis';
+import { useCallboard, useNow, useStoreApi } from '../store/context';
+import { Tile, useThresholds } from './tile';
+
+/** The supervisor's IANA zone, for "today" (from local midnight). */
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * When the figures were last brought up to date: the last data the feed delivered, or since
+ * when they may be out of date (DATA.md: "last updated" per figure, stale data looks stale).
+ */
+function freshness(connection: ConnectionState | null, now: number): string {
+  if (!connection) return 'no data yet';
+  if (connection.staleSince !== null) return `stale since ${formatTime(connection.staleSince)}`;
+  return connection.lastEventAt !== null
+    ? `updated ${formatAgo(connection.lastEventAt, now)}`
+    : 'no data yet';
+}
+
+const CONCURRENCY_LEVELS: Record<'ok' | 'amber' | 'red', Level> = {
+  ok: 'ok',
+  amber: 'warn',
+  red: 'bad',
+};
+
+/**
+ * The AI-agent figures of the calls held (src/shared/kpi/outcome-kpis.ts): success rate,
+ * machine rate and cost today (from local midnight), and concurrency against the plan limit
+ * (the server's when it advertises one, else the setting): amber from 80 %, red at 100 %.
+ * Computed on the clock tick, not per delta: a full pass over 10,000 calls once a second.
+ */
+export function OutcomeTiles() {
+  const store = useStoreApi();
+  const now = useNow();
+  const connection = useCallboard((s) => s.connection);
+  const thresholds = useThresholds();
+  const advertised = connection?.planLimit;
+  const kpis: OutcomeKpis = useMemo(
+    () =>
+      computeOutcomeKpis(store.getState().calls, {
+        window: { kind: 'today', timeZone: localTimeZone() },
+        now,
+        planLimit: planLimitFor(advertised, thresholds.planLimit),
+      }),
+    [store, now, advertised, thresholds.planLimit],
+  );
+  const { total, concurrency } = kpis;
+  const updated = freshness(connection, now);
+  const stale = connection?.staleSince != null;
+  const decided = total.success + total.failure;
+  const enough = (n: number) => n > 0 && n >= thresholds.outcomeMinCalls;
+  const successLevel: Level = stale
+    ? 'warn'
+    : enough(decided) &&
+        total.successRate !== null &&
+        total.successRate * 100 < thresholds.agentSuccessRatePercent
+      ? 'bad'
+      : 'ok';
+  const machineLevel: Level = stale
+    ? 'warn'
+    : enough(total.answered) &&
+        total.machineRate !== null &&
+        total.machineRate * 100 > thresholds.campaignMachineRatePercent
+      ? 'bad'
+      : 'ok';
+  const concurrencyLevel: Level =
+    concurrency.level === null ? (stale ? 'warn' : 'ok') : CONCURRENCY_LEVELS[concurrency.level];
+  return (
+    <>
+      <Tile
+        label="Success, today"
+        value={formatPercent(total.successRate)}
+        detail={`of ${formatCount(decided)} · ${updated}`}
+        title={`${formatCount(total.success)} succeeded, ${formatCount(total.failure)} failed, ${formatCount(total.undecided)} not decided yet`}
+        level={successLevel}
+        testId="kpi-success"
+      />
+      <Tile
+        label="Machine, today"
+        value={formatPercent(total.machineRate)}
+        detail={`of ${formatCount(total.answered)} · ${updated}`}
+        title="Answered by a machine or a fax, of the calls with an answering-machine result"
+        level={machineLevel}
+        testId="kpi-machine"
+      />
+      <Tile
+        label="Cost, today"
+        value={formatDecimal(total.cost)}
+        detail={`${formatCount(total.costed)} calls · ${updated}`}
+        title="What the calls that ended today report they cost (ElevenLabs credits)"
+        level={stale ? 'warn' : 'ok'}
+        testId="kpi-cost"
+      />
+      <Tile
+        label={
+          concurrency.limit === null
+            ? 'Concurrency (no limit set)'
+            : `Concurrency, ${formatPercent(concurrency.ratio)} of plan`
+        }
+        value={
+          concurrency.limit === null
+            ? formatCount(concurrency.active)
+            : `${formatCount(concurrency.active)} / ${formatCount(concurrency.limit)}`
+        }
+        detail={updated}
+        title={
+          concurrency.limit === null
+            ? 'Set the plan limit in the settings (or serve --plan-limit) to compare'
+            : 'Amber from 80 % of the plan limit, red at 100 % (burst: calls cost double)'
+        }
+        level={concurrencyLevel}
+        testId="kpi-concurrency"
+      />
+    </>
+  );
+}
