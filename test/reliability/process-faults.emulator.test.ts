@@ -85,5 +85,7 @@ describe.skipIf(!CLI_BUILT)('the server process killed (needs out/cli: npm run b
     // The token was saved before each kill, so each restart resumed rather than re-read.
     expect(resumed).toEqual([true, true]);
     for (const c of h.clients) expect(c.stats.problems).toEqual([]);
-  });
+    // Two cold starts of `serve` (three change streams each) and the clients' reconnect
+    // backoff: longer than the default 30 s on a loaded machine; each wait has its own bound.
+  }, 90_000);
 });
