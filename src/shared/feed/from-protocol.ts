@@ -48,7 +48,7 @@ export interface ServerEventResult {
 const MAX_PROBLEM_LENGTH = 1000;
 const MAX_PROBLEMS = 20;
 
-function bounded(text: string): string {
+export function bounded(text: string): string {
   return text.length > MAX_PROBLEM_LENGTH ? `${text.slice(0, MAX_PROBLEM_LENGTH)}...` : text;
 }
 
@@ -83,7 +83,7 @@ function readMeta(payload: {
   return { ok: true, value: fromSeq === undefined ? { epoch, seq } : { epoch, seq, fromSeq } };
 }
 
-function parseDocs<T>(
+export function parseDocs<T>(
   event: string,
   field: string,
   items: readonly unknown[],
@@ -107,7 +107,7 @@ function parseDocs<T>(
 
 type Parsed<S extends z.ZodType> = { ok: true; value: z.output<S> } | { ok: false };
 
-function check<S extends z.ZodType>(
+export function check<S extends z.ZodType>(
   event: string,
   schema: S,
   payload: unknown,
@@ -134,7 +134,7 @@ function withMeta(
   return null;
 }
 
-function countProblem(event: string, count: number | undefined, length: number, what: string) {
+export function countProblem(event: string, count: number | undefined, length: number, what: string) {
   return count !== undefined && count !== length
     ? [`${event}: count ${count} does not match the ${length} ${what} sent`]
     : [];
