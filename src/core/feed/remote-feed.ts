@@ -17,6 +17,8 @@ import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus } from './feed';
 import { Emitter } from '../../shared/emitter';
 import { createRemoteTranscripts } from './remote-transcripts';
+import { createRemoteRecent } from './remote-recent';
+import { RECENT_EVENTS } from '../../shared/feed/recent-protocol';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -89,6 +91,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   };
   const problem = (text: string) => problems.emit(text);
   const transcripts = createRemoteTranscripts({ logger: log, ackTimeoutMs, problem });
+  const recent = createRemoteRecent({ logger: log, ackTimeoutMs, now });
 
   const updateLive = () => {
     if (streams.every((s) => synced.has(s))) setStatus({ status: 'live' });
@@ -118,7 +121,9 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     if (result.serverError) {
       problem(`server error (${result.serverError.type}): ${result.serverError.message}`);
     }
-    if (result.resync) {
+    if (result.resync?.stream === 'recent') {
+      recent.serverResync(result.resync.reason);
+    } else if (result.resync) {
       synced.delete(result.resync.stream);
       cursors.delete(result.resync.stream);
       setStatus({ status: 'resyncing' });
@@ -208,6 +213,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     });
     socket = s;
     transcripts.attach(s);
+    recent.attach(s);
     s.on('connect', () => {
       generation += 1;
       everConnected = true;
@@ -216,6 +222,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       setStatus({ status: 'connecting' });
       for (const stream of streams) subscribe(stream, true);
       transcripts.connected();
+      recent.connected();
     });
     s.on('connect_error', (error) => {
       const { message, unauthorized } = describeConnectError(error, target);
@@ -231,6 +238,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       scheduleRetry(`disconnected from ${target}: ${reason}`, false);
     });
     for (const event of SERVER_EVENTS) {
+      if ((RECENT_EVENTS as readonly string[]).includes(event)) continue; // ./remote-recent
       (s.on as (e: string, l: (p: unknown) => void) => void)(event, (payload) =>
         onServerEvent(event, payload),
       );
@@ -248,6 +256,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       if (stopped) return;
       stopped = true;
       transcripts.close();
+      recent.close();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
       const s = socket;
@@ -284,5 +293,6 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     onStatus: statuses.on,
     onProblem: problems.on,
     transcripts: transcripts.port,
+    recent: recent.port,
   };
 }

@@ -9,6 +9,7 @@ import {
   type ParseResult,
 } from '../domain/schemas';
 import type {
+  AnyStreamName,
   CallRemoval,
   CampaignRemoval,
   ServerToClientEvents,
@@ -40,7 +41,7 @@ export interface ServerEventResult {
   /** Human-readable, each naming the event and what was wrong; bounded in length. */
   problems: string[];
   /** `resync`: the server dropped this client's history; a snapshot follows. */
-  resync?: { stream: StreamName; epoch: string; reason: string };
+  resync?: { stream: AnyStreamName; epoch: string; reason: string };
   /** `error`: the server reports a failed request. */
   serverError?: { type: string; message: string };
 }
@@ -134,7 +135,12 @@ function withMeta(
   return null;
 }
 
-export function countProblem(event: string, count: number | undefined, length: number, what: string) {
+export function countProblem(
+  event: string,
+  count: number | undefined,
+  length: number,
+  what: string,
+) {
   return count !== undefined && count !== length
     ? [`${event}: count ${count} does not match the ${length} ${what} sent`]
     : [];
@@ -216,10 +222,6 @@ export function fromServerEvent(
       const p = check(event, resyncPayloadSchema, payload, problems);
       if (!p.ok) return done();
       const { stream, epoch, reason } = p.value;
-      if (stream === 'recent') {
-        problems.push('a resync of the recent stream, which this feed does not subscribe to');
-        return done();
-      }
       return { problems, resync: { stream, epoch, reason } };
     }
     case 'error': {
@@ -228,6 +230,10 @@ export function fromServerEvent(
       const type = p.value.type.slice(0, 64);
       return { problems, serverError: { type, message: bounded(p.value.message) } };
     }
+    case 'recent_calls':
+    case 'recent_calls_batch_update':
+      // The `recent` window has its own reducer and parser (./recent-protocol).
+      return { problems: [`${event} belongs to the recent window, not the list feed`] };
     default: {
       const unknownEvent: string = event;
       return { problems: [bounded(`unknown server event ${JSON.stringify(unknownEvent)}`)] };

@@ -1,3 +1,4 @@
+import { DEFAULT_LIFECYCLE, type LifecycleRules } from '../domain/lifecycle';
 import { parseCall } from '../domain/schemas';
 import { recentCallsBatchPayloadSchema, recentCallsPayloadSchema } from '../protocol/schemas';
 import { bounded, check, countProblem, parseDocs } from './from-protocol';
@@ -22,13 +23,16 @@ export function fromRecentEvent(
   event: RecentEvent,
   payload: unknown,
   at: number,
+  /** How statuses are read (embedded mode reads raw documents with the configured rules). */
+  rules: LifecycleRules = DEFAULT_LIFECYCLE,
 ): RecentEventResult {
+  const parse = (input: unknown) => parseCall(input, rules);
   const problems: string[] = [];
   if (event === 'recent_calls') {
     const p = check(event, recentCallsPayloadSchema, payload, problems);
     if (!p.ok) return { problems };
     problems.push(...countProblem(event, p.value.count, p.value.calls.length, 'calls'));
-    const calls = parseDocs(event, 'calls', p.value.calls, parseCall, problems);
+    const calls = parseDocs(event, 'calls', p.value.calls, parse, problems);
     const { epoch, seq } = p.value;
     if (epoch.length === 0)
       return { problems: [bounded(`${event}: malformed payload: epoch must not be empty`)] };
@@ -42,7 +46,7 @@ export function fromRecentEvent(
       epoch.length === 0 ? 'epoch must not be empty' : `fromSeq ${fromSeq} is after seq ${seq}`;
     return { problems: [`${event}: malformed payload: ${why}`] };
   }
-  const calls = parseDocs(event, 'calls', p.value.calls, parseCall, problems);
+  const calls = parseDocs(event, 'calls', p.value.calls, parse, problems);
   const removed = p.value.removed.map((r) => ({ callSid: r.callSid, reason: r.reason }));
   return { message: { kind: 'batch', calls, removed, epoch, fromSeq, seq, at }, problems };
 }

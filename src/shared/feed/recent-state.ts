@@ -18,7 +18,8 @@ import type { CallEntry, Entries, StreamCursor } from './types';
  * - a snapshot replaces the window (a stale one, seq below the held seq of the same epoch,
  *   is ignored unless a resync is pending);
  * - a batch upserts ended calls and removes those that left ('expired' | 'active' |
- *   'deleted'); another epoch, a gap or a batch before any snapshot marks `resyncNeeded`;
+ *   'deleted'); another epoch, a gap or a batch before any snapshot marks `resyncNeeded`,
+ *   which the next batch applied in sequence (a replay) or snapshot clears;
  * - the window holds ended calls only: a call the server sends with an active status is not
  *   held (and named in `problems`), since it is on the active list, not in the window.
  */
@@ -139,7 +140,8 @@ function applyBatch(
   for (const removal of message.removed) draft.delete(removal.callSid);
   const diff = diffKeys(state.calls, draft.result(), draft.touched);
   return {
-    state: { ...state, calls: draft.result(), cursor: verdict.cursor },
+    // Applied in sequence: any hole found before is filled (a replay `since` the held seq).
+    state: { calls: draft.result(), cursor: verdict.cursor, resyncNeeded: null },
     changes: { ...diff, reset: false, problems },
   };
 }
