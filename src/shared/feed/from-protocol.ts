@@ -13,7 +13,6 @@ import type {
   CallRemoval,
   CampaignRemoval,
   ServerToClientEvents,
-  StreamName,
 } from '../protocol/events';
 import {
   activeCallsPayloadSchema,
