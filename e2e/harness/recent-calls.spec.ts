@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Socket as ServerSocket } from 'socket.io';
 import {
   recentContractServer,
@@ -7,6 +7,7 @@ import {
 import type { Call } from '../../src/shared/domain/schemas';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { watchConsole } from '../support/console-watch';
+import { serveStatic } from '../support/static-server';
 import { closeHarness, startHarness, type Harness } from './harness';
 
 // Issue 14, client side: a call ends, appears in Recent calls as "analysing…", then its
@@ -40,20 +41,19 @@ function seedCalls(socket: ServerSocket) {
 
 let harness: Harness | undefined;
 let server: RecentContractServer | undefined;
+let cleanupSite: (() => Promise<void>) | undefined;
 // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must be destructured
 test.afterEach(async ({}, testInfo) => {
   await closeHarness(harness, testInfo);
   await server?.close();
-  harness = server = undefined;
+  await cleanupSite?.();
+  harness = server = cleanupSite = undefined;
   sockets = [];
 });
 
-test('desktop: a call ends, is analysing in Recent calls, then its success shows and the agent rate moves', async ({
-  page,
-}) => {
-  server = await recentContractServer({ onConnection: seedCalls });
-  // An earlier call of the same agent that failed: the rate starts at 0 % of 1.
-  server.put({
+/** An earlier call of the same agent that failed: the rate starts at 0 % of 1. */
+function earlierCall(s: RecentContractServer) {
+  s.put({
     callSid: 'CA-earlier',
     status: 'completed',
     agentId: 'agent-ada',
@@ -61,13 +61,10 @@ test('desktop: a call ends, is analysing in Recent calls, then its success shows
     endTime: new Date(Date.now() - 500_000).toISOString(),
     analysis: { call_successful: 'failure' },
   } as unknown as Call);
-  server.lose(); // before anyone subscribed: the snapshot holds it
-  const consoleWatch = watchConsole(page);
-  harness = await startHarness(page, {
-    ...DEFAULT_SETTINGS,
-    mode: 'remote',
-    remote: { url: server.url, token: '' },
-  });
+  s.lose(); // before anyone subscribed: the snapshot holds it
+}
+
+async function journey(page: Page, server: RecentContractServer) {
   await expect(
     page.getByRole('grid', { name: 'Active calls' }).getByText('Recent Caller'),
   ).toBeVisible();
@@ -106,5 +103,30 @@ test('desktop: a call ends, is analysing in Recent calls, then its success shows
   await expect(page.getByTestId('call-details')).toContainText(
     'The caller confirmed the delivery.',
   );
+}
+
+test('desktop: a call ends, is analysing in Recent calls, then its success shows and the agent rate moves', async ({
+  page,
+}) => {
+  server = await recentContractServer({ onConnection: seedCalls });
+  earlierCall(server);
+  const consoleWatch = watchConsole(page);
+  harness = await startHarness(page, {
+    ...DEFAULT_SETTINGS,
+    mode: 'remote',
+    remote: { url: server.url, token: '' },
+  });
+  await journey(page, server);
+  expect(consoleWatch.unexpected()).toEqual([]);
+});
+
+test('web dashboard: the same, with the monitor core in the page', async ({ page }) => {
+  const site = await serveStatic('out/renderer');
+  cleanupSite = site.close;
+  server = await recentContractServer({ onConnection: seedCalls, httpServer: site.server });
+  earlierCall(server);
+  const consoleWatch = watchConsole(page);
+  await page.goto(site.url);
+  await journey(page, server);
   expect(consoleWatch.unexpected()).toEqual([]);
 });

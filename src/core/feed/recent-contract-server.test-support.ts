@@ -42,9 +42,16 @@ export interface RecentContractServer {
 const timestamp = () => new Date().toISOString();
 
 export async function recentContractServer(
-  options: { answer?: boolean; onConnection?: (socket: ServerSocket) => void } = {},
+  options: {
+    answer?: boolean;
+    onConnection?: (socket: ServerSocket) => void;
+    /** Share a listening HTTP server (one that serves the dashboard) instead of a new one. */
+    httpServer?: Exclude<Parameters<Server['attach']>[0], number>;
+  } = {},
 ): Promise<RecentContractServer> {
-  const io = new Server(0, { serveClient: false });
+  const io = options.httpServer
+    ? new Server(options.httpServer, { serveClient: false })
+    : new Server(0, { serveClient: false });
   if (options.onConnection) io.on('connection', options.onConnection);
   const room = 'recent';
   let queued: Change[] = [];
