@@ -152,6 +152,38 @@ describe('the recent window against a server that speaks the contract', () => {
     expect([...session.state().calls.keys()]).toEqual([...before.calls.keys()]);
   });
 
+  it('a server resync of the window is followed by its snapshot, and the list is not resynced', async () => {
+    const server = await recentContractServer();
+    server.put(ended('CA1'));
+    server.lose();
+    const { session, feed } = await open(server);
+    const statuses: string[] = [];
+    feed.onStatus((s) => statuses.push(s.status));
+    await until(() => matches(session, server), 'the snapshot');
+    server.newEpoch();
+    server.window.clear();
+    server.put(ended('CA7'));
+    server.lose();
+    const stamp = new Date().toISOString();
+    server.emitRaw('resync', {
+      v: 2,
+      stream: 'recent',
+      epoch: server.epoch,
+      reason: 'history lost',
+      timestamp: stamp,
+    });
+    server.emitRaw('recent_calls', {
+      v: 2,
+      epoch: server.epoch,
+      seq: server.seq,
+      calls: [...server.window.values()],
+      count: 1,
+      timestamp: stamp,
+    });
+    await until(() => matches(session, server), 'the snapshot after the resync');
+    expect(statuses).not.toContain('resyncing');
+  });
+
   it('a server that never answers subscribe:recent gives "unavailable", not an endless wait', async () => {
     const server = await recentContractServer({ answer: false });
     const { session } = await open(server);

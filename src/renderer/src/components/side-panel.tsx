@@ -31,7 +31,7 @@ export function SidePanel() {
   return (
     <aside
       className={`side-panel panel${stale ? ' is-stale' : ''}`}
-      aria-label="Campaigns and alerts"
+      aria-label="Campaigns, alerts, recent calls and agents"
     >
       <div role="tablist" aria-label="Side panel" className="tabs">
         {TABS.map((t) => (
