@@ -40,9 +40,21 @@ export interface ConnectionState {
   planLimit?: number;
 }
 
+/**
+ * Whether the v2 `recent` window of ended calls is followed: waiting for its first snapshot,
+ * live, or unavailable (a seed-protocol server, a refusal: `message` says why).
+ */
+export interface RecentStatus {
+  status: 'waiting' | 'live' | 'unavailable';
+  message?: string;
+}
+
 export interface MonitorSnapshot {
   calls: CallEntry[];
   campaigns: CampaignEntry[];
+  /** The `recent` window: calls that ended within the server's window, with their outcomes. */
+  recent: CallEntry[];
+  recentStatus: RecentStatus;
   connection: ConnectionState;
   alerts: Alert[];
   /** Alerts are not notified until this time (ms), if set. */
@@ -58,6 +70,9 @@ export interface MonitorDelta {
   callsRemoved?: string[];
   campaignsUpserted?: CampaignEntry[];
   campaignsRemoved?: string[];
+  recentUpserted?: CallEntry[];
+  recentRemoved?: string[];
+  recentStatus?: RecentStatus;
   connection?: ConnectionState;
   /** The whole alert list when it changed (it is small and bounded). */
   alerts?: Alert[];

@@ -106,9 +106,59 @@ describe('hub feed (embedded mode without MongoDB)', () => {
 
   it('stop() unsubscribes from the hub and closes what the feed owns', async () => {
     const { hub, core, closed } = setup();
-    expect(hub.counters().subscribers).toBe(2);
+    // calls, campaigns and the recent window
+    expect(hub.counters().subscribers).toBe(3);
     await core.dispose();
     expect(hub.counters().subscribers).toBe(0);
     expect(closed()).toBe(1);
+  });
+});
+
+describe('hub feed: the recent window', () => {
+  it('holds a call that ended, then its late analysis, in snapshot and deltas', () => {
+    const { clock, hub, core, deltas } = setup();
+    hub.ingest('calls', [{ doc: { callSid: 'a', status: 'in-progress', agentId: 'ag1' } }]);
+    hub.flush();
+    clock.advance(50);
+    expect(core.getSnapshot().recentStatus).toEqual({ status: 'live' });
+    expect(core.getSnapshot().recent).toEqual([]);
+    hub.ingest('calls', [{ doc: { callSid: 'a', status: 'completed', agentId: 'ag1' } }]);
+    hub.flush();
+    clock.advance(50);
+    expect(core.getSnapshot().recent.map((e) => `${e.call.callSid}:${e.call.status}`)).toEqual([
+      'a:completed',
+    ]);
+    const ended = deltas.findLast((d) => d.recentUpserted);
+    expect(ended?.recentUpserted?.map((e) => e.call.callSid)).toEqual(['a']);
+    expect(ended?.recentUpserted?.[0]?.call.callSuccessful).toBeUndefined();
+
+    hub.ingest('calls', [
+      {
+        doc: {
+          callSid: 'a',
+          status: 'completed',
+          agentId: 'ag1',
+          analysis: { call_successful: 'success' },
+        },
+      },
+    ]);
+    hub.flush();
+    clock.advance(50);
+    const analysed = deltas.at(-1)!;
+    expect(analysed.recentUpserted?.map((e) => e.call.callSuccessful)).toEqual(['success']);
+    expect(core.getSnapshot().recent[0]?.call.callSuccessful).toBe('success');
+  });
+
+  it('a call deleted leaves the window', () => {
+    const { clock, hub, core, deltas } = setup();
+    hub.ingest('calls', [{ doc: { callSid: 'a', status: 'failed' } }]);
+    hub.flush();
+    clock.advance(50);
+    expect(core.getSnapshot().recent.map((e) => e.call.callSid)).toEqual(['a']);
+    hub.ingest('calls', [{ key: 'a', doc: null }]);
+    hub.flush();
+    clock.advance(50);
+    expect(core.getSnapshot().recent).toEqual([]);
+    expect(deltas.at(-1)?.recentRemoved).toEqual(['a']);
   });
 });

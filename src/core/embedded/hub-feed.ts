@@ -6,7 +6,9 @@ import type { FeedMode } from '../../shared/monitor';
 import { STREAMS, type SinceCursor, type StreamName } from '../../shared/protocol/events';
 import type { Hub } from '../../server/hub';
 import type { HubEvent, HubSubscription } from '../../server/hub-types';
-import { coalesceEntries } from '../../server/protocol-output';
+import { coalesceEntries, toEmissions } from '../../server/protocol-output';
+import { fromRecentEvent } from '../../shared/feed/recent-protocol';
+import type { RecentPort, RecentPortEvent } from '../feed/recent-port';
 import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
 import { Emitter } from '../../shared/emitter';
 import { createStoreTranscriptPort, type TranscriptStoreApi } from './store-transcripts';
@@ -78,8 +80,54 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     return out;
   };
 
+  // The `recent` window: the hub's events go through the same emissions and parser a socket
+  // client gets (src/server/protocol-output.ts, src/shared/feed/recent-protocol.ts).
+  let recentListener: ((event: RecentPortEvent) => void) | null = null;
+  let recentSubscription: HubSubscription | null = null;
+  const tellRecent = (event: RecentPortEvent) => {
+    try {
+      recentListener?.(event);
+    } catch (error) {
+      log.error('a recent listener threw', { error });
+    }
+  };
+  const onRecentEvent = (event: HubEvent) => {
+    if (stopped || !recentListener) return;
+    const timestamp = new Date(now()).toISOString();
+    for (const emission of toEmissions(event, { v2: true, batch: true }, timestamp, () => [])) {
+      if (emission.event !== 'recent_calls' && emission.event !== 'recent_calls_batch_update') {
+        continue; // the `resync` notice: its snapshot is the next emission
+      }
+      const result = fromRecentEvent(emission.event, emission.payload, now(), hub.lifecycle);
+      for (const message of result.problems) tellRecent({ type: 'problem', message });
+      if (result.message) tellRecent({ type: 'message', message: result.message });
+    }
+  };
+  const subscribeRecent = (since: SinceCursor | undefined) => {
+    recentSubscription?.();
+    recentSubscription = null;
+    if (!started || stopped || !recentListener) return;
+    recentSubscription = hub.subscribe('recent', since ? { since } : {}, onRecentEvent);
+  };
+  const recent: RecentPort = {
+    subscribe(listener) {
+      recentListener = listener;
+      subscribeRecent(undefined);
+      return () => {
+        if (recentListener !== listener) return;
+        recentListener = null;
+        recentSubscription?.();
+        recentSubscription = null;
+      };
+    },
+    resync(since, reason) {
+      log.info('resync asked', { stream: 'recent', reason });
+      subscribeRecent(since);
+    },
+  };
+
   const onHubEvent = (event: HubEvent) => {
-    // This feed subscribes to the list streams only.
+    // The list streams; `recent` has its own listener (onRecentEvent).
     if (stopped || event.stream === 'recent') return;
     const at = now();
     cursors.set(event.stream, { epoch: event.epoch, seq: event.seq });
@@ -145,6 +193,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
       upstreamOff = options.upstream?.onChange(() => statuses.emit(status())) ?? null;
       statuses.emit(status());
       for (const stream of STREAMS) subscribe(stream, undefined);
+      if (recentListener) subscribeRecent(undefined);
     },
     async stop() {
       if (stopped) return;
@@ -152,6 +201,9 @@ export function createHubFeed(options: HubFeedOptions): Feed {
       upstreamOff?.();
       for (const unsubscribe of subscriptions.values()) unsubscribe();
       subscriptions.clear();
+      recentSubscription?.();
+      recentSubscription = null;
+      recentListener = null;
       try {
         await options.close?.();
       } finally {
@@ -174,6 +226,7 @@ export function createHubFeed(options: HubFeedOptions): Feed {
     onMessage: messages.on,
     onStatus: statuses.on,
     onProblem: problems.on,
+    recent,
     ...(options.transcripts ? { transcripts: createStoreTranscriptPort(options.transcripts) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
 import type { StreamName } from '../../shared/protocol/events';
+import type { RecentPort } from './recent-port';
 import type { TranscriptPort } from './transcript-port';
 
 /**
@@ -41,4 +42,6 @@ export interface Feed {
   onProblem(listener: (problem: string) => void): Unsubscribe;
   /** Live transcripts of single calls, when the source has them (./transcript-port.ts). */
   readonly transcripts?: TranscriptPort;
+  /** The v2 `recent` window of ended calls, when the source can have it (./recent-port.ts). */
+  readonly recent?: RecentPort;
 }

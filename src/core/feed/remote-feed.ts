@@ -19,6 +19,8 @@ import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus } from './feed';
 import { Emitter } from '../../shared/emitter';
 import { createRemoteTranscripts } from './remote-transcripts';
+import { createRemoteRecent } from './remote-recent';
+import { RECENT_EVENTS } from '../../shared/feed/recent-protocol';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -115,6 +117,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   };
   const problem = (text: string) => problems.emit(text);
   const transcripts = createRemoteTranscripts({ logger: log, ackTimeoutMs, problem });
+  const recent = createRemoteRecent({ logger: log, ackTimeoutMs, now });
 
   const updateLive = () => {
     if (streams.every((s) => synced.has(s))) setStatus({ status: 'live' });
@@ -144,7 +147,9 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     if (result.serverError) {
       problem(`server error (${result.serverError.type}): ${result.serverError.message}`);
     }
-    if (result.resync) {
+    if (result.resync?.stream === 'recent') {
+      recent.serverResync(result.resync.reason);
+    } else if (result.resync) {
       synced.delete(result.resync.stream);
       cursors.delete(result.resync.stream);
       setStatus({ status: 'resyncing' });
@@ -236,6 +241,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     });
     socket = s;
     transcripts.attach(s);
+    recent.attach(s);
     s.on('connect', () => {
       generation += 1;
       everConnected = true;
@@ -244,6 +250,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       setStatus({ status: 'connecting' });
       for (const stream of streams) subscribe(stream, true);
       transcripts.connected();
+      recent.connected();
     });
     s.on('connect_error', (error) => {
       const { message, unauthorized } = describeConnectError(error, target);
@@ -259,6 +266,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       scheduleRetry(`disconnected from ${target}: ${reason}`, false);
     });
     for (const event of SERVER_EVENTS) {
+      if ((RECENT_EVENTS as readonly string[]).includes(event)) continue; // ./remote-recent
       // Payloads are `unknown` until fromServerEvent has validated them.
       s.on(event, (payload: unknown) => onServerEvent(event, payload));
     }
@@ -275,6 +283,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       if (stopped) return;
       stopped = true;
       transcripts.close();
+      recent.close();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
       const s = socket;
@@ -311,5 +320,6 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
     onStatus: statuses.on,
     onProblem: problems.on,
     transcripts: transcripts.port,
+    recent: recent.port,
   };
 }

@@ -1,5 +1,6 @@
 import type { Alert, AlertKind, AlertThresholds } from '../../shared/alerts-types';
 import { applyFeedMessage, initialFeedState } from '../../shared/feed/reducer';
+import { initialRecentState } from '../../shared/feed/recent-state';
 import { FeedMessageQueue } from '../feed/message-queue';
 import {
   DEFAULT_FEED_OPTIONS,
@@ -25,6 +26,7 @@ import type { AlertObservation, AlertsPort } from './alerts-port';
 import type { MonitorClock, TimerHandle } from './clock';
 import { initialConnection, nextConnection, sameConnection } from './connection';
 import { DeltaBatcher } from './delta-batcher';
+import { createRecentSession, type RecentSession } from './recent-session';
 import { createTranscriptSession, type TranscriptSession } from './transcript-session';
 
 /**
@@ -83,6 +85,11 @@ export interface MonitorCore {
   dispose(): Promise<void>;
 }
 
+const emptyRecent: Pick<RecentSession, 'state' | 'status'> = {
+  state: initialRecentState,
+  status: () => ({ status: 'waiting' }),
+};
+
 export const DEFAULT_BATCH_MS = 50;
 export const DEFAULT_TICK_MS = 1_000;
 
@@ -120,6 +127,18 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       logger: log,
       emit: (delta) => transcriptListeners.emit(delta),
     });
+  let recent: RecentSession | null = null;
+  const openRecent = (feed: Feed) =>
+    createRecentSession({
+      port: feed.recent,
+      logger: log,
+      changed(changes, statusChanged) {
+        if (disposed || recent === null) return;
+        if (changes) batcher.addRecentChanges(changes);
+        if (statusChanged) batcher.markRecentStatus();
+        scheduleFlush();
+      },
+    });
   let feedSubscriptions: Unsubscribe[] = [];
   let flushTimer: TimerHandle | null = null;
   let tickTimer: TimerHandle | null = null;
@@ -130,6 +149,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     return {
       calls: [...state.calls.values()],
       campaigns: [...state.campaigns.values()],
+      recent: recent ? [...recent.state().calls.values()] : [],
+      recentStatus: recent?.status() ?? { status: 'waiting' },
       connection,
       alerts: alerts.list(),
       alertsPausedUntil,
@@ -144,6 +165,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       connection,
       alerts: alerts.list(),
       alertsPausedUntil,
+      recent: (recent ?? emptyRecent).state().calls,
+      recentStatus: (recent ?? emptyRecent).status(),
       snapshot,
       at: clock.now(),
     });
@@ -263,10 +286,13 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
       feed.onProblem((problem) => log.warn('the feed reported bad input', { problem })),
     ];
     feed.start();
+    recent = openRecent(feed);
   };
 
   const detach = async () => {
     for (const unsubscribe of feedSubscriptions.splice(0)) unsubscribe();
+    recent?.close();
+    recent = null;
     try {
       await source.feed.stop();
     } catch (error) {

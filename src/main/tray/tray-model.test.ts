@@ -29,6 +29,8 @@ function snapshot(extra: Partial<MonitorSnapshot> = {}): MonitorSnapshot {
   return {
     calls: calls([...Array<Call['status']>(12).fill('in-progress'), 'completed']),
     campaigns: campaigns(['running', 'running', 'paused', 'completed']),
+    recent: [],
+    recentStatus: { status: 'waiting' },
     connection: {
       status: 'live',
       mode: 'remote',

@@ -55,6 +55,8 @@ function fakeCore(snapshot: MonitorSnapshot) {
 const snapshot: MonitorSnapshot = {
   calls: [{ call: { callSid: 'a', status: 'ringing' } as Call, receivedAt: 0 }],
   campaigns: [],
+  recent: [],
+  recentStatus: { status: 'waiting' },
   connection: {
     status: 'live',
     mode: 'demo',

@@ -9,10 +9,10 @@ import {
   type ParseResult,
 } from '../domain/schemas';
 import type {
+  AnyStreamName,
   CallRemoval,
   CampaignRemoval,
   ServerToClientEvents,
-  StreamName,
 } from '../protocol/events';
 import {
   activeCallsPayloadSchema,
@@ -40,7 +40,7 @@ export interface ServerEventResult {
   /** Human-readable, each naming the event and what was wrong; bounded in length. */
   problems: string[];
   /** `resync`: the server dropped this client's history; a snapshot follows. */
-  resync?: { stream: StreamName; epoch: string; reason: string };
+  resync?: { stream: AnyStreamName; epoch: string; reason: string };
   /** `error`: the server reports a failed request. */
   serverError?: { type: string; message: string };
 }
@@ -48,7 +48,7 @@ export interface ServerEventResult {
 const MAX_PROBLEM_LENGTH = 1000;
 const MAX_PROBLEMS = 20;
 
-function bounded(text: string): string {
+export function bounded(text: string): string {
   return text.length > MAX_PROBLEM_LENGTH ? `${text.slice(0, MAX_PROBLEM_LENGTH)}...` : text;
 }
 
@@ -83,7 +83,7 @@ function readMeta(payload: {
   return { ok: true, value: fromSeq === undefined ? { epoch, seq } : { epoch, seq, fromSeq } };
 }
 
-function parseDocs<T>(
+export function parseDocs<T>(
   event: string,
   field: string,
   items: readonly unknown[],
@@ -107,7 +107,7 @@ function parseDocs<T>(
 
 type Parsed<S extends z.ZodType> = { ok: true; value: z.output<S> } | { ok: false };
 
-function check<S extends z.ZodType>(
+export function check<S extends z.ZodType>(
   event: string,
   schema: S,
   payload: unknown,
@@ -134,7 +134,12 @@ function withMeta(
   return null;
 }
 
-function countProblem(event: string, count: number | undefined, length: number, what: string) {
+export function countProblem(
+  event: string,
+  count: number | undefined,
+  length: number,
+  what: string,
+) {
   return count !== undefined && count !== length
     ? [`${event}: count ${count} does not match the ${length} ${what} sent`]
     : [];
@@ -216,10 +221,6 @@ export function fromServerEvent(
       const p = check(event, resyncPayloadSchema, payload, problems);
       if (!p.ok) return done();
       const { stream, epoch, reason } = p.value;
-      if (stream === 'recent') {
-        problems.push('a resync of the recent stream, which this feed does not subscribe to');
-        return done();
-      }
       return { problems, resync: { stream, epoch, reason } };
     }
     case 'error': {
@@ -228,6 +229,10 @@ export function fromServerEvent(
       const type = p.value.type.slice(0, 64);
       return { problems, serverError: { type, message: bounded(p.value.message) } };
     }
+    case 'recent_calls':
+    case 'recent_calls_batch_update':
+      // The `recent` window has its own reducer and parser (./recent-protocol).
+      return { problems: [`${event} belongs to the recent window, not the list feed`] };
     default: {
       const unknownEvent: string = event;
       return { problems: [bounded(`unknown server event ${JSON.stringify(unknownEvent)}`)] };

@@ -6,6 +6,8 @@ import { formatDateTime, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
 import { QuietNote, StatusBadge } from './call-row';
 import { useThresholds } from './tile';
+import { outcomeLabel } from '../lib/outcome';
+import type { CallEntry } from '../../../shared/feed/types';
 import { Transcript } from './transcript';
 
 const SHOWN = new Set([
@@ -19,6 +21,14 @@ const SHOWN = new Set([
   'agentId',
   'campaignId',
   'duration',
+  'callSuccessful',
+  'evaluationCriteriaResults',
+  'transcriptSummary',
+  'callSummaryTitle',
+  'terminationReason',
+  'answeredBy',
+  'cost',
+  'transferredToHuman',
 ]);
 
 function show(value: unknown): string {
@@ -30,7 +40,10 @@ function show(value: unknown): string {
 /** The selected call: every field it carries, including ones this app does not know. */
 export function CallDetails() {
   const selected = useCallboard((s) => s.selectedCallSid);
-  const entry = useCallboard((s) => (s.selectedCallSid ? s.calls[s.selectedCallSid] : undefined));
+  // An active call, else one in the recent window (it ended; its analysis may still come).
+  const entry = useCallboard((s) =>
+    s.selectedCallSid ? (s.calls[s.selectedCallSid] ?? s.recent[s.selectedCallSid]) : undefined,
+  );
   const campaignName = useCallboard((s) => {
     const id = entry?.call.campaignId;
     return id ? (s.campaigns[id]?.campaign.name ?? id) : null;
@@ -82,6 +95,7 @@ export function CallDetails() {
           <dd>{show(entry.call.agentId)}</dd>
           <dt>Campaign</dt>
           <dd>{campaignName ?? '–'}</dd>
+          <Outcome entry={entry} />
           <dt>Call SID</dt>
           <dd className="mono">{entry.call.callSid}</dd>
           {Object.entries(entry.call)
@@ -101,5 +115,56 @@ export function CallDetails() {
         active={entry ? !isCallEnded(entry.call.status) : false}
       />
     </section>
+  );
+}
+
+/** The post-call analysis: verdict, title, summary, each criterion with its rationale. */
+function Outcome({ entry }: { entry: CallEntry }) {
+  const { call } = entry;
+  const criteria = Object.entries(call.evaluationCriteriaResults ?? {});
+  return (
+    <>
+      <dt>Outcome</dt>
+      <dd data-testid="details-outcome">{outcomeLabel(entry)}</dd>
+      {call.callSummaryTitle ? (
+        <>
+          <dt>Title</dt>
+          <dd>{call.callSummaryTitle}</dd>
+        </>
+      ) : null}
+      {call.transcriptSummary ? (
+        <>
+          <dt>Summary</dt>
+          <dd>{call.transcriptSummary}</dd>
+        </>
+      ) : null}
+      {criteria.length > 0 ? (
+        <>
+          <dt>Evaluation criteria</dt>
+          <dd>
+            <ul className="criteria" aria-label="Evaluation criteria">
+              {criteria.map(([id, c]) => (
+                <li key={id}>
+                  <strong>{id}</strong>: {c.result}
+                  {c.rationale ? <span className="muted"> – {c.rationale}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      ) : null}
+      <dt>Termination reason</dt>
+      <dd>{show(call.terminationReason)}</dd>
+      <dt>Answered by</dt>
+      <dd>{show(call.answeredBy)}</dd>
+      <dt>Cost</dt>
+      <dd>{show(call.cost)}</dd>
+      {call.transferredToHuman != null ? (
+        <>
+          <dt>Transferred to a human</dt>
+          <dd>{call.transferredToHuman ? 'yes' : 'no'}</dd>
+        </>
+      ) : null}
+    </>
   );
 }

@@ -43,9 +43,13 @@ export function CallsPanel({ onRetry }: { onRetry: () => void }) {
     );
   } else if (!hasCalls) {
     body = (
-      <PanelState title="No active calls">
-        <p className="muted">Calls appear here as soon as they start.</p>
-      </PanelState>
+      <>
+        <PanelState title="No active calls">
+          <p className="muted">Calls appear here as soon as they start.</p>
+        </PanelState>
+        {/* A call picked in Recent calls still opens its details. */}
+        <CallDetails />
+      </>
     );
   } else {
     body = (

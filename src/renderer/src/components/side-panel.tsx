@@ -1,15 +1,26 @@
 import { isAlertOpen } from '../store/alerts-slice';
 import { useCallboard, useNow } from '../store/context';
 import type { SidePanel as Panel } from '../store/types';
+import { AgentsPanel } from './agents-panel';
 import { AlertCentre } from './alert-centre';
 import { CampaignsPanel } from './campaigns-panel';
+import { RecentCallsPanel } from './recent-calls-panel';
 
 const TABS: { panel: Panel; label: string }[] = [
   { panel: 'campaigns', label: 'Campaigns' },
   { panel: 'alerts', label: 'Alerts' },
+  { panel: 'recent', label: 'Recent calls' },
+  { panel: 'agents', label: 'Agents' },
 ];
 
-/** Campaigns and the alert centre share the right-hand column, as tabs. */
+const BODIES: Record<Panel, () => React.JSX.Element> = {
+  campaigns: CampaignsPanel,
+  alerts: AlertCentre,
+  recent: RecentCallsPanel,
+  agents: AgentsPanel,
+};
+
+/** Campaigns, the alert centre, recent calls and agents share the right-hand column, as tabs. */
 export function SidePanel() {
   const panel = useCallboard((s) => s.sidePanel);
   const setSidePanel = useCallboard((s) => s.setSidePanel);
@@ -20,7 +31,7 @@ export function SidePanel() {
   return (
     <aside
       className={`side-panel panel${stale ? ' is-stale' : ''}`}
-      aria-label="Campaigns and alerts"
+      aria-label="Campaigns, alerts, recent calls and agents"
     >
       <div role="tablist" aria-label="Side panel" className="tabs">
         {TABS.map((t) => (
@@ -35,7 +46,9 @@ export function SidePanel() {
             onClick={() => setSidePanel(t.panel)}
             onKeyDown={(e) => {
               if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const next = t.panel === 'campaigns' ? 'alerts' : 'campaigns';
+                const at = TABS.findIndex((tab) => tab.panel === t.panel);
+                const step = e.key === 'ArrowRight' ? 1 : TABS.length - 1;
+                const next = TABS[(at + step) % TABS.length]!.panel;
                 setSidePanel(next);
                 document.getElementById(`tab-${next}`)?.focus();
               }
@@ -52,7 +65,10 @@ export function SidePanel() {
         aria-labelledby={`tab-${panel}`}
         className="tab-body"
       >
-        {panel === 'campaigns' ? <CampaignsPanel /> : <AlertCentre />}
+        {(() => {
+          const Body = BODIES[panel];
+          return <Body />;
+        })()}
       </div>
     </aside>
   );

@@ -7,6 +7,7 @@ import {
   initialCampaignsState,
 } from './campaigns-slice';
 import { createConnectionSlice } from './connection-slice';
+import { initialRecentState, recentFromDelta, recentFromSnapshot } from './recent-slice';
 import { createSettingsSlice } from './settings-slice';
 import type { CallboardState, CallboardStore } from './types';
 import { createUiSlice } from './ui-slice';
@@ -21,6 +22,7 @@ export function createCallboardStore(): CallboardStore {
     ...createConnectionSlice(set),
     ...initialCallsState(),
     ...initialCampaignsState(),
+    ...initialRecentState(),
     ...initialAlertsState,
     ...createSettingsSlice(set),
     ...createUiSlice(set, get),
@@ -30,6 +32,7 @@ export function createCallboardStore(): CallboardStore {
         connection: snapshot.connection,
         ...callsFromSnapshot(state, snapshot),
         ...campaignsFromSnapshot(state, snapshot),
+        ...recentFromSnapshot(snapshot),
         ...alertsFromSnapshot(snapshot),
       })),
     applyDelta: (delta) => {
@@ -39,6 +42,7 @@ export function createCallboardStore(): CallboardStore {
         ...(delta.connection ? { connection: delta.connection } : {}),
         ...callsFromDelta(state, delta),
         ...campaignsFromDelta(state, delta),
+        ...recentFromDelta(state, delta),
         ...alertsFromDelta(state, delta),
       }));
     },

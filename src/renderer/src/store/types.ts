@@ -4,7 +4,12 @@ import type { CallStatus } from '../../../shared/domain';
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
-import type { ConnectionState, MonitorDelta, MonitorSnapshot } from '../../../shared/monitor';
+import type {
+  ConnectionState,
+  MonitorDelta,
+  MonitorSnapshot,
+  RecentStatus,
+} from '../../../shared/monitor';
 
 /** Where the first snapshot stands: the screen shows loading, the data, or why it failed. */
 export type LoadState =
@@ -34,6 +39,12 @@ export interface CallsSlice {
   outcomes: OutcomeWindow;
 }
 
+/** The v2 `recent` window: calls that ended within the server's window, with outcomes. */
+export interface RecentSlice {
+  recent: Readonly<Record<string, CallEntry>>;
+  recentStatus: RecentStatus;
+}
+
 export interface CampaignsSlice {
   campaigns: Readonly<Record<string, CampaignEntry>>;
   /** Done-counts over time, for pace, ETA and the 30-minute sparkline (shared KPI history). */
@@ -51,7 +62,7 @@ export interface SettingsSlice {
 }
 
 export type View = 'monitor' | 'wallboard' | 'settings';
-export type SidePanel = 'campaigns' | 'alerts';
+export type SidePanel = 'campaigns' | 'alerts' | 'recent' | 'agents';
 export type SortKey = 'contact' | 'number' | 'status' | 'duration' | 'agent' | 'campaign';
 export type SortDirection = 'asc' | 'desc';
 
@@ -86,6 +97,7 @@ export interface FeedActions {
 
 export type CallboardState = ConnectionSlice &
   CallsSlice &
+  RecentSlice &
   CampaignsSlice &
   AlertsSlice &
   SettingsSlice &

@@ -96,6 +96,8 @@ export function emptySnapshot(patch: Partial<MonitorSnapshot> = {}): MonitorSnap
   return {
     calls: [],
     campaigns: [],
+    recent: [],
+    recentStatus: { status: 'live' },
     connection: liveConnection(),
     alerts: [],
     alertsPausedUntil: null,

@@ -1,0 +1,95 @@
+import { useMemo } from 'react';
+import { recentNewestFirst } from '../../../shared/feed/recent-state';
+import { callEndedAt } from '../../../shared/kpi';
+import { callDurationSeconds } from '../lib/call-time';
+import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
+import { formatSpoken, formatTime } from '../lib/format';
+import { outcomeLabel } from '../lib/outcome';
+import { useCallboard } from '../store/context';
+import { StatusBadge } from './call-row';
+
+const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const show = (value: unknown) => (value == null || value === '' ? '–' : String(value));
+
+/**
+ * The v2 `recent` window: calls that ended in the server's window, newest end first, with
+ * their outcome as it arrives (ElevenLabs' post-call analysis lands after the end). A row
+ * opens the call's details. Without a v2 server it says so, instead of waiting forever.
+ */
+export function RecentCallsPanel() {
+  const recent = useCallboard((s) => s.recent);
+  const status = useCallboard((s) => s.recentStatus);
+  const selected = useCallboard((s) => s.selectedCallSid);
+  const selectCall = useCallboard((s) => s.selectCall);
+  const rows = useMemo(() => recentNewestFirst(Object.values(recent), callEndedAt), [recent]);
+  return (
+    <section className="recent-calls" aria-labelledby="recent-calls-heading">
+      <h2 id="recent-calls-heading">Recent calls</h2>
+      {status.status === 'unavailable' ? (
+        <p role="status" className="muted">
+          {status.message ?? 'recent calls need a Callboard v2 server'}
+        </p>
+      ) : status.status === 'waiting' ? (
+        <p role="status" className="muted">
+          Loading recent calls…
+        </p>
+      ) : rows.length === 0 ? (
+        <p className="muted">No call ended in the last hour.</p>
+      ) : (
+        <table className="recent-table">
+          <thead>
+            <tr>
+              <th scope="col">Ended</th>
+              <th scope="col">To / contact</th>
+              <th scope="col">Agent</th>
+              <th scope="col">Status</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Cost</th>
+              <th scope="col">Answered by</th>
+              <th scope="col">Termination reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((entry) => {
+              const { call } = entry;
+              const open = () => selectCall(call.callSid);
+              return (
+                <tr
+                  key={call.callSid}
+                  data-call-sid={call.callSid}
+                  tabIndex={0}
+                  aria-selected={selected === call.callSid}
+                  onClick={open}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      open();
+                    }
+                  }}
+                >
+                  <td>{formatTime(callEndedAt(entry))}</td>
+                  <td>
+                    {call.contactName || UNKNOWN_CONTACT}
+                    <span className="muted"> {callNumber(entry)}</span>
+                  </td>
+                  <td>{show(call.agentId)}</td>
+                  <td>
+                    <StatusBadge status={call.status} />
+                  </td>
+                  <td data-testid="outcome">{outcomeLabel(entry)}</td>
+                  <td>
+                    {formatSpoken(callDurationSeconds(entry, entry.endedAt ?? entry.receivedAt))}
+                  </td>
+                  <td>{typeof call.cost === 'number' ? cost.format(call.cost) : '–'}</td>
+                  <td>{show(call.answeredBy)}</td>
+                  <td>{show(call.terminationReason)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
