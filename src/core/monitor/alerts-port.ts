@@ -1,5 +1,5 @@
 import type { Alert, AlertThresholds } from '../../shared/alerts-types';
-import type { FeedState, FeedTransition } from '../../shared/feed/types';
+import type { CallEntry, FeedState, FeedTransition } from '../../shared/feed/types';
 import type { ConnectionState } from '../../shared/monitor';
 
 /**
@@ -14,6 +14,8 @@ export interface AlertObservation {
   before: FeedState;
   transition: FeedTransition | null;
   connection: ConnectionState;
+  /** The recent window's ended calls (their late analysis): the outcome rules read them. */
+  recent: readonly CallEntry[];
   now: number;
 }
 

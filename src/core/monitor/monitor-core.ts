@@ -193,7 +193,8 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     const now = clock.now();
     let result: ReturnType<AlertsPort['observe']>;
     try {
-      result = alerts.observe({ cause, before, transition, connection, now });
+      const recentCalls = recent ? [...recent.state().calls.values()] : [];
+      result = alerts.observe({ cause, before, transition, connection, recent: recentCalls, now });
     } catch (error) {
       log.error('the alert engine failed; alerts are not evaluated for this change', { error });
       return;

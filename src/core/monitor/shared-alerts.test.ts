@@ -7,6 +7,7 @@ import { createFakeFeed } from '../feed/fake-feed.test-support';
 import { manualClock } from './clock';
 import { createMonitorCore, type MonitorCore } from './monitor-core';
 import { createAlertsPort } from './shared-alerts';
+import { initialFeedState } from '../../shared/feed/reducer';
 
 // The monitor core wired to the real alert engine: the rules fire through the core, on
 // events and on time passing, and reach onDidRaiseAlert and the deltas.
@@ -119,5 +120,50 @@ describe('monitor core + alert engine', () => {
     expect(core.getSnapshot().alerts[0]!.acknowledgedAt).toBe(clock.now());
     expect(core.snoozeAlert(id, 5)).toBe(true);
     expect(core.acknowledgeAlert('nope')).toBe(false);
+  });
+});
+
+describe('the alerts port: outcome rules read the recent window', () => {
+  it('raises an agent success-rate alert from ended calls the active list no longer holds', () => {
+    const now = 1_700_000_000_000;
+    const port = createAlertsPort({
+      ...thresholds,
+      agentSuccessCalls: 4,
+      agentSuccessRatePercent: 50,
+    });
+    // Four analysed calls of one agent, one success: 25 %, below the 50 % threshold.
+    const recent = ['success', 'failure', 'failure', 'failure'].map((verdict, i) => ({
+      call: {
+        callSid: `CA${i}`,
+        status: 'completed',
+        agentId: 'agent_sales',
+        endTime: new Date(now - (i + 1) * 60_000).toISOString(),
+        callSuccessful: verdict,
+      } as Call,
+      receivedAt: now - 60_000,
+      endedAt: now - (i + 1) * 60_000,
+    }));
+    const connection = {
+      status: 'live',
+      mode: 'remote',
+      target: 'srv',
+      protocol: 2,
+      lastEventAt: now,
+      staleSince: null,
+    } as unknown as Parameters<ReturnType<typeof createAlertsPort>['observe']>[0]['connection'];
+    const observe = (held: typeof recent) =>
+      port.observe({
+        cause: 'tick',
+        before: initialFeedState(),
+        transition: null,
+        connection,
+        recent: held,
+        now,
+      });
+    expect(observe([]).raised).toEqual([]);
+    const { raised } = observe(recent);
+    expect(raised.map((a) => [a.kind, a.target])).toEqual([
+      ['agent-success-rate', { type: 'agent', agentId: 'agent_sales' }],
+    ]);
   });
 });

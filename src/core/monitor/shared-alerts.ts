@@ -19,7 +19,7 @@ export function createAlertsPort(initial: AlertThresholds): AlertsPort {
   let thresholds = initial;
   let state: AlertEngineState = createAlertEngineState();
   return {
-    observe({ cause, before, transition, connection, now }) {
+    observe({ cause, before, transition, connection, recent, now }) {
       const endedCalls = transition ? callsEndedBy(before, transition) : [];
       const endedCampaigns = transition ? campaignsEndedBy(before, transition) : [];
       // Duration rules walk every call: under load that waits for the next tick (at most a
@@ -34,6 +34,7 @@ export function createAlertsPort(initial: AlertThresholds): AlertsPort {
           connection,
           endedCalls,
           endedCampaigns,
+          recentCalls: recent,
         },
         thresholds,
         now,

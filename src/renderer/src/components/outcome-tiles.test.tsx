@@ -38,10 +38,16 @@ function ended(fields: Partial<Call>): CallEntry {
 const active = (count: number) =>
   Array.from({ length: count }, (_, i) => callEntry({ callSid: `a${i}`, status: 'in-progress' }));
 
-async function show(calls: CallEntry[], planLimit: number | null, advertised?: number) {
+async function show(
+  calls: CallEntry[],
+  planLimit: number | null,
+  advertised?: number,
+  recent: CallEntry[] = [],
+) {
   const api = createMemoryApi(
     emptySnapshot({
       calls,
+      recent,
       connection: liveConnection({
         lastEventAt: NOW - 4_000,
         ...(advertised !== undefined ? { planLimit: advertised } : {}),
@@ -82,6 +88,18 @@ describe('AI-agent KPI tiles', () => {
     expect(tile('kpi-cost').textContent).toContain('2 calls');
     expect(value('kpi-concurrency')).toBe('3');
     expect(tile('kpi-concurrency').textContent).toContain('no limit set');
+  });
+
+  it('counts the analysis that reached an ended call through the recent window', async () => {
+    // The active list let these go when they ended; only the recent window holds them.
+    const recent = [
+      ended({ callSuccessful: 'success', cost: 10 }),
+      ended({ callSuccessful: 'failure', cost: 5 }),
+    ];
+    await show(active(1), null, undefined, recent);
+    expect(value('kpi-success')).toBe(percent(1 / 2));
+    expect(tile('kpi-success').textContent).toContain('of 2');
+    expect(tile('kpi-cost').textContent).toContain('2 calls');
   });
 
   it.each([

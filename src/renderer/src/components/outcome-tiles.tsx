@@ -1,13 +1,15 @@
 import { useMemo } from 'react';
-import { computeOutcomeKpis, planLimitFor, type OutcomeKpis } from '../../../shared/kpi';
+import {
+  computeOutcomeKpis,
+  LAST_60_MINUTES,
+  planLimitFor,
+  type OutcomeKpis,
+} from '../../../shared/kpi';
 import type { ConnectionState } from '../../../shared/monitor';
 import { formatAgo, formatCount, formatDecimal, formatPercent, formatTime } from '../lib/format';
 import type { Level } from '../lib/kpis';
 import { useCallboard, useNow, useStoreApi } from '../store/context';
 import { Tile, useThresholds } from './tile';
-
-/** The supervisor's IANA zone, for "today" (from local midnight). */
-const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * When the figures were last brought up to date: the last data the feed delivered, or since
@@ -28,8 +30,9 @@ const CONCURRENCY_LEVELS: Record<'ok' | 'amber' | 'red', Level> = {
 };
 
 /**
- * The AI-agent figures of the calls held (src/shared/kpi/outcome-kpis.ts): success rate,
- * machine rate and cost today (from local midnight), and concurrency against the plan limit
+ * The AI-agent figures of the calls held (src/shared/kpi/outcome-kpis.ts), active and recent
+ * (the server's window of ended calls, an hour by default, with their late analysis): success
+ * rate, machine rate and cost over the last hour, and concurrency against the plan limit
  * (the server's when it advertises one, else the setting): amber from 80 %, red at 100 %.
  * Computed on the clock tick, not per delta: a full pass over 10,000 calls once a second.
  */
@@ -41,11 +44,14 @@ export function OutcomeTiles() {
   const advertised = connection?.planLimit;
   const kpis: OutcomeKpis = useMemo(
     () =>
-      computeOutcomeKpis(store.getState().calls, {
-        window: { kind: 'today', timeZone: localTimeZone() },
-        now,
-        planLimit: planLimitFor(advertised, thresholds.planLimit),
-      }),
+      computeOutcomeKpis(
+        [...Object.values(store.getState().recent), ...Object.values(store.getState().calls)],
+        {
+          window: LAST_60_MINUTES,
+          now,
+          planLimit: planLimitFor(advertised, thresholds.planLimit),
+        },
+      ),
     [store, now, advertised, thresholds.planLimit],
   );
   const { total, concurrency } = kpis;
@@ -72,7 +78,7 @@ export function OutcomeTiles() {
   return (
     <>
       <Tile
-        label="Success, today"
+        label="Success, last hour"
         value={formatPercent(total.successRate)}
         detail={`of ${formatCount(decided)} · ${updated}`}
         title={`${formatCount(total.success)} succeeded, ${formatCount(total.failure)} failed, ${formatCount(total.undecided)} not decided yet`}
@@ -80,7 +86,7 @@ export function OutcomeTiles() {
         testId="kpi-success"
       />
       <Tile
-        label="Machine, today"
+        label="Machine, last hour"
         value={formatPercent(total.machineRate)}
         detail={`of ${formatCount(total.answered)} · ${updated}`}
         title="Answered by a machine or a fax, of the calls with an answering-machine result"
@@ -88,10 +94,10 @@ export function OutcomeTiles() {
         testId="kpi-machine"
       />
       <Tile
-        label="Cost, today"
+        label="Cost, last hour"
         value={formatDecimal(total.cost)}
         detail={`${formatCount(total.costed)} calls · ${updated}`}
-        title="What the calls that ended today report they cost (ElevenLabs credits)"
+        title="What the calls that ended in the last hour report they cost (ElevenLabs credits)"
         level={stale ? 'warn' : 'ok'}
         testId="kpi-cost"
       />
