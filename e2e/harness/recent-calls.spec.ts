@@ -7,6 +7,7 @@ import {
 import type { Call } from '../../src/shared/domain/schemas';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { watchConsole } from '../support/console-watch';
+import { answerSeedLists } from '../support/seed-lists';
 import { serveStatic } from '../support/static-server';
 import { closeHarness, startHarness, type Harness } from './harness';
 
@@ -31,12 +32,7 @@ const stamp = () => new Date().toISOString();
 let sockets: ServerSocket[] = [];
 function seedCalls(socket: ServerSocket) {
   sockets.push(socket);
-  socket.on('subscribe:calls', () =>
-    socket.emit('active_calls', { calls: [active], count: 1, timestamp: stamp() }),
-  );
-  socket.on('subscribe:campaigns', () =>
-    socket.emit('active_campaigns', { campaigns: [], count: 0, timestamp: stamp() }),
-  );
+  answerSeedLists(socket, () => [active]);
 }
 
 let harness: Harness | undefined;

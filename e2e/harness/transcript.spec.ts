@@ -7,6 +7,7 @@ import {
 import { spokenOrder } from '../../src/shared/feed/transcript-model.test-support';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { watchConsole } from '../support/console-watch';
+import { answerSeedLists } from '../support/seed-lists';
 import { serveStatic } from '../support/static-server';
 import { closeHarness, startHarness, type Harness } from './harness';
 
@@ -23,20 +24,15 @@ const CALL = 'CA-transcript-e2e';
 
 /** Seed protocol for the list: one in-progress call. */
 function seedCalls(socket: ServerSocket) {
-  const call = {
-    callSid: CALL,
-    status: 'in-progress',
-    contactName: 'Transcript Caller',
-    to: '+15550142',
-    startTime: new Date(Date.now() - 90_000).toISOString(),
-  };
-  const stamp = () => new Date().toISOString();
-  socket.on('subscribe:calls', () =>
-    socket.emit('active_calls', { calls: [call], count: 1, timestamp: stamp() }),
-  );
-  socket.on('subscribe:campaigns', () =>
-    socket.emit('active_campaigns', { campaigns: [], count: 0, timestamp: stamp() }),
-  );
+  answerSeedLists(socket, () => [
+    {
+      callSid: CALL,
+      status: 'in-progress',
+      contactName: 'Transcript Caller',
+      to: '+15550142',
+      startTime: new Date(Date.now() - 90_000).toISOString(),
+    },
+  ]);
 }
 
 let harness: Harness | undefined;
