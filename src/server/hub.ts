@@ -442,6 +442,12 @@ export class Hub {
     const state = this.streams.recent;
     const over = state.docs.size - this.recentLimit;
     if (over <= 0) return [];
+    if (over === 1) {
+      // The steady state at the limit: each new end pushes one out; one pass finds it.
+      let oldest: [string, number] | null = null;
+      for (const entry of state.endedAt) if (!oldest || entry[1] < oldest[1]) oldest = entry;
+      return [oldest![0]];
+    }
     return [...state.endedAt]
       .sort((a, b) => a[1] - b[1])
       .slice(0, over)
