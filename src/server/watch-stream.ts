@@ -62,9 +62,9 @@ export function toHubChange(change: ChangeStreamDocument): HubChange | null {
 }
 
 /**
- * Reconciliation with the snapshot (taken after the stream opened): an event at or before the
- * snapshot's operationTime is already in it (true: skip), except a call's terminal version,
- * still sent once for its outcome. null: the event
+ * Reconciliation with the snapshot (read after the stream opened): an event at or before the
+ * snapshot's time (the cluster time just before its reads began) is already in it (true:
+ * skip), except a call's terminal version, still sent once for its outcome. null: the event
  * is after the snapshot, and so is every later one.
  */
 export function coveredBySnapshot(
@@ -92,8 +92,9 @@ export interface WatchTarget {
   readonly indexes: readonly NeededIndex[];
   /**
    * Called once the stream is open, at start ('initial') and after its history was lost
-   * ('reset', a new epoch): reads what the stream starts from, in `session` (its
-   * operationTime reconciles the events that follow). Resolves how many documents it read.
+   * ('reset', a new epoch): reads what the stream starts from, in `session` (the cluster time
+   * taken in it just before reconciles the events that follow). Resolves how many documents
+   * it read.
    */
   load(
     coll: Collection,
@@ -180,9 +181,10 @@ type OpenMode = 'initial' | 'resume' | 'reset';
 
 /**
  * One collection's change stream feeding one target (a hub stream, the transcript store).
- * Opens the stream first, then takes the snapshot and reconciles: events at or before the snapshot's operationTime are already
- * in it (only a call's terminal version from then is still sent, for its outcome). The resume
- * token is saved after the hub has taken each event.
+ * Opens the stream first, then takes the snapshot and reconciles: events at or before the
+ * cluster time taken just before the snapshot's reads are already in it (only a call's
+ * terminal version from then is still sent, for its outcome). The resume token is saved after
+ * the hub has taken each event.
  */
 export class WatchStream {
   state: WatcherState = 'starting';
@@ -298,13 +300,19 @@ export class WatchStream {
     let session: ClientSession | undefined;
     try {
       session = this.options.client.startSession();
+      // The snapshot's time is taken before its reads begin: every event up to it is in what
+      // they return (skipped); every later one is applied, in order. A write that lands while
+      // the reads run (between two queries, or two batches of one) is then sent, at worst
+      // twice, never lost; its updateLookup version is at least as new as what was read.
+      await this.options.client.db(this.options.dbName).command({ ping: 1 }, { session });
+      const snapshotTime = timestampValue(session.operationTime);
       const read = await this.options.target.load(
         this.coll,
         session,
         mode === 'reset' ? 'reset' : 'initial',
         reason,
       );
-      this.snapshotTime = timestampValue(session.operationTime);
+      this.snapshotTime = snapshotTime;
       this.options.logger.info('snapshot loaded', { ns: this.ns, read, mode });
     } finally {
       await session?.endSession().catch(() => {});
