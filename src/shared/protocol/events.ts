@@ -1,4 +1,5 @@
 import type { Call, Campaign } from '../domain/schemas';
+import type { Scope } from '../privacy/scopes';
 import type { TranscriptClientEvents, TranscriptServerEvents } from './transcript';
 
 /**
@@ -67,6 +68,11 @@ export interface SubscribeAck {
    * whole number >= 1. Clients use it over their own setting (planLimitFor). v2 only.
    */
   planLimit?: number;
+  /**
+   * What this client's token may see (src/shared/privacy/scopes.ts): the dashboard says so,
+   * and hides what it will not get. v2 only; a server that sends none gives every scope.
+   */
+  scopes?: readonly Scope[];
 }
 
 export type RemovalReason = 'terminal' | 'deleted';
