@@ -170,8 +170,13 @@ export class Watcher implements HubSource {
     }
     this.client = client;
     const where = describeHosts(client);
-    client.on('serverHeartbeatSucceeded', () => (this.connected = true));
-    client.on('serverHeartbeatFailed', () => (this.connected = false));
+    // Reachable = the driver knows a data-bearing server. Its topology changes on a failed
+    // heartbeat and also on the first network error of any operation, while a change stream
+    // waiting in the driver's own resume (up to serverSelectionTimeoutMS) still looks open:
+    // /healthz must say 503 from the first sign, not when that wait runs out.
+    client.on('topologyDescriptionChanged', (event) => {
+      this.connected = event.newDescription.hasDataBearingServers;
+    });
     try {
       await client.connect();
     } catch (error) {
@@ -251,10 +256,9 @@ export class Watcher implements HubSource {
       const s = this.streams.find((x) => x.name === name)?.stream;
       states[name] = s?.state ?? (this.client ? 'starting' : 'stopped');
     }
-    const open = this.streams.length > 0 && this.streams.every((s) => s.stream.state === 'open');
     const missingIndexes = this.streams.flatMap((s) => s.stream.missingIndexes);
     return {
-      mongo: this.connected || open ? 'connected' : 'disconnected',
+      mongo: this.connected ? 'connected' : 'disconnected',
       streams: states,
       changesIn,
       restarts,
