@@ -2,9 +2,9 @@ import { useMemo } from 'react';
 import { computeOutcomeKpis } from '../../../shared/kpi';
 import { formatCount, formatPercent, formatSpoken } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
+import { useKpiWindow } from './kpi-window-picker';
 
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
-const WINDOW = { kind: 'last' as const, minutes: 60 };
 
 /** "75 % of 8": a share with the count it is a share of. */
 function share(ratio: number | null, of: number) {
@@ -12,7 +12,7 @@ function share(ratio: number | null, of: number) {
 }
 
 /**
- * A row per agent over the active calls and the recent window (the last 60 minutes), with
+ * A row per agent over the active calls and the recent window, in the KPI window picked, with
  * the shared outcome KPIs (src/shared/kpi/outcome-kpis.ts): live, done, success rate, share
  * still unknown, average talk time, cost and transfers.
  */
@@ -20,22 +20,23 @@ export function AgentsPanel() {
   const calls = useCallboard((s) => s.calls);
   const recent = useCallboard((s) => s.recent);
   const now = useNow();
+  const { window, label } = useKpiWindow();
   const agents = useMemo(
     () =>
       computeOutcomeKpis([...Object.values(recent), ...Object.values(calls)], {
-        window: WINDOW,
+        window,
         now,
       }).agents,
-    [calls, recent, now],
+    [calls, recent, window, now],
   );
   return (
     <section className="agents" aria-labelledby="agents-heading">
       <h2 id="agents-heading">Agents</h2>
       {agents.length === 0 ? (
-        <p className="muted">No agent had a call in the last hour.</p>
+        <p className="muted">No agent had a call in the window ({label}).</p>
       ) : (
         <table className="agents-table">
-          <caption className="muted">Last 60 minutes</caption>
+          <caption className="muted">Figures for {label}</caption>
           <thead>
             <tr>
               <th scope="col">Agent</th>

@@ -4,6 +4,7 @@ import type { CallStatus } from '../../../shared/domain';
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
+import type { KpiWindowChoice } from '../lib/kpi-window-choice';
 import type {
   ConnectionState,
   MonitorDelta,
@@ -81,6 +82,8 @@ export interface UiSlice {
   selectedCallSid: string | null;
   filters: CallFilters;
   sort: { key: SortKey; direction: SortDirection };
+  /** The window of the outcome KPIs (tiles and Agents panel); not persisted, like the sort. */
+  kpiWindow: KpiWindowChoice;
   setView(view: View): void;
   setSidePanel(panel: SidePanel): void;
   selectCall(callSid: string | null): void;
@@ -88,6 +91,8 @@ export interface UiSlice {
   clearFilters(): void;
   /** Sorting by the current key flips the direction; a new key starts ascending. */
   sortBy(key: SortKey): void;
+  /** Throws on a value that is not a KPI window choice (it names the value). */
+  setKpiWindow(choice: KpiWindowChoice): void;
 }
 
 export interface FeedActions {

@@ -1,0 +1,142 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Verdict } from '../../../shared/domain/outcome-fields';
+import type { CallEntry } from '../../../shared/feed/types';
+import { createCallboardStore } from '../store/create-store';
+import { renderApp } from '../test-support/render-app';
+import { callEntry, emptySnapshot, NOW } from '../test-support/memory-api';
+
+// The supervisor's zone is the machine's: run in one whose midnight differs from UTC's
+// (12:00 UTC is 17:30 in Kolkata, so "today" there began 17.5 hours before NOW).
+beforeAll(() => {
+  vi.stubEnv('TZ', 'Asia/Kolkata');
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+afterEach(cleanup);
+
+interface Doc {
+  callSid: string;
+  agentId: string;
+  verdict: Verdict;
+  minutesAgo: number;
+}
+
+// Minutes ago chosen around each bound: 15 min, 60 min, and Kolkata's midnight (17.5 h).
+const DOCS: Doc[] = [
+  ['ada', 'success', 2],
+  ['ada', 'failure', 14],
+  ['ada', 'success', 16],
+  ['ada', 'success', 59],
+  ['ada', 'failure', 61],
+  ['ada', 'failure', 13 * 60],
+  ['ada', 'success', 17 * 60 + 20],
+  ['ada', 'success', 17 * 60 + 40],
+  ['bob', 'failure', 5],
+  ['bob', 'success', 40],
+  ['bob', 'success', 16 * 60],
+  ['bob', 'failure', 20 * 60],
+].map(([agentId, verdict, minutesAgo], i) => ({
+  callSid: `CA${i}`,
+  agentId: agentId as string,
+  verdict: verdict as Verdict,
+  minutesAgo: minutesAgo as number,
+}));
+
+function entry(doc: Doc, now: number): CallEntry {
+  const end = now - doc.minutesAgo * 60_000;
+  return {
+    ...callEntry({
+      callSid: doc.callSid,
+      agentId: doc.agentId,
+      status: 'completed',
+      callSuccessful: doc.verdict,
+      startTime: new Date(end - 60_000).toISOString(),
+      endTime: new Date(end).toISOString(),
+    }),
+    endedAt: end,
+  };
+}
+
+const percent = (ratio: number) =>
+  new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 }).format(ratio);
+
+/** The first instant counted, by the Date arithmetic of the local zone (not the KPI code). */
+function firstCounted(choice: string, now: number): (at: number) => boolean {
+  if (choice === 'today') {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    return (at) => at >= midnight.getTime();
+  }
+  const minutes = choice === '15m' ? 15 : 60;
+  return (at) => at > now - minutes * 60_000;
+}
+
+/** success / decided per agent and overall, counted over the test's own documents. */
+function expected(choice: string, now: number) {
+  const counted = firstCounted(choice, now);
+  const inWindow = DOCS.filter((d) => counted(now - d.minutesAgo * 60_000));
+  const rate = (docs: Doc[]) => {
+    const success = docs.filter((d) => d.verdict === 'success').length;
+    return `${percent(success / docs.length)} of ${docs.length}`;
+  };
+  return {
+    ada: rate(inWindow.filter((d) => d.agentId === 'ada')),
+    bob: rate(inWindow.filter((d) => d.agentId === 'bob')),
+    total: rate(inWindow),
+  };
+}
+
+const agentRate = (agentId: string) =>
+  within(document.querySelector(`tr[data-agent-id="${agentId}"]`) as HTMLElement).getByTestId(
+    'success-rate',
+  ).textContent;
+const successTile = () => screen.getByTestId('kpi-success');
+const tileRate = () => {
+  const tile = successTile();
+  const detail = tile.querySelector('.kpi-detail')!.textContent!;
+  return `${tile.querySelector('.kpi-value')!.textContent} ${detail.split(' · ')[0]}`;
+};
+
+describe('KPI window', () => {
+  it('runs in the zone it asked for', () => {
+    expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toMatch(/^Asia\/(Kolkata|Calcutta)$/);
+  });
+
+  it('one control sets the window of the Agents panel and of the outcome tiles alike', async () => {
+    const { clock } = renderApp(emptySnapshot({ recent: DOCS.map((d) => entry(d, NOW + 1_000)) }));
+    fireEvent.click(await screen.findByRole('tab', { name: 'Agents' }));
+    act(() => clock.advance(1_000));
+    const now = clock.now();
+    const picker = screen.getByLabelText('KPI window');
+    expect(screen.getAllByLabelText('KPI window')).toHaveLength(1);
+    const cases: [string, string][] = [
+      ['60m', 'last 60 minutes'],
+      ['15m', 'last 15 minutes'],
+      ['today', 'today'],
+    ];
+    const seen = new Set<string>();
+    for (const [choice, label] of cases) {
+      if (choice !== '60m') fireEvent.change(picker, { target: { value: choice } });
+      const want = expected(choice, now);
+      seen.add(JSON.stringify(want));
+      expect(agentRate('ada')).toBe(want.ada);
+      expect(agentRate('bob')).toBe(want.bob);
+      expect(tileRate()).toBe(want.total);
+      expect(screen.getByRole('table').querySelector('caption')!.textContent).toContain(label);
+      expect(successTile().textContent).toContain(`Success, ${label}`);
+    }
+    // The documents straddle every bound: each window counts something different.
+    expect(seen.size).toBe(3);
+  });
+
+  it('refuses a window that is not one of the choices, naming it', () => {
+    const store = createCallboardStore();
+    expect(() => store.getState().setKpiWindow('week' as never)).toThrow(/"week"/);
+    expect(store.getState().kpiWindow).toBe('60m');
+    store.getState().setKpiWindow('today');
+    expect(store.getState().kpiWindow).toBe('today');
+  });
+});
