@@ -7,3 +7,4 @@ export * from './summary';
 export * from './kpi-window';
 export * from './concurrency';
 export * from './outcome-kpis';
+export * from './agent-trend';

@@ -1,72 +1,145 @@
 import { useMemo } from 'react';
-import { computeOutcomeKpis } from '../../../shared/kpi';
-import { formatCount, formatPercent, formatSpoken } from '../lib/format';
+import { agentSuccessTrend, computeOutcomeKpis, type AgentKpis } from '../../../shared/kpi';
+import { sortAgentRows, type AgentSortKey } from '../lib/agent-rows';
+import { agentCallsInWindow } from '../lib/agent-calls';
+import { formatCount, formatShare, formatSpoken } from '../lib/format';
+import { TREND_SLICES } from '../lib/kpi-window-choice';
 import { useCallboard, useNow } from '../store/context';
+import { AgentView } from './agent-view';
 import { useKpiWindow } from './kpi-window-picker';
+import { Sparkline } from './sparkline';
 
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
-/** "75 % of 8": a share with the count it is a share of. */
-function share(ratio: number | null, of: number) {
-  return ratio == null ? '–' : `${formatPercent(ratio)} of ${formatCount(of)}`;
+const COLUMNS: { key: AgentSortKey | null; label: string }[] = [
+  { key: 'agent', label: 'Agent' },
+  { key: 'live', label: 'Live' },
+  { key: 'ended', label: 'Done' },
+  { key: 'successRate', label: 'Success rate' },
+  { key: null, label: 'Trend' },
+  { key: 'undecidedShare', label: 'Unknown' },
+  { key: 'avgTalk', label: 'Average talk' },
+  { key: 'cost', label: 'Cost' },
+  { key: 'transfers', label: 'Transfers' },
+];
+
+function SortHeader({ column }: { column: (typeof COLUMNS)[number] }) {
+  const sort = useCallboard((s) => s.agentSort);
+  const sortAgentsBy = useCallboard((s) => s.sortAgentsBy);
+  const { key, label } = column;
+  if (key === null) return <th scope="col">{label}</th>;
+  const active = sort.key === key;
+  return (
+    <th
+      scope="col"
+      aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
+      {/* A button, so a click and Enter (or Space) sort alike. */}
+      <button type="button" onClick={() => sortAgentsBy(key)}>
+        {label}
+        <span aria-hidden="true" className="sort-mark">
+          {active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+        </span>
+      </button>
+    </th>
+  );
 }
+
+/** The figures of one agent, as the Agents table and its CSV export show them. */
+export const agentCells = {
+  successRate: (a: AgentKpis) => formatShare(a.successRate, a.success + a.failure),
+  undecided: (a: AgentKpis) => formatShare(a.undecidedShare, a.success + a.failure + a.undecided),
+  avgTalk: (a: AgentKpis) =>
+    a.avgTalkSeconds == null ? '–' : formatSpoken(Math.round(a.avgTalkSeconds)),
+  cost: (a: AgentKpis) => (a.costed > 0 ? cost.format(a.cost) : '–'),
+};
 
 /**
  * A row per agent over the active calls and the recent window, in the KPI window picked, with
- * the shared outcome KPIs (src/shared/kpi/outcome-kpis.ts): live, done, success rate, share
- * still unknown, average talk time, cost and transfers.
+ * the shared outcome KPIs (src/shared/kpi/outcome-kpis.ts): live, done, success rate and its
+ * trend, share still unknown, average talk time, cost and transfers. Sortable by any figure;
+ * a row opens the agent's own view (its criteria and calls) below the table.
  */
 export function AgentsPanel() {
   const calls = useCallboard((s) => s.calls);
   const recent = useCallboard((s) => s.recent);
+  const sort = useCallboard((s) => s.agentSort);
+  const selected = useCallboard((s) => s.selectedAgentId);
+  const selectAgent = useCallboard((s) => s.selectAgent);
+  const choice = useCallboard((s) => s.kpiWindow);
   const now = useNow();
   const { window, label } = useKpiWindow();
-  const agents = useMemo(
-    () =>
-      computeOutcomeKpis([...Object.values(recent), ...Object.values(calls)], {
-        window,
-        now,
-      }).agents,
-    [calls, recent, window, now],
+  const held = useMemo(() => [...Object.values(recent), ...Object.values(calls)], [calls, recent]);
+  const kpis = useMemo(() => computeOutcomeKpis(held, { window, now }), [held, window, now]);
+  const trends = useMemo(
+    () => agentSuccessTrend(held, { window, now, slices: TREND_SLICES[choice] }),
+    [held, window, now, choice],
   );
+  const rows = useMemo(() => sortAgentRows(kpis.agents, sort), [kpis, sort]);
+  const selectedCalls = useMemo(
+    () => (selected === null ? [] : agentCallsInWindow(held, selected, window, now)),
+    [held, selected, window, now],
+  );
+  const toggle = (agentId: string) => selectAgent(selected === agentId ? null : agentId);
   return (
     <section className="agents" aria-labelledby="agents-heading">
       <h2 id="agents-heading">Agents</h2>
-      {agents.length === 0 ? (
+      {rows.length === 0 ? (
         <p className="muted">No agent had a call in the window ({label}).</p>
       ) : (
         <table className="agents-table">
           <caption className="muted">Figures for {label}</caption>
           <thead>
             <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">Live</th>
-              <th scope="col">Done</th>
-              <th scope="col">Success rate</th>
-              <th scope="col">Unknown</th>
-              <th scope="col">Average talk</th>
-              <th scope="col">Cost</th>
-              <th scope="col">Transfers</th>
+              {COLUMNS.map((c) => (
+                <SortHeader key={c.label} column={c} />
+              ))}
             </tr>
           </thead>
           <tbody>
-            {agents.map((a) => (
-              <tr key={a.agentId} data-agent-id={a.agentId}>
+            {rows.map((a) => (
+              <tr
+                key={a.agentId}
+                data-agent-id={a.agentId}
+                tabIndex={0}
+                aria-selected={selected === a.agentId}
+                onClick={() => toggle(a.agentId)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    toggle(a.agentId);
+                  }
+                }}
+              >
                 <th scope="row">{a.agentId}</th>
                 <td>{formatCount(a.live)}</td>
                 <td>{formatCount(a.ended)}</td>
-                <td data-testid="success-rate">{share(a.successRate, a.success + a.failure)}</td>
-                <td>{share(a.undecidedShare, a.success + a.failure + a.undecided)}</td>
+                <td data-testid="success-rate">{agentCells.successRate(a)}</td>
                 <td>
-                  {a.avgTalkSeconds == null ? '–' : formatSpoken(Math.round(a.avgTalkSeconds))}
+                  <Sparkline
+                    values={trends.get(a.agentId) ?? []}
+                    max={1}
+                    label={`${a.agentId}: success rate over ${label}, oldest first`}
+                  />
                 </td>
-                <td>{a.costed > 0 ? cost.format(a.cost) : '–'}</td>
+                <td>{agentCells.undecided(a)}</td>
+                <td>{agentCells.avgTalk(a)}</td>
+                <td>{agentCells.cost(a)}</td>
                 <td>{formatCount(a.transfers)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {selected !== null ? (
+        <AgentView
+          agentId={selected}
+          criteria={kpis.criteria}
+          calls={selectedCalls}
+          windowLabel={label}
+          onClose={() => selectAgent(null)}
+        />
+      ) : null}
     </section>
   );
 }

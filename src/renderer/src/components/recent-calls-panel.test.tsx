@@ -162,8 +162,10 @@ describe('Agents panel', () => {
     const ada = document.querySelector('tr[data-agent-id="ada"]') as HTMLElement;
     const cells = [...ada.children].map((c) => c.textContent);
     // live 1; done 3; success 1 of 2 decided; 1 of 3 analysable still unknown; cost 1.5
-    expect(cells.slice(0, 5)).toEqual(['ada', '1', '3', '50% of 2', '33% of 3']);
-    expect(cells[6]).toBe('1.5');
+    expect(cells.slice(0, 4)).toEqual(['ada', '1', '3', '50% of 2']);
+    // (cells[4] is the trend sparkline)
+    expect(cells[5]).toBe('33% of 3');
+    expect(cells[7]).toBe('1.5');
     const bob = document.querySelector('tr[data-agent-id="bob"]') as HTMLElement;
     expect([...bob.children].map((c) => c.textContent).at(-1)).toBe('1');
 

@@ -24,3 +24,7 @@ export const formatPercent = (ratio: number | null): string =>
 export const formatDecimal = (value: number | null): string =>
   value == null ? '–' : decimal.format(value);
 export const formatCount = (value: number): string => integer.format(value);
+
+/** "75 % of 8": a share with the count it is a share of (issue 14); "–" before the first. */
+export const formatShare = (ratio: number | null, of: number): string =>
+  ratio == null ? '–' : `${formatPercent(ratio)} of ${formatCount(of)}`;

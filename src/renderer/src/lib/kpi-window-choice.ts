@@ -39,3 +39,10 @@ export function kpiWindowFor(choice: KpiWindowChoice, timeZone: string): KpiWind
       return { kind: 'today', timeZone };
   }
 }
+
+/** How many slices the Agents panel's success trend cuts each window into. */
+export const TREND_SLICES: Record<KpiWindowChoice, number> = {
+  '15m': 15, // a minute each
+  '60m': 12, // five minutes each
+  today: 12, // midnight to now, in twelfths
+};

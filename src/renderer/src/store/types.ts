@@ -4,6 +4,7 @@ import type { CallStatus } from '../../../shared/domain';
 import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
+import type { AgentSort, AgentSortKey } from '../lib/agent-rows';
 import type { KpiWindowChoice } from '../lib/kpi-window-choice';
 import type {
   ConnectionState,
@@ -84,6 +85,9 @@ export interface UiSlice {
   sort: { key: SortKey; direction: SortDirection };
   /** The window of the outcome KPIs (tiles and Agents panel); not persisted, like the sort. */
   kpiWindow: KpiWindowChoice;
+  agentSort: AgentSort;
+  /** The agent whose own view (criteria, recent calls) the Agents panel shows, if any. */
+  selectedAgentId: string | null;
   setView(view: View): void;
   setSidePanel(panel: SidePanel): void;
   selectCall(callSid: string | null): void;
@@ -93,6 +97,9 @@ export interface UiSlice {
   sortBy(key: SortKey): void;
   /** Throws on a value that is not a KPI window choice (it names the value). */
   setKpiWindow(choice: KpiWindowChoice): void;
+  /** Like sortBy: the current column flips, a new one starts ascending. */
+  sortAgentsBy(key: AgentSortKey): void;
+  selectAgent(agentId: string | null): void;
 }
 
 export interface FeedActions {

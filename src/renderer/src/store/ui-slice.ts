@@ -1,9 +1,26 @@
+import { DEFAULT_AGENT_SORT } from '../lib/agent-rows';
 import {
   DEFAULT_KPI_WINDOW,
   isKpiWindowChoice,
   KPI_WINDOW_CHOICES,
 } from '../lib/kpi-window-choice';
-import { EMPTY_FILTERS, type GetState, type SetState, type UiSlice } from './types';
+import {
+  EMPTY_FILTERS,
+  type GetState,
+  type SetState,
+  type SortDirection,
+  type UiSlice,
+} from './types';
+
+/** Sorting by the current key flips the direction; a new key starts ascending. */
+function nextSort<K extends string>(
+  sort: { key: K; direction: SortDirection },
+  key: K,
+): { key: K; direction: SortDirection } {
+  return sort.key === key
+    ? { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
+    : { key, direction: 'asc' };
+}
 
 export function createUiSlice(set: SetState, get: GetState): UiSlice {
   return {
@@ -13,6 +30,8 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     filters: EMPTY_FILTERS,
     sort: { key: 'duration', direction: 'desc' },
     kpiWindow: DEFAULT_KPI_WINDOW,
+    agentSort: DEFAULT_AGENT_SORT,
+    selectedAgentId: null,
     setView: (view) => set({ view }),
     setSidePanel: (sidePanel) => set({ sidePanel }),
     selectCall: (selectedCallSid) => set({ selectedCallSid }),
@@ -26,14 +45,8 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
       }
       set({ kpiWindow: choice });
     },
-    sortBy: (key) => {
-      const { sort } = get();
-      set({
-        sort:
-          sort.key === key
-            ? { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
-            : { key, direction: 'asc' },
-      });
-    },
+    sortAgentsBy: (key) => set({ agentSort: nextSort(get().agentSort, key) }),
+    selectAgent: (selectedAgentId) => set({ selectedAgentId }),
+    sortBy: (key) => set({ sort: nextSort(get().sort, key) }),
   };
 }
