@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { Call } from '../../../shared/domain';
 import { callsToCsv, csvFileName } from '../../../shared/export/calls-csv';
 import { csvDocument } from '../../../shared/export/csv';
 import { createVisibleIdsSelector } from '../lib/call-list';
@@ -6,36 +7,39 @@ import { useApi, useCallboard, useStoreApi } from '../store/context';
 
 type Status = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; text: string };
 
+/** What one export holds: the CSV text, and how many records of what ("2 calls"). */
+export interface CsvExport {
+  csv: string;
+  count: number;
+  noun: { one: string; many: string };
+}
+
 /**
- * "Export CSV" of the calls the table shows: the filters and the sort order applied, as they
- * are at the click (src/shared/export/calls-csv.ts). The desktop app asks where to save it;
- * the web dashboard downloads it.
+ * An "Export CSV" button: `build` reads what the screen shows at the click; the desktop app
+ * asks where to save it, the web dashboard downloads it (CallboardApi.exportCsv). The file
+ * is named after `what` and the time of the export.
  */
-export function ExportCallsButton() {
+export function ExportCsvButton(props: {
+  what: string;
+  disabled: boolean;
+  build(): CsvExport;
+  testId?: string;
+}) {
+  const { what, disabled, build, testId = 'export-status' } = props;
   const api = useApi();
-  const store = useStoreApi();
-  const hasCalls = useCallboard((s) => s.callCount > 0);
-  const selectIds = useMemo(() => createVisibleIdsSelector(), []);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
 
-  const exportCalls = async () => {
-    const state = store.getState();
-    const calls = selectIds(state).flatMap((id) => {
-      const entry = state.calls[id];
-      return entry ? [entry.call] : [];
-    });
+  const exportCsv = async () => {
+    const { csv, count, noun } = build();
     setStatus({ kind: 'busy' });
-    const result = await api.exportCsv(
-      csvFileName('calls', Date.now()),
-      csvDocument(callsToCsv(calls)),
-    );
-    const count = `${calls.length} call${calls.length === 1 ? '' : 's'}`;
+    const result = await api.exportCsv(csvFileName(what, Date.now()), csvDocument(csv));
+    const counted = `${count} ${count === 1 ? noun.one : noun.many}`;
     setStatus({
       kind: 'done',
       text: !result.ok
         ? `Export failed: ${result.message}`
         : result.value.saved
-          ? `Exported ${count} to ${result.value.where}`
+          ? `Exported ${counted} to ${result.value.where}`
           : 'Export cancelled',
     });
   };
@@ -44,14 +48,46 @@ export function ExportCallsButton() {
     <span className="export-calls">
       <button
         type="button"
-        disabled={!hasCalls || status.kind === 'busy'}
-        onClick={() => void exportCalls()}
+        disabled={disabled || status.kind === 'busy'}
+        onClick={() => void exportCsv()}
       >
         Export CSV
       </button>
-      <span role="status" className="muted" data-testid="export-status">
+      <span role="status" className="muted" data-testid={testId}>
         {status.kind === 'done' ? status.text : null}
       </span>
     </span>
+  );
+}
+
+export const CALLS = { one: 'call', many: 'calls' };
+
+/** A CSV of these calls, in the order given (src/shared/export/calls-csv.ts). */
+export function callsExport(calls: readonly Call[]): CsvExport {
+  return { csv: callsToCsv(calls), count: calls.length, noun: CALLS };
+}
+
+/**
+ * "Export CSV" of the calls the table shows: the filters and the sort order applied, as they
+ * are at the click.
+ */
+export function ExportCallsButton() {
+  const store = useStoreApi();
+  const hasCalls = useCallboard((s) => s.callCount > 0);
+  const selectIds = useMemo(() => createVisibleIdsSelector(), []);
+  return (
+    <ExportCsvButton
+      what="calls"
+      disabled={!hasCalls}
+      build={() => {
+        const state = store.getState();
+        return callsExport(
+          selectIds(state).flatMap((id) => {
+            const entry = state.calls[id];
+            return entry ? [entry.call] : [];
+          }),
+        );
+      }}
+    />
   );
 }

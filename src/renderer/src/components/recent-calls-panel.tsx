@@ -5,8 +5,10 @@ import { callDurationSeconds } from '../lib/call-time';
 import { callNumber, UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatSpoken, formatTime } from '../lib/format';
 import { outcomeLabel } from '../lib/outcome';
+import { filterRecent } from '../lib/recent-filter';
 import { useCallboard } from '../store/context';
 import { StatusBadge } from './call-row';
+import { RecentFilterBar } from './recent-filter-bar';
 
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const show = (value: unknown) => (value == null || value === '' ? '–' : String(value));
@@ -14,14 +16,18 @@ const show = (value: unknown) => (value == null || value === '' ? '–' : String
 /**
  * The v2 `recent` window: calls that ended in the server's window, newest end first, with
  * their outcome as it arrives (ElevenLabs' post-call analysis lands after the end). A row
- * opens the call's details. Without a v2 server it says so, instead of waiting forever.
+ * opens the call's details. Filters by agent, campaign and outcome combine; the count says how
+ * many of the window's calls they let through, and "Export CSV" exports exactly those rows.
+ * Without a v2 server it says so, instead of waiting forever.
  */
 export function RecentCallsPanel() {
   const recent = useCallboard((s) => s.recent);
   const status = useCallboard((s) => s.recentStatus);
   const selected = useCallboard((s) => s.selectedCallSid);
   const selectCall = useCallboard((s) => s.selectCall);
-  const rows = useMemo(() => recentNewestFirst(Object.values(recent), callEndedAt), [recent]);
+  const filters = useCallboard((s) => s.recentFilters);
+  const all = useMemo(() => recentNewestFirst(Object.values(recent), callEndedAt), [recent]);
+  const rows = useMemo(() => filterRecent(all, filters), [all, filters]);
   return (
     <section className="recent-calls" aria-labelledby="recent-calls-heading">
       <h2 id="recent-calls-heading">Recent calls</h2>
@@ -33,8 +39,13 @@ export function RecentCallsPanel() {
         <p role="status" className="muted">
           Loading recent calls…
         </p>
-      ) : rows.length === 0 ? (
+      ) : (
+        <RecentFilterBar all={all} rows={rows} />
+      )}
+      {status.status !== 'live' ? null : all.length === 0 ? (
         <p className="muted">No call ended in the last hour.</p>
+      ) : rows.length === 0 ? (
+        <p className="muted">No recent call matches the filters.</p>
       ) : (
         <table className="recent-table">
           <thead>

@@ -6,6 +6,7 @@ import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
 import type { AgentSort, AgentSortKey } from '../lib/agent-rows';
 import type { KpiWindowChoice } from '../lib/kpi-window-choice';
+import type { RecentFilters } from '../lib/recent-filter';
 import type {
   ConnectionState,
   MonitorDelta,
@@ -88,6 +89,7 @@ export interface UiSlice {
   agentSort: AgentSort;
   /** The agent whose own view (criteria, recent calls) the Agents panel shows, if any. */
   selectedAgentId: string | null;
+  recentFilters: RecentFilters;
   setView(view: View): void;
   setSidePanel(panel: SidePanel): void;
   selectCall(callSid: string | null): void;
@@ -100,6 +102,8 @@ export interface UiSlice {
   /** Like sortBy: the current column flips, a new one starts ascending. */
   sortAgentsBy(key: AgentSortKey): void;
   selectAgent(agentId: string | null): void;
+  setRecentFilters(patch: Partial<RecentFilters>): void;
+  clearRecentFilters(): void;
 }
 
 export interface FeedActions {

@@ -4,6 +4,7 @@ import {
   isKpiWindowChoice,
   KPI_WINDOW_CHOICES,
 } from '../lib/kpi-window-choice';
+import { EMPTY_RECENT_FILTERS } from '../lib/recent-filter';
 import {
   EMPTY_FILTERS,
   type GetState,
@@ -32,6 +33,7 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     kpiWindow: DEFAULT_KPI_WINDOW,
     agentSort: DEFAULT_AGENT_SORT,
     selectedAgentId: null,
+    recentFilters: EMPTY_RECENT_FILTERS,
     setView: (view) => set({ view }),
     setSidePanel: (sidePanel) => set({ sidePanel }),
     selectCall: (selectedCallSid) => set({ selectedCallSid }),
@@ -47,6 +49,8 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     },
     sortAgentsBy: (key) => set({ agentSort: nextSort(get().agentSort, key) }),
     selectAgent: (selectedAgentId) => set({ selectedAgentId }),
+    setRecentFilters: (patch) => set({ recentFilters: { ...get().recentFilters, ...patch } }),
+    clearRecentFilters: () => set({ recentFilters: EMPTY_RECENT_FILTERS }),
     sortBy: (key) => set({ sort: nextSort(get().sort, key) }),
   };
 }
