@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCsv } from '../../../shared/export/csv-reader.test-support';
 import type { Verdict } from '../../../shared/domain/outcome-fields';
 import type { CallEntry } from '../../../shared/feed/types';
 import { renderApp } from '../test-support/render-app';
@@ -244,5 +245,32 @@ describe('Agents panel', () => {
     fireEvent.click(row('cy'));
     fireEvent.click(within(screen.getByRole('region', { name: 'Agent cy' })).getByText('Close'));
     expect(screen.queryByRole('region', { name: /^Agent / })).toBeNull();
+  });
+
+  it('"Export CSV" exports the agents table as shown: its rows, in its order, its window', async () => {
+    const { api, clock } = await showAgents();
+    fireEvent.click(within(header('Success rate')).getByRole('button'));
+    const shown = shownAgents();
+    const panel = screen.getByRole('region', { name: 'Agents' });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
+    await screen.findByText(/^Exported 4 agents to \/tmp\/callboard-agents-/);
+    const csv = api.calls.find((c) => c[0] === 'exportCsv')![2] as string;
+    const [head, ...records] = readCsv(csv.slice(1));
+    const col = (name: string) => head!.indexOf(name);
+    expect(records.map((r) => r[col('Agent')])).toEqual(shown);
+    for (const r of records) {
+      const agent = r[col('Agent')]!;
+      expect(Number(r[col('Done')])).toBe(figure(agent, 'ended'));
+      const rate = figure(agent, 'successRate');
+      expect(r[col('Success rate (%)')]).toBe(
+        rate === null ? '' : String(Math.round(rate * 1000) / 10),
+      );
+      const spent = figure(agent, 'cost');
+      expect(r[col('Cost')]).toBe(spent === null ? '' : String(spent));
+      // The window: the last 60 minutes up to now, as ISO-8601 with the zone.
+      expect(Date.parse(r[col('To')]!)).toBe(Math.floor(clock.now() / 1000) * 1000);
+      expect(Date.parse(r[col('From')]!)).toBe(Math.floor(clock.now() / 1000) * 1000 - 3_600_000);
+      expect(r[col('From')]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    }
   });
 });

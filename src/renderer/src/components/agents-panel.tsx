@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { agentsToCsv } from '../../../shared/export/agents-csv';
 import { agentSuccessTrend, computeOutcomeKpis, type AgentKpis } from '../../../shared/kpi';
 import { sortAgentRows, type AgentSortKey } from '../lib/agent-rows';
 import { agentCallsInWindow } from '../lib/agent-calls';
@@ -6,9 +7,11 @@ import { formatCount, formatShare, formatSpoken } from '../lib/format';
 import { TREND_SLICES } from '../lib/kpi-window-choice';
 import { useCallboard, useNow } from '../store/context';
 import { AgentView } from './agent-view';
+import { ExportCsvButton } from './export-calls';
 import { useKpiWindow } from './kpi-window-picker';
 import { Sparkline } from './sparkline';
 
+const AGENTS = { one: 'agent', many: 'agents' };
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
 const COLUMNS: { key: AgentSortKey | null; label: string }[] = [
@@ -84,6 +87,13 @@ export function AgentsPanel() {
   return (
     <section className="agents" aria-labelledby="agents-heading">
       <h2 id="agents-heading">Agents</h2>
+      <ExportCsvButton
+        what="agents"
+        disabled={rows.length === 0}
+        // The rows as the table shows them: in the window picked, in the sort order.
+        build={() => ({ csv: agentsToCsv(rows, kpis.window), count: rows.length, noun: AGENTS })}
+        testId="agents-export-status"
+      />
       {rows.length === 0 ? (
         <p className="muted">No agent had a call in the window ({label}).</p>
       ) : (
