@@ -5,6 +5,7 @@ import { computeCampaignProgress } from '../../../shared/kpi';
 import { formatCount, formatPercent } from '../lib/format';
 import { useCallboard, useNow } from '../store/context';
 import { ConnectionTile, KpiTiles, useHeaderKpis } from './kpi-tiles';
+import { WallboardOutcomeTiles } from './outcome-tiles';
 
 const NO_SAMPLES: readonly never[] = [];
 
@@ -86,6 +87,7 @@ export function Wallboard() {
       <div className="wall-grid">
         <KpiTiles kpis={kpis} />
         <ConnectionTile />
+        <WallboardOutcomeTiles />
       </div>
       {campaignIds.length > 0 ? (
         <ul className="wall-campaigns" aria-label="Campaign progress">
