@@ -101,47 +101,49 @@ export function AgentView(props: {
       {calls.length === 0 ? (
         <p className="muted">No call of this agent ended in the window.</p>
       ) : (
-        <table className="agent-calls" aria-label={`Calls of ${agentId}`}>
-          <thead>
-            <tr>
-              <th scope="col">Ended</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Summary</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {calls.map((entry) => {
-              const { call } = entry;
-              const open = () => selectCall(call.callSid);
-              return (
-                <tr
-                  key={call.callSid}
-                  data-call-sid={call.callSid}
-                  tabIndex={0}
-                  onClick={open}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      open();
-                    }
-                  }}
-                >
-                  <td>{formatTime(callEndedAt(entry))}</td>
-                  <td data-testid="outcome">{outcomeLabel(entry)}</td>
-                  <td title={call.transcriptSummary ?? undefined}>
-                    {call.callSummaryTitle ?? call.transcriptSummary ?? '–'}
-                  </td>
-                  <td>
-                    {formatSpoken(callDurationSeconds(entry, entry.endedAt ?? entry.receivedAt))}
-                  </td>
-                  <td>{typeof call.cost === 'number' ? cost.format(call.cost) : '–'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="agent-calls" aria-label={`Calls of ${agentId}`}>
+            <thead>
+              <tr>
+                <th scope="col">Ended</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Summary</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((entry) => {
+                const { call } = entry;
+                const open = () => selectCall(call.callSid);
+                return (
+                  <tr
+                    key={call.callSid}
+                    data-call-sid={call.callSid}
+                    tabIndex={0}
+                    onClick={open}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        open();
+                      }
+                    }}
+                  >
+                    <td>{formatTime(callEndedAt(entry))}</td>
+                    <td data-testid="outcome">{outcomeLabel(entry)}</td>
+                    <td title={call.transcriptSummary ?? undefined}>
+                      {call.callSummaryTitle ?? call.transcriptSummary ?? '–'}
+                    </td>
+                    <td>
+                      {formatSpoken(callDurationSeconds(entry, entry.endedAt ?? entry.receivedAt))}
+                    </td>
+                    <td>{typeof call.cost === 'number' ? cost.format(call.cost) : '–'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

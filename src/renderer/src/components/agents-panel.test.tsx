@@ -168,7 +168,7 @@ describe('Agents panel', () => {
     for (const agent of AGENTS) {
       const svg = within(row(agent)).getByRole('img');
       expect(svg.getAttribute('aria-label')).toBe(
-        `${agent}: success rate over last 60 minutes, oldest first`,
+        `${agent}: success rate over last 60 min, oldest first`,
       );
       // Slice i of 12 holds the calls that ended in (now - 60 + 5i, now - 60 + 5(i+1)] minutes.
       const want: string[] = [];

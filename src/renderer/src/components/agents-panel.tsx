@@ -97,49 +97,52 @@ export function AgentsPanel() {
       {rows.length === 0 ? (
         <p className="muted">No agent had a call in the window ({label}).</p>
       ) : (
-        <table className="agents-table">
-          <caption className="muted">Figures for {label}</caption>
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <SortHeader key={c.label} column={c} />
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => (
-              <tr
-                key={a.agentId}
-                data-agent-id={a.agentId}
-                tabIndex={0}
-                aria-selected={selected === a.agentId}
-                onClick={() => toggle(a.agentId)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    toggle(a.agentId);
-                  }
-                }}
-              >
-                <th scope="row">{a.agentId}</th>
-                <td>{formatCount(a.live)}</td>
-                <td>{formatCount(a.ended)}</td>
-                <td data-testid="success-rate">{agentCells.successRate(a)}</td>
-                <td>
-                  <Sparkline
-                    values={trends.get(a.agentId) ?? []}
-                    max={1}
-                    label={`${a.agentId}: success rate over ${label}, oldest first`}
-                  />
-                </td>
-                <td>{agentCells.undecided(a)}</td>
-                <td>{agentCells.avgTalk(a)}</td>
-                <td>{agentCells.cost(a)}</td>
-                <td>{formatCount(a.transfers)}</td>
+        // A narrow side panel scrolls the table sideways rather than cutting columns off.
+        <div className="table-scroll">
+          <table className="agents-table">
+            <caption className="muted">Figures for {label}</caption>
+            <thead>
+              <tr>
+                {COLUMNS.map((c) => (
+                  <SortHeader key={c.label} column={c} />
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr
+                  key={a.agentId}
+                  data-agent-id={a.agentId}
+                  tabIndex={0}
+                  aria-selected={selected === a.agentId}
+                  onClick={() => toggle(a.agentId)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      toggle(a.agentId);
+                    }
+                  }}
+                >
+                  <th scope="row">{a.agentId}</th>
+                  <td>{formatCount(a.live)}</td>
+                  <td>{formatCount(a.ended)}</td>
+                  <td data-testid="success-rate">{agentCells.successRate(a)}</td>
+                  <td>
+                    <Sparkline
+                      values={trends.get(a.agentId) ?? []}
+                      max={1}
+                      label={`${a.agentId}: success rate over ${label}, oldest first`}
+                    />
+                  </td>
+                  <td>{agentCells.undecided(a)}</td>
+                  <td>{agentCells.avgTalk(a)}</td>
+                  <td>{agentCells.cost(a)}</td>
+                  <td>{formatCount(a.transfers)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {selected !== null ? (
         <AgentView

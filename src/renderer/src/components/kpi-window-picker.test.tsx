@@ -113,8 +113,8 @@ describe('KPI window', () => {
     const picker = screen.getByLabelText('KPI window');
     expect(screen.getAllByLabelText('KPI window')).toHaveLength(1);
     const cases: [string, string][] = [
-      ['60m', 'last 60 minutes'],
-      ['15m', 'last 15 minutes'],
+      ['60m', 'last 60 min'],
+      ['15m', 'last 15 min'],
       ['today', 'today'],
     ];
     const seen = new Set<string>();

@@ -12,8 +12,8 @@ export const DEFAULT_KPI_WINDOW: KpiWindowChoice = '60m';
 
 /** What a caption or a tile label says the figures cover. */
 export const KPI_WINDOW_LABELS: Record<KpiWindowChoice, string> = {
-  '15m': 'last 15 minutes',
-  '60m': 'last 60 minutes',
+  '15m': 'last 15 min',
+  '60m': 'last 60 min',
   today: 'today',
 };
 
