@@ -156,7 +156,7 @@ describe('Agents panel', () => {
         ],
       }),
     );
-    renderApp(undefined, api);
+    const { clock } = renderApp(undefined, api);
     await openTab('Agents');
     expect(await screen.findByRole('heading', { name: 'Agents' })).toBeTruthy();
     const ada = document.querySelector('tr[data-agent-id="ada"]') as HTMLElement;
@@ -174,6 +174,8 @@ describe('Agents panel', () => {
         recentUpserted: [ended({ callSid: 'R3', agentId: 'ada', callSuccessful: 'success' }, 7)],
       }),
     );
+    // The figures follow on the clock tick.
+    act(() => clock.advance(1_000));
     expect(within(ada).getByTestId('success-rate').textContent).toBe('67% of 3');
   });
 });
