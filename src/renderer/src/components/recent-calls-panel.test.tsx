@@ -65,6 +65,7 @@ describe('Recent calls panel', () => {
       'Agent',
       'Status',
       'Outcome',
+      'Summary',
       'Duration',
       'Cost',
       'Answered by',
@@ -76,6 +77,7 @@ describe('Recent calls panel', () => {
     expect(order).toEqual(['CA-new', 'CA-busy', 'CA-old']);
     const fresh = rowOf('CA-new');
     expect(within(fresh).getByTestId('outcome').textContent).toBe('analysing…');
+    expect(within(fresh).getByTestId('summary').textContent).toBe('–');
     expect(fresh.textContent).toContain(formatTime(endedAt(2)));
     expect(fresh.textContent).toContain('Jo Bloggs');
     expect(fresh.textContent).toContain('client hung up');
@@ -112,6 +114,9 @@ describe('Recent calls panel', () => {
     );
     await openTab('Recent calls');
     const row = rowOf('CA1');
+    const summary = within(row).getByTestId('summary');
+    expect(summary.textContent).toBe('Renewal agreed');
+    expect(summary.getAttribute('title')).toBe('The customer renewed for a year.');
     row.focus();
     fireEvent.keyDown(row, { key: 'Enter' });
     const details = await screen.findByTestId('call-details');

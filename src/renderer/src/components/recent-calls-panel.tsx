@@ -55,6 +55,7 @@ export function RecentCallsPanel() {
               <th scope="col">Agent</th>
               <th scope="col">Status</th>
               <th scope="col">Outcome</th>
+              <th scope="col">Summary</th>
               <th scope="col">Duration</th>
               <th scope="col">Cost</th>
               <th scope="col">Answered by</th>
@@ -89,6 +90,10 @@ export function RecentCallsPanel() {
                     <StatusBadge status={call.status} />
                   </td>
                   <td data-testid="outcome">{outcomeLabel(entry)}</td>
+                  {/* The title reads at a glance; the whole summary on hover. */}
+                  <td data-testid="summary" title={call.transcriptSummary ?? undefined}>
+                    {show(call.callSummaryTitle ?? call.transcriptSummary)}
+                  </td>
                   <td>
                     {formatSpoken(callDurationSeconds(entry, entry.endedAt ?? entry.receivedAt))}
                   </td>
