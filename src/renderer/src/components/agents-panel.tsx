@@ -104,7 +104,11 @@ export function AgentsPanel() {
         // A narrow side panel scrolls the table sideways rather than cutting columns off.
         <div className="table-scroll">
           <table className="agents-table">
-            <caption className="muted">Figures for {label}</caption>
+            <caption className="muted">
+              Figures for {label}
+              {/* The screen holds ended calls only as far back as the server's window. */}
+              {choice === 'today' ? ', as far back as the server holds ended calls' : null}
+            </caption>
             <thead>
               <tr>
                 {COLUMNS.map((c) => (

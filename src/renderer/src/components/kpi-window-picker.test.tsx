@@ -127,6 +127,10 @@ describe('KPI window', () => {
       expect(tileRate()).toBe(want.total);
       expect(screen.getByRole('table').querySelector('caption')!.textContent).toContain(label);
       expect(successTile().textContent).toContain(`Success, ${label}`);
+      // "Today" can only reach back as far as the server's recent window: the caption says so.
+      expect(
+        screen.getByRole('table').querySelector('caption')!.textContent!.includes('server holds'),
+      ).toBe(choice === 'today');
     }
     // The documents straddle every bound: each window counts something different.
     expect(seen.size).toBe(3);
