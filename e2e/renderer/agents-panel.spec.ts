@@ -165,6 +165,18 @@ test('web dashboard: written analyses set the agents’ success rates, a late on
   await page.getByRole('tab', { name: 'Agents' }).click();
   await expect(agentRate(page, 'ada')).toHaveText('67% of 3');
   await expect(agentRate(page, 'bob')).toHaveText('100% of 1');
+  // Enter on a column header sorts by it, as a click does: twice is descending.
+  const rateHeader = page.locator('.agents-table th', { hasText: 'Success rate' });
+  await rateHeader.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(rateHeader).toHaveAttribute('aria-sort', 'ascending');
+  await page.keyboard.press('Enter');
+  await expect(rateHeader).toHaveAttribute('aria-sort', 'descending');
+  const order = () =>
+    page
+      .locator('.agents-table tbody tr')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-agent-id')));
+  await expect.poll(order).toEqual(['bob', 'ada']);
   await page.locator('.agents-table tr[data-agent-id="ada"]').click();
   const view = page.getByRole('region', { name: 'Agent ada' });
   await expect(view.locator('[data-criterion-id="greeting"]').getByTestId('pass-rate')).toHaveText(
