@@ -66,7 +66,14 @@ describe('gateway: v2', () => {
     const client = t.client();
     const snapshot = nextEvent<ActiveCallsPayload>(client, 'active_calls');
     const ack = await client.emitWithAck('subscribe:calls', { v: 2 });
-    expect(ack).toEqual({ ok: true, mode: 'snapshot', epoch: t.server.hub.epoch, seq: 1 });
+    // No token on loopback: every scope, said in the ack.
+    expect(ack).toEqual({
+      ok: true,
+      mode: 'snapshot',
+      epoch: t.server.hub.epoch,
+      seq: 1,
+      scopes: ['calls', 'campaigns', 'outcomes', 'transcripts', 'pii'],
+    });
     expect(await snapshot).toMatchObject({ v: 2, epoch: t.server.hub.epoch, seq: 1, count: 1 });
     const batch = nextEvent<CallsBatchPayload>(client, 'calls_batch_update');
     t.server.hub.ingest('calls', [{ doc: call('a', 'in-progress') }, { doc: call('b', 'queued') }]);
