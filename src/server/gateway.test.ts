@@ -153,6 +153,20 @@ describe('gateway: v2', () => {
     expect((await scrape(t.url)).value('callboard_bad_requests_total')).toBe(1);
   });
 
+  it('answers a malformed audit:export with an error naming the field, and audits nothing', async () => {
+    const records: unknown[] = [];
+    const t = await start({ audit: { record: (r) => records.push(r), close: async () => {} } });
+    const client = t.client();
+    const error = nextEvent<ErrorPayload>(client, 'error');
+    client.emit('audit:export', { v: 2, view: 'everything', rows: 3 });
+    const e = await error;
+    expect(e).toMatchObject({ type: 'bad_request', details: { event: 'audit:export' } });
+    expect(e.message).toMatch(/invalid audit:export.*view/);
+    client.emit('audit:export', { v: 2, view: 'recent', rows: 3 });
+    await until(() => records.length === 1, 'the good one audited');
+    expect(records[0]).toMatchObject({ what: 'export', token: 'anonymous', view: 'recent', rows: 3 });
+  });
+
   it('acks a subscribe sent with extra arguments with an error naming them', async () => {
     const t = await start();
     const client = t.client();
