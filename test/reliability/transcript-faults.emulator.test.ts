@@ -50,11 +50,13 @@ afterEach(async () => {
 });
 afterAll(() => writeResults('transcript-faults', rows));
 
-async function setUp(options: { lingerMs?: number; uri?: string } = {}) {
+async function setUp(
+  options: { uri?: string; transcripts?: { lingerMs?: number; maxTurnsPerCall?: number } } = {},
+) {
   h ??= await openHarness();
   const started = await h.startServer({
     ...(options.uri !== undefined ? { uri: options.uri } : {}),
-    ...(options.lingerMs !== undefined ? { transcripts: { lingerMs: options.lingerMs } } : {}),
+    ...(options.transcripts ? { transcripts: options.transcripts } : {}),
   });
   const writer = await startTurnWriter(h.db, CALL);
   h.defer(() => writer.stop());
@@ -267,7 +269,7 @@ describe("the supervisor's network cut while turns keep being written", () => {
 
   it('for longer than the replay window: the client resyncs from a snapshot and ends equal', async () => {
     const lingerMs = 1000;
-    const { port, watcher, writer } = await setUp({ lingerMs });
+    const { port, watcher, writer } = await setUp({ transcripts: { lingerMs } });
     const proxy = await startTcpProxy({ host: '127.0.0.1', port });
     h!.defer(() => proxy.close());
     const v = viewer(`http://127.0.0.1:${proxy.port}`);
@@ -300,5 +302,56 @@ describe("the supervisor's network cut while turns keep being written", () => {
     // Came back by snapshot: the call read again from MongoDB, the screen's list replaced.
     expect(watcher.transcripts!.counters().loads).toBe(loads + 1);
     expect(v.resets).toHaveLength(2);
+  });
+
+  it('while another supervisor keeps the call open, past the turns the server keeps per call: a snapshot of the newest', async () => {
+    const cap = 20;
+    const { url, port, writer } = await setUp({ transcripts: { maxTurnsPerCall: cap } });
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port });
+    h!.defer(() => proxy.close());
+    const v = viewer(`http://127.0.0.1:${proxy.port}`);
+    const direct = viewer(url); // keeps the call held: only the cap bounds the replay
+    await until(
+      () => [v, direct].every((x) => x.view().phase === 'live' && x.view().turns.length >= 3),
+      'turns on both screens',
+    );
+    const before = mark(writer);
+    proxy.cut();
+    const cutAt = Date.now();
+    await until(() => v.view().phase === 'reconnecting', 'the cut client to notice');
+    // More new turns than the server keeps: some of what the client missed is no longer held.
+    await until(() => writer.writes() >= before.writes + cap + 10, `${cap + 10} writes in the cut`);
+    // The writer stops before the restore so the newest turns the server can send are known
+    // from MongoDB alone; the live turns after a recovery are the other tests' part.
+    await writer.stop();
+    const during = since(writer, before);
+    const all = await databaseTranscript(h!.db, CALL);
+    const newest = all.slice(-cap);
+    proxy.restore();
+    const clearedAt = Date.now();
+    await until(
+      () => compareTranscripts(newest, shownTranscript(v.view())).equal,
+      'the cut client to show the newest turns',
+      15_000,
+    ).catch(() => false); // asserted below, with the difference shown
+    const catchUpMs = Date.now() - clearedAt;
+    const compared = compareTranscripts(newest, shownTranscript(v.view()));
+    rows.push({
+      fault: `supervisor network cut past the ${cap} turns held per call (call kept open by another)`,
+      writesDuringFault: during.writes,
+      updatesLost: compared.lost,
+      turnsRepeated: v.wire.repeated,
+      cameBackBy: 'snapshot',
+      convergeMs: catchUpMs,
+      notes: `${during.corrections} of the writes during the fault were corrections; the newest ${cap} of ${all.length} turns compared (the rest shown as left out); cut ${clearedAt - cutAt} ms`,
+    });
+    expect(shownTranscript(v.view())).toEqual(newest);
+    expect(v.view().truncated).toBe(all.length - cap);
+    expect(v.resets).toHaveLength(2);
+    expect([v.wire.repeated, v.wire.gaps]).toEqual([0, 0]);
+    // The supervisor who stayed connected kept every turn as it came, corrections included.
+    expect(shownTranscript(direct.view())).toEqual(all);
+    expect(writer.errors()).toEqual([]);
+    expect(during.corrections).toBeGreaterThan(0);
   });
 });
