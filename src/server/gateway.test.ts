@@ -164,7 +164,12 @@ describe('gateway: v2', () => {
     expect(e.message).toMatch(/invalid audit:export.*view/);
     client.emit('audit:export', { v: 2, view: 'recent', rows: 3 });
     await until(() => records.length === 1, 'the good one audited');
-    expect(records[0]).toMatchObject({ what: 'export', token: 'anonymous', view: 'recent', rows: 3 });
+    expect(records[0]).toMatchObject({
+      what: 'export',
+      token: 'anonymous',
+      view: 'recent',
+      rows: 3,
+    });
   });
 
   it('acks a subscribe sent with extra arguments with an error naming them', async () => {
