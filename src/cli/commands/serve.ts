@@ -394,9 +394,15 @@ export const serveCommand: CliCommand = {
           if (error instanceof TokenFileError) throw new CliError(error.message);
           throw error;
         }
-        const source = tokens;
-        offReload = io.onReloadSignal?.(() => void source.reload()) ?? (() => {});
       }
+      // Always listened for: without a listener, SIGHUP (`systemctl reload`) would end the
+      // process.
+      const source = tokens;
+      offReload =
+        io.onReloadSignal?.(() => {
+          if (source) void source.reload();
+          else logger.info('reload requested (SIGHUP): nothing to reload without --tokens');
+        }) ?? (() => {});
       if (o.auditLog !== undefined) {
         audit = openAuditLog(o.auditLog, {
           stdout: io.stdout,
