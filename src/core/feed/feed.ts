@@ -3,6 +3,7 @@ import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
 import type { StreamName } from '../../shared/protocol/events';
 import type { RecentPort } from './recent-port';
 import type { TranscriptPort } from './transcript-port';
+import type { ExportRecord } from '../../shared/ipc';
 
 /**
  * A source of feed messages: remote (socket.io-client to a Callboard or seed-protocol server,
@@ -44,4 +45,9 @@ export interface Feed {
   readonly transcripts?: TranscriptPort;
   /** The v2 `recent` window of ended calls, when the source can have it (./recent-port.ts). */
   readonly recent?: RecentPort;
+  /**
+   * Tells a remote server that the user exported a table (its audit log); sources that keep
+   * no audit leave it out. Said while connected; an export made offline is not recorded.
+   */
+  recordExport?(record: ExportRecord): void;
 }

@@ -98,6 +98,21 @@ function watch(options: RemoteFeedOptions, server?: Mini) {
 }
 
 describe('remote feed', () => {
+  it('tells the server of an export (audit:export, v2), only while connected', async () => {
+    const heard: unknown[] = [];
+    const server = await miniServer((socket) => {
+      emptyV2Behaviour({})(socket);
+      socket.on('audit:export', (record: unknown) => heard.push(record));
+    });
+    const w = watch({ url: server.url }, server);
+    w.feed.recordExport!({ view: 'recent', rows: 3 }); // not connected yet: not said
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.some((s) => s.status === 'live'));
+    w.feed.recordExport!({ view: 'agents', rows: 12 });
+    await w.waitFor('the record', () => heard.length > 0);
+    expect(heard).toEqual([{ v: 2, view: 'agents', rows: 12 }]);
+  });
+
   it('falls back to the seed protocol and reports live with protocol 1', async () => {
     const server = await miniServer(seedBehaviour([seedCall('A', 'ringing')]));
     const w = watch({ url: server.url }, server);

@@ -296,6 +296,10 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       }
       setStatus({ status: 'stopped' });
     },
+    recordExport(record) {
+      // A seed server ignores the event; a Callboard server writes it to its audit log.
+      if (socket?.connected) socket.emit('audit:export', { v: 2, ...record });
+    },
     resync(stream, reason) {
       if (stopped) return;
       // Without a cursor the next subscription (now, or after a reconnect) takes a snapshot.

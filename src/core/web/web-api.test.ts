@@ -106,17 +106,26 @@ describe('web dashboard CallboardApi', () => {
     expect(await api.acknowledgeAlert('nope')).toMatchObject({ ok: false, code: 'not-found' });
   });
 
-  it('offers an export as a download, and refuses a bad file name before offering anything', async () => {
-    const { api, downloads } = setup();
-    expect(await api.exportCsv('callboard-calls.csv', 'A\r\n')).toEqual({
+  it('offers an export as a download and tells the source (audit), and refuses a bad file name before offering anything', async () => {
+    const { api, downloads, feed } = setup();
+    expect(
+      await api.exportCsv('callboard-calls.csv', 'A\r\n', { view: 'active', rows: 1 }),
+    ).toEqual({
       ok: true,
       value: { saved: true, where: 'your downloads' },
     });
-    expect(await api.exportCsv('../calls.csv', 'A\r\n')).toMatchObject({
-      ok: false,
-      code: 'bad-request',
-      message: expect.stringMatching(/file name must be letters/) as unknown,
-    });
+    expect(feed.exports).toEqual([{ view: 'active', rows: 1 }]);
+    expect(await api.exportCsv('../calls.csv', 'A\r\n', { view: 'active', rows: 1 })).toMatchObject(
+      {
+        ok: false,
+        code: 'bad-request',
+        message: expect.stringMatching(/file name must be letters/) as unknown,
+      },
+    );
+    expect(
+      await api.exportCsv('calls.csv', 'A\r\n', { view: 'all' as 'active', rows: -1 }),
+    ).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(feed.exports).toHaveLength(1);
     expect(downloads).toEqual([['callboard-calls.csv', 'A\r\n', 'text/csv;charset=utf-8']]);
   });
 

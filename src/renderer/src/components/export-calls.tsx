@@ -28,6 +28,7 @@ export function ExportCallsButton() {
     const result = await api.exportCsv(
       csvFileName('calls', Date.now()),
       csvDocument(callsToCsv(calls)),
+      { view: 'active', rows: calls.length },
     );
     const count = `${calls.length} call${calls.length === 1 ? '' : 's'}`;
     setStatus({
