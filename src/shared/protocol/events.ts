@@ -169,7 +169,8 @@ export interface ResyncPayload {
 
 /**
  * Seed shape. `type` names the request that failed; v2 adds types for bad input, and
- * `transcript` for a transcript the server could not read (`details.callSid`).
+ * `transcript` for a transcript the server could not read (`details.callSid`), and
+ * `forbidden` for a request the token's scopes do not allow (`details: { event, scope }`).
  */
 export interface ErrorPayload {
   type:
@@ -178,7 +179,8 @@ export interface ErrorPayload {
     | 'bad_request'
     | 'rate_limited'
     | 'unauthorized'
-    | 'transcript';
+    | 'transcript'
+    | 'forbidden';
   message: string;
   details?: unknown;
 }
