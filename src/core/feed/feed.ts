@@ -1,5 +1,6 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
+import type { Scope } from '../../shared/privacy/scopes';
 import type { StreamName } from '../../shared/protocol/events';
 import type { RecentPort } from './recent-port';
 import type { TranscriptPort } from './transcript-port';
@@ -24,6 +25,8 @@ export interface FeedStatus {
   simulated?: boolean;
   /** The plan's concurrent-call limit the source advertises (a v2 server's ack). */
   planLimit?: number;
+  /** What the source's token may see (a v2 server's ack); absent = every scope. */
+  scopes?: readonly Scope[];
 }
 
 export type Unsubscribe = () => void;

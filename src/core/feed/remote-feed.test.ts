@@ -211,6 +211,31 @@ describe('remote feed', () => {
     else expect(w.problems).toEqual([]);
   });
 
+  it.each<[string, unknown, string[] | undefined, RegExp | null]>([
+    [
+      'a wallboard token',
+      ['outcomes', 'calls', 'campaigns'],
+      ['calls', 'campaigns', 'outcomes'],
+      null,
+    ],
+    ['no scopes (an older server: every scope)', undefined, undefined, null],
+    [
+      'a scope this client does not know',
+      ['calls', 'exports'],
+      ['calls'],
+      /unknown scope "exports"/,
+    ],
+    ['scopes that are not a list', 'calls', undefined, /scopes is not a list/],
+  ])('carries the scopes of %s from the ack into the status', async (_n, sent, held, bad) => {
+    const server = await miniServer(emptyV2Behaviour({ scopes: sent }));
+    const w = watch({ url: server.url, streams: ['calls'] }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.statuses.at(-1)!.scopes).toEqual(held);
+    if (bad) expect(w.problems).toEqual([expect.stringMatching(bad)]);
+    else expect(w.problems).toEqual([]);
+  });
+
   it('speaks v2 when acked, reconnects after a drop and asks for replay since its cursor', async () => {
     const subscribes: unknown[] = [];
     let seq = 5;

@@ -97,6 +97,27 @@ describe('web dashboard CallboardApi', () => {
     expect(badView.ok && badView.value.settings.alerts).toEqual(DEFAULT_SETTINGS.alerts);
   });
 
+  it('keeps the wallboard switch; an entry from before it (or a bad one) masks', async () => {
+    const { api, storage } = setup();
+    const view = await api.getSettings();
+    const current = view.ok ? view.value.settings : DEFAULT_SETTINGS;
+    expect(current.wallboard.showNumbersAndNames).toBe(false);
+    await api.saveSettings({ ...current, wallboard: { showNumbersAndNames: true } });
+    await api.dispose();
+    const again = setup(memoryStorage({ ...storage.data }));
+    const reread = await again.api.getSettings();
+    expect(reread.ok && reread.value.settings.wallboard.showNumbersAndNames).toBe(true);
+    await again.api.dispose();
+    const bad = setup(
+      memoryStorage({
+        [WEB_SETTINGS_KEY]: JSON.stringify({ wallboard: { showNumbersAndNames: 1 } }),
+      }),
+    );
+    const badView = await bad.api.getSettings();
+    expect(badView.ok && badView.value.settings.wallboard.showNumbersAndNames).toBe(false);
+    expect(badView.ok && badView.value.loadProblem).toMatch(/wallboard/);
+  });
+
   it('opens only safe external links and refuses bad minutes', async () => {
     const { api, opened } = setup();
     expect(await api.openExternal('javascript:alert(1)')).toMatchObject({ ok: false });
