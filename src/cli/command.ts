@@ -7,6 +7,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
   onStopSignal: (listener: () => void) => () => void;
+  /** Called on a reload request (SIGHUP), where the platform has one. */
+  onReloadSignal?: (listener: () => void) => () => void;
 }
 
 export interface CliCommand {

@@ -4,8 +4,9 @@ import { VERSION } from './version';
 import { emulatorCommand } from './commands/emulator';
 import { serveCommand } from './commands/serve';
 import { tailCommand } from './commands/tail';
+import { tokenCommand } from './commands/token';
 
-const COMMANDS: CliCommand[] = [serveCommand, tailCommand, emulatorCommand];
+const COMMANDS: CliCommand[] = [serveCommand, tailCommand, tokenCommand, emulatorCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -36,6 +37,11 @@ export function processIo(): CliIo {
         process.off('SIGINT', listener);
         process.off('SIGTERM', listener);
       };
+    },
+    onReloadSignal: (listener) => {
+      if (process.platform === 'win32') return () => {};
+      process.on('SIGHUP', listener);
+      return () => void process.off('SIGHUP', listener);
     },
   };
 }

@@ -48,11 +48,11 @@ describe('preload surface', () => {
     const api = createPreloadApi(ipc);
     await api.snoozeAlert('a', 15);
     await api.openExternal('https://example.com');
-    await api.exportCsv('calls.csv', 'A\r\n');
+    await api.exportCsv('calls.csv', 'A\r\n', { view: 'recent', rows: 2 });
     expect(invoked).toEqual([
       [IPC_CHANNELS.snoozeAlert, 'a', 15],
       [IPC_CHANNELS.openExternal, 'https://example.com'],
-      [IPC_CHANNELS.exportCsv, 'calls.csv', 'A\r\n'],
+      [IPC_CHANNELS.exportCsv, 'calls.csv', 'A\r\n', { view: 'recent', rows: 2 }],
     ]);
   });
 

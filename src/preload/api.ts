@@ -44,7 +44,7 @@ export function createPreloadApi(ipc: IpcRendererLike): CallboardApi {
     testConnection: (settings) => invoke(IPC_CHANNELS.testConnection, settings),
     retryConnection: () => invoke(IPC_CHANNELS.retryConnection),
     openExternal: (url) => invoke(IPC_CHANNELS.openExternal, url),
-    exportCsv: (fileName, csv) => invoke(IPC_CHANNELS.exportCsv, fileName, csv),
+    exportCsv: (fileName, csv, record) => invoke(IPC_CHANNELS.exportCsv, fileName, csv, record),
     openTranscript: (callSid) => invoke(IPC_CHANNELS.openTranscript, callSid),
     closeTranscript: (callSid) => invoke(IPC_CHANNELS.closeTranscript, callSid),
     onDidChangeTranscript: (listener) =>

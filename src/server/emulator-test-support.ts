@@ -10,6 +10,8 @@ import type { FeedState } from '../shared/feed/types';
 import { isCallEnded } from '../shared/domain/lifecycle';
 import type { ServerToClientEvents } from '../shared/protocol/events';
 import { createRealtimeServer, type RealtimeServer } from './realtime-server';
+import type { AuditLog } from './audit-log';
+import type { TokenRegistry } from './auth/token-registry';
 import type { ResumeTokenStore } from './resume-token-store';
 import type { TestClient } from './test-support';
 import { Watcher, type WatcherOptions } from './watcher';
@@ -21,6 +23,8 @@ export async function startWatchedServer(
   options: {
     tokenStore?: ResumeTokenStore;
     token?: string;
+    tokens?: TokenRegistry;
+    audit?: AuditLog;
     logger?: Logger;
     transcripts?: WatcherOptions['transcripts'];
   } = {},
@@ -29,6 +33,8 @@ export async function startWatchedServer(
     logger: silentLogger,
     port: 0,
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
     source: (hub) =>
       new Watcher({
         hub,

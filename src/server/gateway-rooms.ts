@@ -1,3 +1,4 @@
+import { viewName } from '../shared/privacy/redact';
 import { ROOMS, type AnyStreamName } from '../shared/protocol/events';
 import type { HubEvent } from './hub-types';
 import type { ClientMode, Emission } from './protocol-output';
@@ -9,9 +10,24 @@ import type { GatewayServer, GatewaySocket } from './gateway-types';
  * (docs/protocol.md); v2 clients get rooms of their own, one per delivery shape.
  */
 export function roomFor(stream: AnyStreamName, mode: ClientMode): string {
+  return `${shapeRoom(stream, mode)}${viewSuffix(stream, mode)}`;
+}
+
+function shapeRoom(stream: AnyStreamName, mode: ClientMode): string {
   if (stream === 'recent') return 'recent_room:v2'; // v2 only, always batched
   if (!mode.v2) return ROOMS[stream];
   return `${ROOMS[stream]}:v2:${mode.batch ? 'batch' : 'per-key'}`;
+}
+
+/**
+ * Clients whose scopes withhold part of a call get a room per view (the full view keeps the
+ * seed names): a broadcast is encoded once per room, so one view never reaches another.
+ * Campaigns hold nothing a scope withholds: one room whatever the view.
+ */
+function viewSuffix(stream: AnyStreamName, mode: ClientMode): string {
+  if (stream === 'campaigns' || !mode.view) return '';
+  const name = viewName(mode.view);
+  return name === '' ? '' : `:${name}`;
 }
 
 type RoomBroadcast = ReturnType<GatewayServer['to']>;

@@ -66,7 +66,14 @@ describe('gateway: v2', () => {
     const client = t.client();
     const snapshot = nextEvent<ActiveCallsPayload>(client, 'active_calls');
     const ack = await client.emitWithAck('subscribe:calls', { v: 2 });
-    expect(ack).toEqual({ ok: true, mode: 'snapshot', epoch: t.server.hub.epoch, seq: 1 });
+    // No token on loopback: every scope, said in the ack.
+    expect(ack).toEqual({
+      ok: true,
+      mode: 'snapshot',
+      epoch: t.server.hub.epoch,
+      seq: 1,
+      scopes: ['calls', 'campaigns', 'outcomes', 'transcripts', 'pii'],
+    });
     expect(await snapshot).toMatchObject({ v: 2, epoch: t.server.hub.epoch, seq: 1, count: 1 });
     const batch = nextEvent<CallsBatchPayload>(client, 'calls_batch_update');
     t.server.hub.ingest('calls', [{ doc: call('a', 'in-progress') }, { doc: call('b', 'queued') }]);
@@ -144,6 +151,25 @@ describe('gateway: v2', () => {
     expect(e.message).toMatch(/invalid subscribe options/);
     expect(t.server.hub.counters().subscribers).toBe(0);
     expect((await scrape(t.url)).value('callboard_bad_requests_total')).toBe(1);
+  });
+
+  it('answers a malformed audit:export with an error naming the field, and audits nothing', async () => {
+    const records: unknown[] = [];
+    const t = await start({ audit: { record: (r) => records.push(r), close: async () => {} } });
+    const client = t.client();
+    const error = nextEvent<ErrorPayload>(client, 'error');
+    client.emit('audit:export', { v: 2, view: 'everything', rows: 3 });
+    const e = await error;
+    expect(e).toMatchObject({ type: 'bad_request', details: { event: 'audit:export' } });
+    expect(e.message).toMatch(/invalid audit:export.*view/);
+    client.emit('audit:export', { v: 2, view: 'recent', rows: 3 });
+    await until(() => records.length === 1, 'the good one audited');
+    expect(records[0]).toMatchObject({
+      what: 'export',
+      token: 'anonymous',
+      view: 'recent',
+      rows: 3,
+    });
   });
 
   it('acks a subscribe sent with extra arguments with an error naming them', async () => {

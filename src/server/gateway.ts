@@ -7,14 +7,18 @@ import {
   type StreamName,
   type SubscribeAck,
 } from '../shared/protocol/events';
-import { parseSubscribeOptions } from '../shared/protocol/schemas';
+import { viewOf } from '../shared/privacy/redact';
+import { SCOPES, type Scope } from '../shared/privacy/scopes';
+import { parseAuditExport, parseSubscribeOptions } from '../shared/protocol/schemas';
+import { NO_AUDIT, type AuditLog } from './audit-log';
+import { TokenRegistry } from './auth/token-registry';
 import type { Hub } from './hub';
 import type { HubSubscription } from './hub-types';
 import { watchSendQueue } from './gateway-backlog';
 import { createLiveBroadcast, emitTo, roomFor } from './gateway-rooms';
 import type { GatewayServer, GatewaySocket } from './gateway-types';
 import { snapshotEmission, toEmissions, type Emission } from './protocol-output';
-import { isOriginAllowed, RateLimiter, tokenMatches } from './security';
+import { isOriginAllowed, RateLimiter } from './security';
 import { createTranscriptGateway } from './transcript-gateway';
 import type { TranscriptStore } from './transcripts/transcript-store';
 
@@ -23,8 +27,14 @@ export type { GatewayServer, GatewaySocket };
 export interface GatewayOptions {
   hub: Hub;
   logger: Logger;
-  /** Required token (`auth.token`); undefined: clients need none (loopback only, see serve). */
-  token?: string;
+  /**
+   * The tokens clients may present as `auth.token`, each with its scopes; absent: clients
+   * need none and get every scope (loopback only, see serve). A change of the registry (a
+   * token file reloaded) ends the connections whose token is gone or whose scopes changed.
+   */
+  tokens?: TokenRegistry;
+  /** Where transcripts opened, exports and refusals are written (./audit-log). */
+  audit?: AuditLog;
   /** Browser origins allowed besides the server's own; `*` only if listed. */
   allowedOrigins?: readonly string[];
   /** Largest inbound message (bytes); clients only send small requests. Default 64 KiB. */
@@ -49,6 +59,10 @@ export interface GatewayCounters {
   rejectedOrigin: number;
   badRequests: number;
   rateLimited: number;
+  /** Requests refused because the token lacks the scope. */
+  refusedByScope: Record<Scope, number>;
+  /** Connections ended because their token was revoked (or its scopes changed). */
+  revoked: number;
 }
 
 export interface Gateway {
@@ -65,6 +79,13 @@ const ERROR_TYPE: Record<StreamName, 'active_calls' | 'active_campaigns'> = {
   campaigns: 'active_campaigns',
 };
 
+/** The scope each stream needs: the recent window is calls (its outcomes are `outcomes`'). */
+const STREAM_SCOPE: Record<AnyStreamName, Scope> = {
+  calls: 'calls',
+  campaigns: 'campaigns',
+  recent: 'calls',
+};
+
 /** Socket.IO on `httpServer`: the seed protocol exactly, v2 on opt-in (docs/protocol.md). */
 export function attachGateway(httpServer: HttpServer, options: GatewayOptions): Gateway {
   const { hub, logger } = options;
@@ -72,12 +93,16 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   const allowList = options.allowedOrigins ?? [];
   const maxQueued = options.maxQueuedPackets ?? 256;
   const rate = options.rateLimit ?? { perSecond: 10, burst: 30 };
+  const tokens = options.tokens ?? TokenRegistry.open();
+  const audit = options.audit ?? NO_AUDIT;
   const stats = {
     connectionsTotal: 0,
     rejectedUnauthorized: 0,
     rejectedOrigin: 0,
     badRequests: 0,
     rateLimited: 0,
+    refusedByScope: Object.fromEntries(SCOPES.map((s) => [s, 0])) as Record<Scope, number>,
+    revoked: 0,
   };
 
   const originOk = (req: IncomingMessage) =>
@@ -102,12 +127,25 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
 
   // Checked on every connection, reconnections included: this server keeps no
   // connection-state recovery (v2 `since` replay is exact), so no handshake skips it.
+  // The scopes come from the registry's entry for the token, never from what the client
+  // claims (anything else in `auth` is ignored).
   io.use((socket, next) => {
-    if (options.token === undefined) return next();
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    if (tokenMatches(auth?.token, options.token)) return next();
+    const principal = tokens.authenticate(auth?.token);
+    if (principal) {
+      socket.data.principal = principal;
+      return next();
+    }
     stats.rejectedUnauthorized += 1;
-    logger.warn('refused a client: missing or wrong token', { address: socket.handshake.address });
+    const address = socket.handshake.address;
+    audit.record({
+      what: 'refused',
+      token: null,
+      event: 'connect',
+      reason: 'unauthorized',
+      address,
+    });
+    logger.warn('refused a client: missing or wrong token', { address });
     const error = new Error('unauthorized') as Error & { data?: unknown };
     error.data = { type: 'unauthorized', message: 'the server refused the token' };
     next(error);
@@ -121,8 +159,62 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     store: options.transcripts,
     logger,
     onBadRequest: () => (stats.badRequests += 1),
+    allowed: (socket, callSid) => {
+      if (socket.data.principal.scopes.includes('transcripts')) return null;
+      return refuseScope(socket, 'subscribe:transcript', 'transcripts', { callSid });
+    },
+    onOpened: (socket, callSid) =>
+      audit.record({
+        what: 'transcript_opened',
+        token: socket.data.principal.name,
+        callSid,
+        address: socket.handshake.address,
+      }),
   });
   io.on('connection', (socket) => onConnection(socket));
+
+  // A reload of the token file: every connection whose token is gone or whose scopes changed
+  // ends now (a client that reconnects presents its token again and gets what it now allows).
+  const stopRevoking = tokens.changed.on(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      const principal = socket.data.principal;
+      if (tokens.isCurrent(principal)) continue;
+      stats.revoked += 1;
+      const address = socket.handshake.address;
+      audit.record({ what: 'revoked', token: principal.name, address });
+      logger.warn('ended a connection: its token was revoked or its scopes changed', {
+        token: principal.name,
+        address,
+      });
+      socket.emit('error', {
+        type: 'unauthorized',
+        message: 'the server revoked this token or changed its scopes: connect again',
+      });
+      socket.disconnect(true);
+    }
+  });
+
+  /** Refuses a request the token's scopes do not allow: said to the client, counted, audited. */
+  function refuseScope(
+    socket: GatewaySocket,
+    event: string,
+    scope: Scope,
+    extra: { callSid?: string } = {},
+  ): string {
+    stats.refusedByScope[scope] += 1;
+    const message = `this token has no "${scope}" scope: ${event} refused (docs/operations.md, "Tokens and scopes")`;
+    audit.record({
+      what: 'refused',
+      token: socket.data.principal.name,
+      event,
+      reason: 'scope',
+      scope,
+      ...extra,
+      address: socket.handshake.address,
+    });
+    socket.emit('error', { type: 'forbidden', message, details: { event, scope, ...extra } });
+    return message;
+  }
 
   /** One socket's own emissions (snapshots, replays, resyncs), after any pending broadcast. */
   function send(socket: GatewaySocket, emissions: readonly Emission[]): void {
@@ -133,6 +225,8 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
   function onConnection(socket: GatewaySocket): void {
     stats.connectionsTotal += 1;
     socket.data.subscriptions = {};
+    const { scopes } = socket.data.principal;
+    const view = viewOf(scopes);
     const subs = new Map<AnyStreamName, HubSubscription>();
     const limiter = new RateLimiter(rate.perSecond, rate.burst, now);
     let lastRateWarning = Number.NEGATIVE_INFINITY;
@@ -169,7 +263,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       subs.get(stream)?.();
       subs.delete(stream);
       const mode = socket.data.subscriptions[stream];
-      if (mode) live.leave(socket, roomFor(stream, mode));
+      if (mode) live.leave(socket, roomFor(stream, { ...mode, view }));
       delete socket.data.subscriptions[stream];
     };
 
@@ -192,6 +286,11 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
                   'subscribe:recent is v2 only: send { v: 2 } (docs/protocol.md, "Recent calls")',
               }
             : parseSubscribeOptions(args[0]);
+      if (parsed.ok && !scopes.includes(STREAM_SCOPE[stream])) {
+        const error = refuseScope(socket, `subscribe:${stream}`, STREAM_SCOPE[stream]);
+        reply?.({ ok: false, error });
+        return;
+      }
       if (!parsed.ok) {
         stats.badRequests += 1;
         socket.emit('error', {
@@ -204,8 +303,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       }
       unsubscribe(stream);
       const opts = parsed.value;
-      const mode = { v2: opts !== undefined, batch: opts?.batch ?? true };
-      socket.data.subscriptions[stream] = mode;
+      const shape = { v2: opts !== undefined, batch: opts?.batch ?? true };
+      socket.data.subscriptions[stream] = shape;
+      const mode = { ...shape, view };
       const room = roomFor(stream, mode);
       live.join(socket, room);
       const sub = hub.subscribe(
@@ -234,15 +334,20 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
         seq: sub.seq,
         ...(options.simulated ? { simulated: true } : {}),
         ...(opts && options.planLimit !== undefined ? { planLimit: options.planLimit } : {}),
+        ...(opts ? { scopes } : {}),
       });
     };
 
     const answerSnapshot = (stream: StreamName) => {
+      if (!scopes.includes(STREAM_SCOPE[stream])) {
+        refuseScope(socket, `get:active_${stream}`, STREAM_SCOPE[stream]);
+        return;
+      }
       try {
         const snap = hub.snapshot(stream);
         const v2 = socket.data.subscriptions[stream]?.v2 ?? false;
         const timestamp = new Date(now()).toISOString();
-        send(socket, [snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp)]);
+        send(socket, [snapshotEmission(stream, snap.docs, v2 ? snap : null, timestamp, view)]);
       } catch (error) {
         socket.emit('error', {
           type: ERROR_TYPE[stream],
@@ -261,6 +366,28 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     socket.on('get:active_campaigns', () => answerSnapshot('campaigns'));
     socket.on('subscribe:recent', (...args: unknown[]) => subscribe('recent', args));
     socket.on('unsubscribe:recent', () => unsubscribe('recent'));
+    socket.on('audit:export', (...args: unknown[]) => {
+      const parsed =
+        args.length === 1
+          ? parseAuditExport(args[0])
+          : { ok: false as const, error: 'audit:export takes one object' };
+      if (!parsed.ok) {
+        stats.badRequests += 1;
+        socket.emit('error', {
+          type: 'bad_request',
+          message: parsed.error,
+          details: { event: 'audit:export' },
+        });
+        return;
+      }
+      audit.record({
+        what: 'export',
+        token: socket.data.principal.name,
+        view: parsed.value.view,
+        rows: parsed.value.rows,
+        address: socket.handshake.address,
+      });
+    });
     socket.on('disconnect', () => {
       for (const stream of [...subs.keys()]) unsubscribe(stream);
       backpressure.dispose();
@@ -270,8 +397,13 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
 
   return {
     io,
-    counters: () => ({ ...stats, connected: io.engine?.clientsCount ?? 0 }),
+    counters: () => ({
+      ...stats,
+      refusedByScope: { ...stats.refusedByScope },
+      connected: io.engine?.clientsCount ?? 0,
+    }),
     close: async () => {
+      stopRevoking();
       transcripts.close();
       io.disconnectSockets(true);
       // Not io.close(): that also closes the HTTP server, which its owner closes.

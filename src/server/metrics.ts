@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { SCOPES } from '../shared/privacy/scopes';
 import type { GatewayCounters } from './gateway';
 import type { HubCounters } from './hub-types';
 import type { TranscriptCounters } from './transcripts/transcript-store';
@@ -62,6 +63,8 @@ const NOT_LISTENING: GatewayCounters = {
   rejectedOrigin: 0,
   badRequests: 0,
   rateLimited: 0,
+  refusedByScope: { calls: 0, campaigns: 0, outcomes: 0, transcripts: 0, pii: 0 },
+  revoked: 0,
 };
 
 /**
@@ -122,6 +125,10 @@ const READINGS: Readings<ServerStats> = {
   callboard_rate_limited_total: [
     'Inbound messages dropped by the rate limit',
     (s) => s.gateway.rateLimited,
+  ],
+  callboard_revoked_connections_total: [
+    'Connections ended because their token was revoked or its scopes changed',
+    (s) => s.gateway.revoked,
   ],
 };
 
@@ -249,6 +256,17 @@ export function registerServerMetrics(registry: Registry, sources: MetricSources
   if (mongo) registerReadings(registry, MONGO_READINGS, () => ({ ...stats(), mongo: mongo() }));
   const { transcripts } = sources;
   if (transcripts) registerReadings(registry, TRANSCRIPT_READINGS, () => transcripts.counters());
+  new Counter({
+    name: 'callboard_refused_requests_total',
+    help: 'Requests refused because the token lacks the scope, per scope',
+    labelNames: ['scope'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const refused = (sources.gateway() ?? NOT_LISTENING).refusedByScope;
+      for (const scope of SCOPES) this.inc({ scope }, refused[scope]);
+    },
+  });
   new Counter({
     name: 'callboard_unknown_status_documents_total',
     help: 'Documents seen with a status no mapping knows, per value (at most 50 named per stream, the rest as "(other)")',

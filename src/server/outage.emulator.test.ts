@@ -62,7 +62,11 @@ it.skipIf(external)(
     const after = new MongoClient(emulator.uri);
     open.push({ stop: () => after.close() });
     await after.db('outage').collection('calls').insertOne({ callSid: 'after', status: 'ringing' });
-    await until(() => c.activeCallSids().includes('after'), 'a call written after the outage', 15_000);
+    await until(
+      () => c.activeCallSids().includes('after'),
+      'a call written after the outage',
+      15_000,
+    );
     await vi.waitFor(
       async () => {
         const status = (await fetch(`${url}/healthz`)).status;

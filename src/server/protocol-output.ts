@@ -1,4 +1,5 @@
 import type { Call, Campaign } from '../shared/domain/schemas';
+import { callRedactor, viewName, type DocumentView } from '../shared/privacy/redact';
 import type { AnyStreamName, ServerToClientEvents, StreamName } from '../shared/protocol/events';
 import type { HubEntry, HubEvent, JsonDocument } from './hub-types';
 import { withoutTranscript } from './transcripts/list-documents';
@@ -8,6 +9,8 @@ export interface ClientMode {
   v2: boolean;
   /** v2 only: one batch per flush (true) or one event per key (false). */
   batch: boolean;
+  /** What of a call the client's token may see (its scopes); absent: everything. */
+  view?: DocumentView;
 }
 
 /** The events a stream subscription carries: what `toEmissions` produces. */
@@ -31,31 +34,53 @@ export type Emission = {
 
 // Documents in the hub are validated by the watcher only as far as key and status; they keep
 // every other field (ARCHITECTURE.md: unknown extra fields are kept), so they are sent as is.
-const asCall = (doc: JsonDocument) => doc as unknown as Call;
 const asCampaign = (doc: JsonDocument) => doc as unknown as Campaign;
-/** v2 list streams never carry a transcript (docs/protocol.md, "Transcripts"); seed: as is. */
-const asV2Call = (doc: JsonDocument) => asCall(withoutTranscript(doc));
+
+/** One redactor per view, made once (src/shared/privacy/redact.ts). */
+const redactors = new Map<string, (doc: JsonDocument) => JsonDocument>();
+function redactorOf(view: DocumentView | undefined): (doc: JsonDocument) => JsonDocument {
+  if (!view) return (doc) => doc;
+  const name = viewName(view);
+  let redact = redactors.get(name);
+  if (!redact) redactors.set(name, (redact = callRedactor<JsonDocument>(view)));
+  return redact;
+}
+
+/**
+ * A call as a client of `mode` may see it: what its scopes withhold masked or left out
+ * (every stream, both protocols), and for v2 never the transcript (docs/protocol.md,
+ * "Transcripts"); a seed client with every scope gets the document as is.
+ */
+function callsFor(mode: Pick<ClientMode, 'v2' | 'view'>): (doc: JsonDocument) => Call {
+  const redact = redactorOf(mode.view);
+  return mode.v2
+    ? (doc) => redact(withoutTranscript(doc)) as unknown as Call
+    : (doc) => redact(doc) as unknown as Call;
+}
 
 export function snapshotEmission(
   stream: AnyStreamName,
   docs: JsonDocument[],
   meta: { epoch: string; seq: number } | null,
   timestamp: string,
+  view?: DocumentView,
 ): Emission {
   const v2 = meta ? { v: 2 as const, epoch: meta.epoch, seq: meta.seq } : {};
+  const v2Only = meta !== null || stream === 'recent';
+  const asCall = callsFor({ v2: v2Only, ...(view ? { view } : {}) });
   if (stream === 'recent') {
     // v2 only: the gateway refuses a seed subscription to `recent`.
     const { epoch, seq } = meta ?? { epoch: '', seq: 0 };
     return {
       event: 'recent_calls',
-      payload: { v: 2, epoch, seq, calls: docs.map(asV2Call), count: docs.length, timestamp },
+      payload: { v: 2, epoch, seq, calls: docs.map(asCall), count: docs.length, timestamp },
     };
   }
   return stream === 'calls'
     ? {
         event: 'active_calls',
         payload: {
-          calls: docs.map(meta ? asV2Call : asCall),
+          calls: docs.map(asCall),
           count: docs.length,
           timestamp,
           ...v2,
@@ -100,11 +125,14 @@ export function toEmissions(
         payload: { v: 2, stream, epoch: event.epoch, reason: event.resync, timestamp },
       });
     }
-    out.push(snapshotEmission(stream, event.docs, mode.v2 ? event : null, timestamp));
+    out.push(snapshotEmission(stream, event.docs, mode.v2 ? event : null, timestamp, mode.view));
     return out;
   }
-  if (stream === 'recent') return [recentBatch(event, timestamp)];
-  if (!mode.v2) return seedEmissions(stream, event.entries, timestamp, currentSnapshot);
+  const asV2Call = callsFor({ v2: true, ...(mode.view ? { view: mode.view } : {}) });
+  if (stream === 'recent') return [recentBatch(event, timestamp, asV2Call)];
+  if (!mode.v2) {
+    return seedEmissions(stream, event.entries, timestamp, currentSnapshot, mode.view);
+  }
   if (mode.batch) {
     const entries = coalesceEntries(event.entries);
     const docs = entries.filter((e) => e.doc !== null).map((e) => e.doc!);
@@ -154,7 +182,11 @@ export function toEmissions(
 }
 
 /** `recent` is always batched: a v2 window, read by screens that show it as a table. */
-function recentBatch(event: Extract<HubEvent, { type: 'changes' }>, timestamp: string): Emission {
+function recentBatch(
+  event: Extract<HubEvent, { type: 'changes' }>,
+  timestamp: string,
+  asV2Call: (doc: JsonDocument) => Call,
+): Emission {
   const entries = coalesceEntries(event.entries);
   return {
     event: 'recent_calls_batch_update',
@@ -177,7 +209,9 @@ function seedEmissions(
   entries: readonly HubEntry[],
   timestamp: string,
   currentSnapshot: () => JsonDocument[],
+  view: DocumentView | undefined,
 ): Emission[] {
+  const asCall = callsFor({ v2: false, ...(view ? { view } : {}) });
   const latest = coalesceEntries(entries);
   const docs = latest.filter((e) => e.doc !== null).map((e) => e.doc!);
   const deleted = latest.length > docs.length;
@@ -193,6 +227,6 @@ function seedEmissions(
       out.push({ event: 'campaign_update', payload: { campaign: asCampaign(doc), timestamp } });
     }
   }
-  if (deleted) out.push(snapshotEmission(stream, currentSnapshot(), null, timestamp));
+  if (deleted) out.push(snapshotEmission(stream, currentSnapshot(), null, timestamp, view));
   return out;
 }

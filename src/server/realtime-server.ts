@@ -5,6 +5,8 @@ import type { Logger } from '../shared/log';
 import { STREAMS } from '../shared/protocol/events';
 import { ServerError } from './errors';
 import { attachGateway, type Gateway, type GatewayOptions } from './gateway';
+import type { AuditLog } from './audit-log';
+import { TokenRegistry } from './auth/token-registry';
 import { Hub } from './hub';
 import type { HubOptions } from './hub-types';
 import { registerServerMetrics, type HealthReport, type WatcherHealth } from './metrics';
@@ -28,8 +30,12 @@ export interface RealtimeServerConfig {
   host?: string;
   /** Default 7070; 0 picks a free port. */
   port?: number;
-  /** Clients must present it as `auth.token`. */
+  /** Clients must present it as `auth.token`; it has every scope. */
   token?: string;
+  /** Named tokens with scopes (`serve --tokens FILE`), instead of `token`. */
+  tokens?: TokenRegistry;
+  /** Where transcripts opened, exports and refusals are recorded (`serve --audit-log`). */
+  audit?: AuditLog;
   /** Allows binding a non-loopback address without a token (warns at start). */
   insecureNoAuth?: boolean;
   allowedOrigins?: readonly string[];
@@ -86,6 +92,12 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
       ? config.hub
       : new Hub({ onUnknownStatus: logUnknownStatus(logger), ...config.hub });
   const ownsHub = !(config.hub instanceof Hub);
+  if (config.token !== undefined && config.tokens) {
+    throw new ServerError('bad_config', 'give either a token or a token file, not both');
+  }
+  const tokens =
+    config.tokens ??
+    (config.token !== undefined ? TokenRegistry.single(config.token) : TokenRegistry.open());
   const source = config.source?.(hub);
   const startedAt = Date.now();
   let http: Server | null = null;
@@ -180,7 +192,7 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
     metrics,
     gateway: () => gateway,
     async start() {
-      if (config.token === undefined && !isLoopbackHost(host)) {
+      if (!tokens.required && !isLoopbackHost(host)) {
         if (!config.insecureNoAuth) {
           throw new ServerError(
             'insecure_bind',
@@ -206,7 +218,8 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
         gateway = attachGateway(http, {
           hub,
           logger: logger.child('gateway'),
-          ...(config.token !== undefined ? { token: config.token } : {}),
+          tokens,
+          ...(config.audit ? { audit: config.audit } : {}),
           allowedOrigins: config.allowedOrigins ?? [],
           ...(config.simulated ? { simulated: true } : {}),
           ...(config.planLimit !== undefined ? { planLimit: config.planLimit } : {}),
@@ -215,7 +228,9 @@ export function createRealtimeServer(config: RealtimeServerConfig): RealtimeServ
         });
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         const url = `http://${shownHost}:${address.port}`;
-        logger.info(`listening on ${url}`, { auth: config.token ? 'token' : 'none' });
+        logger.info(`listening on ${url}`, {
+          auth: config.tokens ? `${tokens.size} named tokens` : tokens.required ? 'token' : 'none',
+        });
         return { url, host: address.address, port: address.port };
       } catch (error) {
         http = null;

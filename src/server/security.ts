@@ -1,13 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
-/** Compares a presented token with the expected one in constant time. */
-export function tokenMatches(presented: unknown, expected: string): boolean {
-  if (typeof presented !== 'string' || presented.length > 4096) return false;
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /** `http://Host:Port/` -> `http://host:port`, or null when it is not an http(s) origin. */
 export function normalizeOrigin(value: string): string | null {
   try {

@@ -26,6 +26,13 @@ export interface TranscriptGatewayOptions {
   logger: Logger;
   /** Counts a refused request in the gateway's `badRequests`. */
   onBadRequest: () => void;
+  /**
+   * Whether this socket may open this call's transcript (its token's scopes): null if so,
+   * else the refusal's message (the gateway has told the client and counted it).
+   */
+  allowed?: (socket: GatewaySocket, callSid: string) => string | null;
+  /** A transcript was opened (for the audit log). */
+  onOpened?: (socket: GatewaySocket, callSid: string) => void;
 }
 
 export interface TranscriptGateway {
@@ -125,6 +132,11 @@ export function createTranscriptGateway(options: TranscriptGatewayOptions): Tran
           : parseTranscriptSubscribe(args[0]);
       if (!parsed.ok) return refuse(parsed.error, reply, event);
       const { callSid, since } = parsed.value;
+      const denied = options.allowed?.(socket, callSid) ?? null;
+      if (denied !== null) {
+        reply?.({ ok: false, callSid, error: denied });
+        return;
+      }
       if (!store) {
         return refuse(
           'this server serves no transcripts (it reads no MongoDB)',
@@ -169,6 +181,7 @@ export function createTranscriptGateway(options: TranscriptGatewayOptions): Tran
       const first = room.catchUp(since);
       if (first.message) emitTo(socket, first.message);
       void socket.join(transcriptRoom(callSid));
+      if (!already) options.onOpened?.(socket, callSid);
       reply?.({ ok: true, callSid, mode: first.mode, epoch: first.epoch, seq: first.seq });
     };
 

@@ -40,6 +40,12 @@ export interface SettingsView {
 /** What became of an "Export CSV": saved (and where, for the desktop), or the user cancelled. */
 export type CsvExportResult = { saved: true; where: string } | { saved: false };
 
+/** What an export was, for the server's audit log (`audit:export`, docs/protocol.md). */
+export interface ExportRecord {
+  view: 'active' | 'recent' | 'agents';
+  rows: number;
+}
+
 /** The largest CSV the app writes in one export (10,000 calls with summaries fit). */
 export const MAX_CSV_EXPORT_CHARS = 64 * 1024 * 1024;
 
@@ -65,7 +71,11 @@ export interface CallboardApi {
    * Offers `csv` to the user as a file named `fileName` (a save dialog in the desktop app, a
    * download in the web dashboard).
    */
-  exportCsv(fileName: string, csv: string): Promise<IpcResult<CsvExportResult>>;
+  exportCsv(
+    fileName: string,
+    csv: string,
+    record: ExportRecord,
+  ): Promise<IpcResult<CsvExportResult>>;
   /**
    * Opens a call's transcript (closing the one open before) and returns what is held now;
    * changes follow on onDidChangeTranscript, for this call only, until closeTranscript.
@@ -103,6 +113,10 @@ export const IPC_ARGS = {
     }),
     z.string().max(MAX_CSV_EXPORT_CHARS, {
       error: `the export is larger than ${MAX_CSV_EXPORT_CHARS / 1024 / 1024} MB`,
+    }),
+    z.strictObject({
+      view: z.enum(['active', 'recent', 'agents']),
+      rows: z.number().int().nonnegative().max(10_000_000),
     }),
   ]),
   openTranscript: z.tuple([callKey]),

@@ -1,5 +1,6 @@
 import type { Alert } from './alerts-types';
 import type { CallEntry, CampaignEntry } from './feed/types';
+import type { Scope } from './privacy/scopes';
 import type { TranscriptSource, TranscriptTurn } from './protocol/transcript';
 
 /**
@@ -38,6 +39,12 @@ export interface ConnectionState {
    * ack); it overrides the local setting (planLimitFor, src/shared/kpi/concurrency.ts).
    */
   planLimit?: number;
+  /**
+   * What the token may see (the v2 subscribe ack's `scopes`): the header says what is missing,
+   * and the transcript is not asked for without `transcripts`. Absent = every scope (a seed or
+   * older server, the embedded and demo feeds).
+   */
+  scopes?: readonly Scope[];
 }
 
 /**
@@ -85,9 +92,10 @@ export interface MonitorDelta {
  * TranscriptDeltas for that call only; the renderer applies them with the shared
  * mergeTurns (src/shared/feed/transcript-state.ts).
  * - loading: asked, nothing yet; live: following; reconnecting: the connection dropped, the
- *   turns shown may be missing the latest; error: it cannot be shown (`error` says why).
+ *   turns shown may be missing the latest; error: it cannot be shown (`error` says why);
+ *   forbidden: the token has no `transcripts` scope (issue 19), so it is never asked for.
  */
-export type TranscriptPhase = 'loading' | 'live' | 'reconnecting' | 'error';
+export type TranscriptPhase = 'loading' | 'live' | 'reconnecting' | 'error' | 'forbidden';
 
 export interface TranscriptView {
   callSid: string;

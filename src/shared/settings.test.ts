@@ -185,6 +185,29 @@ describe('settings', () => {
     expect(parseSettings(old)).toEqual({ ok: true, value: DEFAULT_SETTINGS });
   });
 
+  it('masks numbers and names on the wallboard by default, also for a file from before it', () => {
+    expect(DEFAULT_SETTINGS.wallboard.showNumbersAndNames).toBe(false);
+    const old = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, unknown>;
+    delete old.wallboard;
+    expect(parseSettings(old)).toEqual({ ok: true, value: DEFAULT_SETTINGS });
+    const shown = withChange((s) => (s.wallboard.showNumbersAndNames = true));
+    expect(parseSettings(shown)).toMatchObject({
+      ok: true,
+      value: { wallboard: { showNumbersAndNames: true } },
+    });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a string for the switch', { showNumbersAndNames: 'yes' }, /wallboard\.showNumbersAndNames/],
+    ['an unknown field', { showNumbersAndNames: false, showTranscripts: true }, /showTranscripts/],
+    ['a list', [], /wallboard/],
+  ])('refuses a wallboard section with %s, naming the field', (_n, wallboard, message) => {
+    const bad = { ...structuredClone(DEFAULT_SETTINGS), wallboard };
+    const result = parseSettings(bad);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(message);
+  });
+
   it('names a bad status mapping entry', () => {
     const bad = withChange((s) => {
       s.embedded.statusMapping.calls = { transferring: 'in-progress', parked: 'hold' };

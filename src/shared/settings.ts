@@ -143,6 +143,14 @@ export const settingsSchema = z.strictObject({
     ),
   }),
   window: z.strictObject({ closeToTray: z.boolean() }),
+  /**
+   * The wallboard is for a screen others see (issue 19): callers' numbers and names are masked
+   * there (src/shared/privacy/masking.ts) unless the supervisor turns that off. Added after the
+   * first release: a settings file without it masks.
+   */
+  wallboard: z
+    .strictObject({ showNumbersAndNames: z.boolean() })
+    .default({ showNumbersAndNames: false }),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -177,6 +185,7 @@ export const DEFAULT_SETTINGS: Settings = {
     },
   },
   window: { closeToTray: true },
+  wallboard: { showNumbersAndNames: false },
 };
 
 export function parseSettings(input: unknown): ParseResult<Settings> {

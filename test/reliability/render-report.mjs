@@ -148,6 +148,36 @@ if (capacity) {
   );
 }
 
+// Live transcripts (test/reliability/transcript-faults.emulator.test.ts): a section of its own,
+// rendered only when its result file is present, like the scale-out one.
+const transcriptRun = read('transcript-faults');
+const transcriptOut = transcriptRun
+  ? [
+      `Run ${transcriptRun.at}, against ${transcriptRun.target}, Node ${transcriptRun.node}.`,
+      '',
+      table(
+        [
+          'fault',
+          'turns written during the fault (corrections included)',
+          'turns lost',
+          'turns repeated',
+          'came back by',
+          'fault cleared to caught up (ms)',
+          'notes',
+        ],
+        transcriptRun.rows.map((r) => [
+          r.fault,
+          r.writesDuringFault,
+          r.updatesLost,
+          r.turnsRepeated,
+          r.cameBackBy,
+          r.convergeMs,
+          r.notes,
+        ]),
+      ),
+    ]
+  : [];
+
 const RELIABILITY_SUITES = [
   'mongo-faults',
   'network-faults',
@@ -165,6 +195,12 @@ const sections = [
     '<!-- scale-out:results:end -->',
     scaleOut,
     runs.some((r) => r.suite.startsWith('scale-out')),
+  ],
+  [
+    '<!-- transcript-faults:results:start -->',
+    '<!-- transcript-faults:results:end -->',
+    transcriptOut,
+    transcriptRun !== null,
   ],
 ];
 let text = readFileSync(doc, 'utf8');

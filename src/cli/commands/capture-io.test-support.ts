@@ -12,12 +12,15 @@ export interface CapturedIo {
   /** The same for stderr. */
   waitForErr(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
   stop(): void;
+  /** Sends the reload signal (SIGHUP) to whatever listens for it. */
+  reload(): void;
 }
 
 export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
   let out = '';
   let err = '';
   const stops = new Set<() => void>();
+  const reloads = new Set<() => void>();
   const waitFor = (text: () => string, name: string, pattern: RegExp, ms = 10_000) =>
     until(() => text().match(pattern), `${pattern} in ${name}`, ms).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; stdout:\n${out}\nstderr:\n${err}`);
@@ -35,11 +38,16 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): CapturedIo {
         stops.add(listener);
         return () => stops.delete(listener);
       },
+      onReloadSignal: (listener) => {
+        reloads.add(listener);
+        return () => reloads.delete(listener);
+      },
     },
     out: () => out,
     err: () => err,
     waitForOut: (pattern, ms) => waitFor(() => out, 'stdout', pattern, ms),
     waitForErr: (pattern, ms) => waitFor(() => err, 'stderr', pattern, ms),
     stop: () => [...stops].forEach((s) => s()),
+    reload: () => [...reloads].forEach((r) => r()),
   };
 }

@@ -8,7 +8,9 @@ import { openTestDatabase } from '../../emulator/test-target';
 import type { ActiveCallsPayload } from '../../shared/protocol/events';
 import { CliError, UsageError } from '../command';
 import { captureIo } from './capture-io.test-support';
+import { until } from '../../shared/until.test-support';
 import { readServeOptions, serveCommand } from './serve';
+import { tokenCommand } from './token';
 
 /** A port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -63,6 +65,134 @@ describe('callboard serve', () => {
     cap.stop();
     expect(await exit).toBe(0);
     expect(cap.out()).toContain('callboard serve: stopped');
+  });
+
+  it('serves named tokens with their scopes (--tokens), audits to stdout, and ends a revoked token’s connections on SIGHUP', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'callboard-serve-tokens-'));
+    try {
+      const file = join(dir, 'tokens.json');
+      const create = async (name: string, scopes: string) => {
+        const cap = captureIo();
+        await tokenCommand.run(
+          ['create', '--name', name, '--scopes', scopes, '--file', file],
+          cap.io,
+        );
+        return cap.out().trim();
+      };
+      const tv = await create('floor-tv', 'wallboard');
+      const desk = await create('desk', 'all');
+      const cap = captureIo();
+      const exit = serveCommand.run(
+        [
+          '--demo',
+          '--port',
+          '0',
+          '--demo-rate',
+          '20',
+          '--tokens',
+          file,
+          '--audit-log',
+          '-',
+          '--log-level',
+          'error',
+        ],
+        cap.io,
+      );
+      const [, url] = await cap.waitForOut(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const open = (token: string) =>
+        connect(url!, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { token },
+        });
+      const tvClient = open(tv);
+      const deskClient = open(desk);
+      try {
+        // Every `to` either client is sent, from snapshots and batches alike.
+        const numbers = (client: typeof tvClient) => {
+          const seen: string[] = [];
+          client.onAny((_event: string, payload: { calls?: { to?: unknown }[] }) => {
+            for (const c of payload?.calls ?? []) if (typeof c.to === 'string') seen.push(c.to);
+          });
+          return seen;
+        };
+        const tvNumbers = numbers(tvClient);
+        const deskNumbers = numbers(deskClient);
+        expect((await tvClient.emitWithAck('subscribe:calls', { v: 2 })).scopes).toEqual([
+          'calls',
+          'campaigns',
+          'outcomes',
+        ]);
+        await deskClient.emitWithAck('subscribe:calls', { v: 2 });
+        await until(() => tvNumbers.length > 0 && deskNumbers.length > 0, 'calls with numbers');
+        // The simulator's numbers: masked but for the last four digits on the TV only.
+        for (const n of tvNumbers) expect(n).toMatch(/^\+?[•\s()-]+\d{4}$/);
+        for (const n of deskNumbers) expect(n).toMatch(/^[+\d\s()-]*\d{7,}$/);
+        const refused = await tvClient.emitWithAck('subscribe:transcript', {
+          v: 2,
+          callSid: 'CA1',
+        });
+        expect(refused).toMatchObject({
+          ok: false,
+          error: expect.stringContaining('no "transcripts" scope'),
+        });
+        const audit = await cap.waitForOut(
+          /\{"time":"[^"]+","what":"refused","token":"floor-tv"[^\n]*\n/,
+        );
+        expect(JSON.parse(audit[0])).toMatchObject({
+          event: 'subscribe:transcript',
+          reason: 'scope',
+          scope: 'transcripts',
+        });
+
+        await tokenCommand.run(['revoke', '--name', 'floor-tv', '--file', file], captureIo().io);
+        cap.reload();
+        await until(() => tvClient.disconnected, 'the revoked token’s connection to end');
+        expect(deskClient.connected).toBe(true);
+        await cap.waitForOut(/"what":"revoked","token":"floor-tv"/);
+        expect(cap.out()).not.toContain(tv);
+      } finally {
+        tvClient.disconnect();
+        deskClient.disconnect();
+      }
+      cap.stop();
+      expect(await exit).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --token with --tokens, and a bad token file by name, before starting anything', async () => {
+    await expect(
+      readServeOptions(['--demo', '--token', 't', '--tokens', 'f.json'], {}),
+    ).rejects.toThrow(
+      new UsageError(
+        'give either --token (CALLBOARD_TOKEN) or --tokens FILE (CALLBOARD_TOKENS), not both: put the single token in the file with every scope',
+      ),
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'callboard-serve-tokens-'));
+    try {
+      const file = join(dir, 'tokens.json');
+      await writeFile(file, JSON.stringify({ tokens: [{ name: 'tv', sha256: 'x', scopes: [] }] }), {
+        mode: 0o600,
+      });
+      const cap = captureIo();
+      await expect(
+        serveCommand.run(['--demo', '--port', '0', '--tokens', file], cap.io),
+      ).rejects.toThrow(
+        new CliError(
+          `the token file ${file}, entry 1 ("tv"): sha256 must be the token's SHA-256 as 64 lowercase hex digits (callboard token create writes it)`,
+        ),
+      );
+      expect(cap.out()).not.toContain('listening');
+      // A file of tokens allows a non-loopback address, like --token.
+      expect(
+        (await readServeOptions(['--demo', '--host', '0.0.0.0', '--tokens', file], {})).tokensFile,
+      ).toBe(file);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes the ElevenLabs vocabulary with --demo-vocabulary elevenlabs', async () => {

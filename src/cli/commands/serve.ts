@@ -14,6 +14,9 @@ import {
   Watcher,
   type RealtimeServer,
 } from '../../server';
+import { openAuditLog, type AuditLog } from '../../server/audit-log';
+import { TokenFileError } from '../../server/auth/token-file';
+import { openTokenFile, type TokenFileSource } from '../../server/auth/token-registry';
 import { isLoopbackHost, normalizeOrigin } from '../../server/security';
 import { VOCABULARIES, type Vocabulary } from '../../server/simulator/simulator';
 import { createLifecycleRules, type LifecycleRules } from '../../shared/domain/lifecycle';
@@ -30,7 +33,7 @@ import {
 } from '../command';
 
 const USAGE = `Usage: callboard serve [--mongo URI] [--db NAME] [--host 127.0.0.1] [--port 7070]
-                       [--token T] [--origin URL]... [--state-dir DIR] [--demo]
+                       [--token T | --tokens FILE] [--origin URL]... [--state-dir DIR] [--demo]
 
 Runs the realtime server headless: MongoDB change streams -> hub -> Socket.IO (the seed
 protocol and v2, docs/protocol.md), /healthz, /metrics, and the web dashboard at /.
@@ -42,6 +45,13 @@ Options (each also settable by the environment variable shown):
   --host H             address to listen on                          CALLBOARD_HOST (127.0.0.1)
   --port N             port (0 picks a free one)                     CALLBOARD_PORT (7070)
   --token T            clients must send it as auth.token            CALLBOARD_TOKEN
+                       (it has every scope)
+  --tokens FILE        named tokens, each with its scopes: a JSON    CALLBOARD_TOKENS
+                       file of name, sha256, scopes (callboard token create
+                       writes it); reread on change and on SIGHUP; a revoked
+                       token's connections end (docs/operations.md, "Tokens and scopes")
+  --audit-log FILE     append transcripts opened, exports and        CALLBOARD_AUDIT_LOG
+                       refused requests as JSON lines (- for stdout)
   --origin URL         a browser origin allowed to connect (repeat)  CALLBOARD_ORIGINS (comma-separated)
   --transcripts-collection NAME                                      CALLBOARD_TRANSCRIPTS_COLLECTION
                        one document per turn, for live transcripts    (transcripts)
@@ -69,8 +79,8 @@ Options (each also settable by the environment variable shown):
   --static-dir DIR     the web dashboard's files (default: the built out/renderer)
   --log-level L        debug, info, warn, error (default info)       CALLBOARD_LOG_LEVEL
 
-Without --token the server accepts clients with no token, as seed servers do, but only
-while bound to a loopback address.`;
+Without --token or --tokens the server accepts clients with no token, as seed servers do,
+but only while bound to a loopback address.`;
 
 /** The status mapping file, validated: an error names the file and the bad entry. */
 export async function readStatusMapping(path: string): Promise<LifecycleRules> {
@@ -180,6 +190,10 @@ export interface ServeOptions {
   host: string;
   port: number;
   token: string | undefined;
+  /** `--tokens FILE`: read (and validated) when the server starts. */
+  tokensFile: string | undefined;
+  /** `--audit-log FILE` or `-`. */
+  auditLog: string | undefined;
   insecureNoAuth: boolean;
   origins: string[];
   vocabulary: Vocabulary;
@@ -209,6 +223,8 @@ export async function readServeOptions(
     host: { type: 'string' },
     port: { type: 'string' },
     token: { type: 'string' },
+    tokens: { type: 'string' },
+    'audit-log': { type: 'string' },
     origin: { type: 'string', multiple: true },
     'state-dir': { type: 'string' },
     'static-dir': { type: 'string' },
@@ -237,6 +253,13 @@ export async function readServeOptions(
   const host = flagOrEnv(values.host, env, 'CALLBOARD_HOST', '127.0.0.1')!;
   const port = parsePort(flagOrEnv(values.port, env, 'CALLBOARD_PORT', '7070')!, '--port');
   const token = flagOrEnv(values.token, env, 'CALLBOARD_TOKEN');
+  const tokensFile = flagOrEnv(values.tokens, env, 'CALLBOARD_TOKENS');
+  if (token !== undefined && tokensFile !== undefined) {
+    throw new UsageError(
+      'give either --token (CALLBOARD_TOKEN) or --tokens FILE (CALLBOARD_TOKENS), not both: put the single token in the file with every scope',
+    );
+  }
+  const auditLog = flagOrEnv(values['audit-log'], env, 'CALLBOARD_AUDIT_LOG');
   const origins = parseOrigins(
     values.origin ??
       (env.CALLBOARD_ORIGINS ?? '')
@@ -296,11 +319,16 @@ export async function readServeOptions(
   const keyText = flagOrEnv(values['transcripts-key'], env, 'CALLBOARD_TRANSCRIPTS_KEY');
   const transcriptsKey =
     keyText !== undefined ? parseFieldList(keyText, '--transcripts-key') : undefined;
-  if (token === undefined && !isLoopbackHost(host) && !values['insecure-no-auth']) {
+  if (
+    token === undefined &&
+    tokensFile === undefined &&
+    !isLoopbackHost(host) &&
+    !values['insecure-no-auth']
+  ) {
     // Checked before the demo's emulator starts; the server checks it again itself.
     throw new CliError(
       `refusing to listen on ${host} without a token: anyone who can reach it would see every call. ` +
-        'Give --token (or CALLBOARD_TOKEN), bind 127.0.0.1, or pass --insecure-no-auth',
+        'Give --token (or CALLBOARD_TOKEN) or --tokens FILE, bind 127.0.0.1, or pass --insecure-no-auth',
     );
   }
   return {
@@ -310,6 +338,8 @@ export async function readServeOptions(
     host,
     port,
     token,
+    tokensFile,
+    auditLog,
     insecureNoAuth: values['insecure-no-auth'] ?? false,
     origins,
     vocabulary: vocabulary as Vocabulary,
@@ -344,13 +374,42 @@ export const serveCommand: CliCommand = {
     let simulatorClient: MongoClient | null = null;
     let simulator: TrafficSimulator | null = null;
     let server: RealtimeServer | null = null;
+    let tokens: TokenFileSource | null = null;
+    let audit: AuditLog | null = null;
+    let offReload = () => {};
     const shutdown = async () => {
+      offReload();
       await simulator?.stop();
       await server?.stop();
+      tokens?.close();
+      await audit?.close();
       await simulatorClient?.close().catch(() => {});
       await emulator?.stop();
     };
     try {
+      if (o.tokensFile !== undefined) {
+        try {
+          tokens = await openTokenFile(o.tokensFile, logger.child('tokens'));
+        } catch (error) {
+          if (error instanceof TokenFileError) throw new CliError(error.message);
+          throw error;
+        }
+      }
+      // Always listened for: without a listener, SIGHUP (`systemctl reload`) would end the
+      // process.
+      const source = tokens;
+      offReload =
+        io.onReloadSignal?.(() => {
+          if (source) void source.reload();
+          else logger.info('reload requested (SIGHUP): nothing to reload without --tokens');
+        }) ?? (() => {});
+      if (o.auditLog !== undefined) {
+        audit = openAuditLog(o.auditLog, {
+          stdout: io.stdout,
+          onError: (error) =>
+            logger.error('cannot write the audit log', { file: o.auditLog, error: error.message }),
+        });
+      }
       let uri = o.mongoUri!;
       if (o.demo) {
         emulator = await startEmulator({ logger: logger.child('emulator') });
@@ -362,6 +421,8 @@ export const serveCommand: CliCommand = {
         host: o.host,
         port: o.port,
         ...(o.token !== undefined ? { token: o.token } : {}),
+        ...(tokens ? { tokens: tokens.registry } : {}),
+        ...(audit ? { audit } : {}),
         insecureNoAuth: o.insecureNoAuth,
         allowedOrigins: o.origins,
         staticDir: o.staticDir,

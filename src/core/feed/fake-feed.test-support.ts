@@ -1,6 +1,7 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { StreamName } from '../../shared/protocol/events';
 import { Emitter } from '../../shared/emitter';
+import type { ExportRecord } from '../../shared/ipc';
 import type { Feed, FeedStatus } from './feed';
 
 /**
@@ -15,6 +16,7 @@ export interface FakeFeed extends Feed {
   readonly stopped: number;
   readonly retries: number;
   readonly resyncs: { stream: StreamName; reason: string }[];
+  readonly exports: ExportRecord[];
   listenerCount(): number;
 }
 
@@ -28,11 +30,13 @@ export function createFakeFeed(): FakeFeed {
   const problems = new Emitter<string>(rethrow);
   const counts = { started: 0, stopped: 0, retries: 0 };
   const resyncs: { stream: StreamName; reason: string }[] = [];
+  const exports: ExportRecord[] = [];
   return {
     start: () => void (counts.started += 1),
     stop: async () => void (counts.stopped += 1),
     resync: (stream, reason) => void resyncs.push({ stream, reason }),
     retryNow: () => void (counts.retries += 1),
+    recordExport: (record) => void exports.push(record),
     onMessage: messages.on,
     onStatus: statuses.on,
     onProblem: problems.on,
@@ -49,6 +53,7 @@ export function createFakeFeed(): FakeFeed {
       return counts.retries;
     },
     resyncs,
+    exports,
     listenerCount: () => messages.size + statuses.size + problems.size,
   };
 }

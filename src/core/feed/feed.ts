@@ -1,8 +1,10 @@
 import type { FeedMessage } from '../../shared/feed/types';
 import type { ConnectionStatus, FeedMode } from '../../shared/monitor';
+import type { Scope } from '../../shared/privacy/scopes';
 import type { StreamName } from '../../shared/protocol/events';
 import type { RecentPort } from './recent-port';
 import type { TranscriptPort } from './transcript-port';
+import type { ExportRecord } from '../../shared/ipc';
 
 /**
  * A source of feed messages: remote (socket.io-client to a Callboard or seed-protocol server,
@@ -23,6 +25,8 @@ export interface FeedStatus {
   simulated?: boolean;
   /** The plan's concurrent-call limit the source advertises (a v2 server's ack). */
   planLimit?: number;
+  /** What the source's token may see (a v2 server's ack); absent = every scope. */
+  scopes?: readonly Scope[];
 }
 
 export type Unsubscribe = () => void;
@@ -44,4 +48,9 @@ export interface Feed {
   readonly transcripts?: TranscriptPort;
   /** The v2 `recent` window of ended calls, when the source can have it (./recent-port.ts). */
   readonly recent?: RecentPort;
+  /**
+   * Tells a remote server that the user exported a table (its audit log); sources that keep
+   * no audit leave it out. Said while connected; an export made offline is not recorded.
+   */
+  recordExport?(record: ExportRecord): void;
 }

@@ -98,6 +98,21 @@ function watch(options: RemoteFeedOptions, server?: Mini) {
 }
 
 describe('remote feed', () => {
+  it('tells the server of an export (audit:export, v2), only while connected', async () => {
+    const heard: unknown[] = [];
+    const server = await miniServer((socket) => {
+      emptyV2Behaviour({})(socket);
+      socket.on('audit:export', (record: unknown) => heard.push(record));
+    });
+    const w = watch({ url: server.url }, server);
+    w.feed.recordExport!({ view: 'recent', rows: 3 }); // not connected yet: not said
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.some((s) => s.status === 'live'));
+    w.feed.recordExport!({ view: 'agents', rows: 12 });
+    await w.waitFor('the record', () => heard.length > 0);
+    expect(heard).toEqual([{ v: 2, view: 'agents', rows: 12 }]);
+  });
+
   it('falls back to the seed protocol and reports live with protocol 1', async () => {
     const server = await miniServer(seedBehaviour([seedCall('A', 'ringing')]));
     const w = watch({ url: server.url }, server);
@@ -192,6 +207,31 @@ describe('remote feed', () => {
     w.feed.start();
     await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
     expect(w.statuses.at(-1)!.planLimit).toBe(held);
+    if (bad) expect(w.problems).toEqual([expect.stringMatching(bad)]);
+    else expect(w.problems).toEqual([]);
+  });
+
+  it.each<[string, unknown, string[] | undefined, RegExp | null]>([
+    [
+      'a wallboard token',
+      ['outcomes', 'calls', 'campaigns'],
+      ['calls', 'campaigns', 'outcomes'],
+      null,
+    ],
+    ['no scopes (an older server: every scope)', undefined, undefined, null],
+    [
+      'a scope this client does not know',
+      ['calls', 'exports'],
+      ['calls'],
+      /unknown scope "exports"/,
+    ],
+    ['scopes that are not a list', 'calls', undefined, /scopes is not a list/],
+  ])('carries the scopes of %s from the ack into the status', async (_n, sent, held, bad) => {
+    const server = await miniServer(emptyV2Behaviour({ scopes: sent }));
+    const w = watch({ url: server.url, streams: ['calls'] }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.at(-1)?.status === 'live');
+    expect(w.statuses.at(-1)!.scopes).toEqual(held);
     if (bad) expect(w.problems).toEqual([expect.stringMatching(bad)]);
     else expect(w.problems).toEqual([]);
   });

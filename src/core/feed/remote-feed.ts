@@ -15,6 +15,7 @@ import {
 import { backoffDelay } from '../../shared/backoff';
 import { previewValue } from '../../shared/domain/field-values';
 import { planLimitSchema } from '../../shared/settings';
+import { readGrantedScopes, sameScopes, type GrantedScopes } from '../../shared/privacy/granted';
 import { describeConnectError, displayTarget } from './connection-errors';
 import type { Feed, FeedStatus } from './feed';
 import { Emitter } from '../../shared/emitter';
@@ -93,6 +94,8 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   let simulated = false;
   /** The plan limit the server advertised in its last ack (it may change across restarts). */
   let planLimit: number | undefined;
+  /** The token's scopes from the last ack (an admin may change them across reconnects). */
+  let scopes: GrantedScopes;
   let socket: ClientSocket | null = null;
   let everConnected = false;
   /** Bumped on every connect and disconnect: late acks of an old connection are ignored. */
@@ -103,7 +106,7 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
   let current: FeedStatus = { status: 'connecting', mode: 'remote', target };
 
   const setStatus = (
-    next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated' | 'planLimit'>,
+    next: Omit<FeedStatus, 'mode' | 'target' | 'protocol' | 'simulated' | 'planLimit' | 'scopes'>,
   ) => {
     current = {
       ...next,
@@ -112,11 +115,17 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       ...(protocol !== undefined ? { protocol } : {}),
       ...(simulated ? { simulated: true } : {}),
       ...(planLimit !== undefined ? { planLimit } : {}),
+      ...(scopes !== undefined ? { scopes } : {}),
     };
     statuses.emit(current);
   };
   const problem = (text: string) => problems.emit(text);
-  const transcripts = createRemoteTranscripts({ logger: log, ackTimeoutMs, problem });
+  const transcripts = createRemoteTranscripts({
+    logger: log,
+    ackTimeoutMs,
+    problem,
+    scopes: () => scopes,
+  });
   const recent = createRemoteRecent({ logger: log, ackTimeoutMs, now });
 
   const updateLive = () => {
@@ -199,9 +208,16 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
       }
       protocol = 2;
       const advertised = readPlanLimit(ack.planLimit, problem);
-      if ((ack.simulated === true && !simulated) || advertised !== planLimit) {
+      const granted = readGrantedScopes(ack.scopes);
+      if (granted.problem) problem(granted.problem);
+      if (
+        (ack.simulated === true && !simulated) ||
+        advertised !== planLimit ||
+        !sameScopes(granted.scopes, scopes)
+      ) {
         if (ack.simulated === true) simulated = true;
         planLimit = advertised;
+        scopes = granted.scopes;
         setStatus({ ...current });
       }
       if (ack.mode === 'replay') {
@@ -295,6 +311,10 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
         s.io.engine?.close();
       }
       setStatus({ status: 'stopped' });
+    },
+    recordExport(record) {
+      // A seed server ignores the event; a Callboard server writes it to its audit log.
+      if (socket?.connected) socket.emit('audit:export', { v: 2, ...record });
     },
     resync(stream, reason) {
       if (stopped) return;

@@ -1,4 +1,4 @@
-import { Server } from 'socket.io';
+import { Server, type Socket as ServerSocket } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   spokenOrder,
@@ -10,7 +10,7 @@ import { systemClock } from '../monitor/clock';
 import { createTranscriptSession, type TranscriptSession } from '../monitor/transcript-session';
 import type { Feed } from './feed';
 import { createRemoteFeed } from './remote-feed';
-import { TRANSCRIPTS_UNAVAILABLE } from './transcript-port';
+import { TRANSCRIPTS_FORBIDDEN, TRANSCRIPTS_UNAVAILABLE } from './transcript-port';
 import { contractServer } from './transcript-contract-server.test-support';
 
 // Against a small server written with plain socket.io from the contract
@@ -186,5 +186,101 @@ describe('remote transcripts against a server that speaks the contract', () => {
     });
     await until(() => session.view().phase === 'error', 'the error phase');
     expect(session.view().error).toContain(TRANSCRIPTS_UNAVAILABLE);
+  });
+});
+
+describe('remote transcripts and the token scopes', () => {
+  /** Acks subscribe:calls as a v2 server whose token has `scopes` (undefined: says none). */
+  const acksCalls = (scopes: string[] | undefined) => (socket: ServerSocket) => {
+    socket.on('subscribe:calls', (_options: unknown, ack: (a: unknown) => void) => {
+      socket.emit('active_calls', {
+        calls: [],
+        count: 0,
+        timestamp: new Date().toISOString(),
+        v: 2,
+        epoch: 'E',
+        seq: 0,
+      });
+      ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, ...(scopes ? { scopes } : {}) });
+    });
+  };
+
+  async function liveFeed(url: string) {
+    const feed = createRemoteFeed({ url, streams: ['calls'], ackTimeoutMs: 300 });
+    cleanup.push(() => feed.stop());
+    let live = false;
+    feed.onStatus((s) => (live = s.status === 'live'));
+    feed.start();
+    await until(() => live, 'the feed live');
+    const session = createTranscriptSession({
+      callSid: 'CA-live-1',
+      port: feed.transcripts,
+      clock: systemClock(),
+      batchMs: 5,
+      logger: silentLogger,
+      emit: () => {},
+    });
+    cleanup.push(() => session.close());
+    const problems: string[] = [];
+    feed.onProblem((p) => problems.push(p));
+    return { session, problems };
+  }
+
+  it('a token without "transcripts" never sends subscribe:transcript and says why', async () => {
+    const server = await contractServer('CA-live-1', {
+      onConnection: acksCalls(['calls', 'campaigns', 'outcomes']),
+    });
+    cleanup.push(() => server.close());
+    server.model.add('caller', 'My card number is 4111.', 1);
+    const { session } = await liveFeed(server.url);
+    await until(() => session.view().phase === 'forbidden', 'the forbidden phase');
+    expect(session.view().error).toBe(TRANSCRIPTS_FORBIDDEN);
+    expect(session.view().turns).toEqual([]);
+    expect(server.subscribes).toEqual([]);
+  });
+
+  it('a token with "transcripts" opens them as before', async () => {
+    const server = await contractServer('CA-live-1', {
+      onConnection: acksCalls(['calls', 'transcripts']),
+    });
+    cleanup.push(() => server.close());
+    server.model.add('agent', 'Hello.', 1);
+    const { session } = await liveFeed(server.url);
+    await until(() => matches(session, server.model), 'the snapshot');
+    expect(server.subscribes).toEqual([{ v: 2, callSid: 'CA-live-1' }]);
+  });
+
+  it.each([
+    ['before its ack', true],
+    ['after its ack', false],
+  ])('a forbidden refusal with the error event %s is told as forbidden', async (_n, eventFirst) => {
+    const reason = 'this token has no "transcripts" scope (token floor-tv)';
+    const io = new Server(0, { serveClient: false });
+    io.on('connection', (socket) => {
+      // An older-looking ack (no scopes): only the refusal tells the client.
+      acksCalls(undefined)(socket);
+      socket.on('subscribe:transcript', (_options: unknown, ack: (a: unknown) => void) => {
+        const event = {
+          type: 'forbidden',
+          message: reason,
+          details: { event: 'subscribe:transcript', scope: 'transcripts' },
+        };
+        if (eventFirst) socket.emit('error', event);
+        ack({ ok: false, error: reason });
+        if (!eventFirst) socket.emit('error', event);
+        // Sent last: once the client has it, it has handled the refusal and the event.
+        socket.emit('error', { type: 'bad_request', message: 'marker' });
+      });
+    });
+    cleanup.push(() => new Promise<void>((resolve) => void io.close(() => resolve())));
+    const http = io.httpServer!;
+    if (!http.listening) await new Promise((resolve) => http.once('listening', resolve));
+    const { port } = http.address() as { port: number };
+    const { session, problems } = await liveFeed(`http://127.0.0.1:${port}`);
+    await until(() => problems.some((p) => p.includes('marker')), 'the last event handled');
+    expect(session.view()).toMatchObject({
+      phase: 'forbidden',
+      error: `the server refused the transcript: ${reason}`,
+    });
   });
 });

@@ -17,8 +17,11 @@ export type TranscriptPortEvent =
   | { type: 'reconnected' }
   /** A payload failed validation and was dropped: what is held may be missing it. */
   | { type: 'problem'; message: string }
-  /** The subscription is refused or cannot work here; nothing more will come. */
-  | { type: 'error'; message: string };
+  /**
+   * The subscription is refused or cannot work here; nothing more will come. `forbidden`: the
+   * token has no `transcripts` scope (src/shared/privacy/scopes.ts), so asking again is futile.
+   */
+  | { type: 'error'; message: string; forbidden?: true };
 
 export interface TranscriptPort {
   /**
@@ -34,3 +37,6 @@ export interface TranscriptPort {
 
 /** Said when a source has no transcripts (a seed-protocol server, an older Callboard). */
 export const TRANSCRIPTS_UNAVAILABLE = 'transcripts need a server with transcripts';
+
+/** Said when the token's scopes leave transcripts out (the screen words it for supervisors). */
+export const TRANSCRIPTS_FORBIDDEN = 'this token may not read transcripts (no "transcripts" scope)';

@@ -1,4 +1,5 @@
 import type { ConnectionState, FeedMode } from '../../shared/monitor';
+import { sameScopes } from '../../shared/privacy/granted';
 import type { FeedStatus } from '../feed/feed';
 
 /**
@@ -40,6 +41,8 @@ export function nextConnection(prev: ConnectionState, inputs: ConnectionInputs):
   if (feed ? feed.simulated : prev.simulated) next.simulated = true;
   const planLimit = feed ? feed.planLimit : prev.planLimit;
   if (planLimit !== undefined) next.planLimit = planLimit;
+  const scopes = feed ? feed.scopes : prev.scopes;
+  if (scopes !== undefined) next.scopes = scopes;
   if (status === 'reconnecting' || status === 'failed') {
     const source = feed ?? prev;
     if (source.attempt !== undefined) next.attempt = source.attempt;
@@ -62,6 +65,7 @@ export function sameConnection(a: ConnectionState, b: ConnectionState): boolean 
     a.protocol === b.protocol &&
     a.simulated === b.simulated &&
     a.planLimit === b.planLimit &&
+    sameScopes(a.scopes, b.scopes) &&
     a.lastEventAt === b.lastEventAt
   );
 }

@@ -152,6 +152,24 @@ describe('monitor core', () => {
     expect(core.getSnapshot().connection.planLimit).toBeUndefined();
   });
 
+  it('carries the token scopes into the connection state and sends a delta when they change', () => {
+    const { feed, core, clock, goLive, deltas } = setup();
+    goLive();
+    const status = { status: 'live', mode: 'remote', target: 'x', protocol: 2 } as const;
+    expect(core.getSnapshot().connection.scopes).toBeUndefined();
+    feed.setStatus({ ...status, scopes: ['calls', 'campaigns', 'outcomes'] });
+    clock.advance(50);
+    expect(core.getSnapshot().connection.scopes).toEqual(['calls', 'campaigns', 'outcomes']);
+    expect(deltas.at(-1)?.connection?.scopes).toEqual(['calls', 'campaigns', 'outcomes']);
+    // An admin gave the token transcripts; the server says so at the next subscribe.
+    feed.setStatus({ ...status, scopes: ['calls', 'campaigns', 'outcomes', 'transcripts'] });
+    clock.advance(50);
+    expect(deltas.at(-1)?.connection?.scopes).toContain('transcripts');
+    feed.setStatus(status);
+    clock.advance(50);
+    expect(core.getSnapshot().connection.scopes).toBeUndefined();
+  });
+
   it('is live once the feed is live and both streams hold a snapshot', () => {
     const { feed, core, clock, goLive } = setup();
     feed.setStatus({ status: 'live', mode: 'remote', target: 'x', protocol: 2 });

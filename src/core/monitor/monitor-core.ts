@@ -21,6 +21,7 @@ import type {
 } from '../../shared/monitor';
 import { STREAMS, type StreamName } from '../../shared/protocol/events';
 import type { Settings } from '../../shared/settings';
+import type { ExportRecord } from '../../shared/ipc';
 import type { Feed, FeedStatus, Unsubscribe } from '../feed/feed';
 import type { AlertObservation, AlertsPort } from './alerts-port';
 import type { MonitorClock, TimerHandle } from './clock';
@@ -71,6 +72,8 @@ export interface MonitorCore {
   setThresholds(thresholds: AlertThresholds): void;
   setNotifications(prefs: NotificationPrefs): void;
   retryConnection(): void;
+  /** The user exported a table: the source's audit hears of it (Feed.recordExport). */
+  recordExport(record: ExportRecord): void;
   /**
    * Opens a call's transcript (closing the one open before: a screen shows one) and returns
    * what is held now; changes follow as TranscriptDeltas for that call only.
@@ -351,6 +354,9 @@ export function createMonitorCore(options: MonitorCoreOptions): MonitorCore {
     },
     retryConnection() {
       source.feed.retryNow();
+    },
+    recordExport(record) {
+      source.feed.recordExport?.(record);
     },
     openTranscript(callSid) {
       if (disposed) throw new Error('the monitor core is disposed');

@@ -164,7 +164,7 @@ export function createTranscriptSession(options: {
         subscribe(event.message);
         return;
       case 'error':
-        setPhase('error', event.message);
+        setPhase(event.forbidden ? 'forbidden' : 'error', event.message);
         return;
     }
   };

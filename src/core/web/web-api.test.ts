@@ -97,6 +97,27 @@ describe('web dashboard CallboardApi', () => {
     expect(badView.ok && badView.value.settings.alerts).toEqual(DEFAULT_SETTINGS.alerts);
   });
 
+  it('keeps the wallboard switch; an entry from before it (or a bad one) masks', async () => {
+    const { api, storage } = setup();
+    const view = await api.getSettings();
+    const current = view.ok ? view.value.settings : DEFAULT_SETTINGS;
+    expect(current.wallboard.showNumbersAndNames).toBe(false);
+    await api.saveSettings({ ...current, wallboard: { showNumbersAndNames: true } });
+    await api.dispose();
+    const again = setup(memoryStorage({ ...storage.data }));
+    const reread = await again.api.getSettings();
+    expect(reread.ok && reread.value.settings.wallboard.showNumbersAndNames).toBe(true);
+    await again.api.dispose();
+    const bad = setup(
+      memoryStorage({
+        [WEB_SETTINGS_KEY]: JSON.stringify({ wallboard: { showNumbersAndNames: 1 } }),
+      }),
+    );
+    const badView = await bad.api.getSettings();
+    expect(badView.ok && badView.value.settings.wallboard.showNumbersAndNames).toBe(false);
+    expect(badView.ok && badView.value.loadProblem).toMatch(/wallboard/);
+  });
+
   it('opens only safe external links and refuses bad minutes', async () => {
     const { api, opened } = setup();
     expect(await api.openExternal('javascript:alert(1)')).toMatchObject({ ok: false });
@@ -106,17 +127,26 @@ describe('web dashboard CallboardApi', () => {
     expect(await api.acknowledgeAlert('nope')).toMatchObject({ ok: false, code: 'not-found' });
   });
 
-  it('offers an export as a download, and refuses a bad file name before offering anything', async () => {
-    const { api, downloads } = setup();
-    expect(await api.exportCsv('callboard-calls.csv', 'A\r\n')).toEqual({
+  it('offers an export as a download and tells the source (audit), and refuses a bad file name before offering anything', async () => {
+    const { api, downloads, feed } = setup();
+    expect(
+      await api.exportCsv('callboard-calls.csv', 'A\r\n', { view: 'active', rows: 1 }),
+    ).toEqual({
       ok: true,
       value: { saved: true, where: 'your downloads' },
     });
-    expect(await api.exportCsv('../calls.csv', 'A\r\n')).toMatchObject({
-      ok: false,
-      code: 'bad-request',
-      message: expect.stringMatching(/file name must be letters/) as unknown,
-    });
+    expect(feed.exports).toEqual([{ view: 'active', rows: 1 }]);
+    expect(await api.exportCsv('../calls.csv', 'A\r\n', { view: 'active', rows: 1 })).toMatchObject(
+      {
+        ok: false,
+        code: 'bad-request',
+        message: expect.stringMatching(/file name must be letters/) as unknown,
+      },
+    );
+    expect(
+      await api.exportCsv('calls.csv', 'A\r\n', { view: 'all' as 'active', rows: -1 }),
+    ).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(feed.exports).toHaveLength(1);
     expect(downloads).toEqual([['callboard-calls.csv', 'A\r\n', 'text/csv;charset=utf-8']]);
   });
 

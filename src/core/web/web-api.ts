@@ -144,8 +144,8 @@ export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
       );
       return ok(null);
     },
-    exportCsv: async (fileName, csv) => {
-      const checked = IPC_ARGS.exportCsv.safeParse([fileName, csv]);
+    exportCsv: async (fileName, csv, record) => {
+      const checked = IPC_ARGS.exportCsv.safeParse([fileName, csv, record]);
       if (!checked.success) {
         return {
           ok: false,
@@ -157,6 +157,7 @@ export function createWebCallboardApi(options: WebApiOptions): WebCallboardApi {
         return { ok: false, code: 'unavailable', message: 'this page cannot offer downloads' };
       }
       options.download(fileName, csv, 'text/csv;charset=utf-8');
+      core.recordExport(checked.data[2]);
       // The browser saves it (or asks where): the page is not told where it went.
       return ok({ saved: true, where: 'your downloads' });
     },

@@ -7,14 +7,14 @@ import {
 import { describeZodError } from '../../shared/domain/schemas';
 
 /**
- * What the web dashboard can change: alert thresholds and notification preferences, kept in
- * the browser's localStorage. The mode is fixed to the server that served the page (its
+ * What the web dashboard can change: alert thresholds, notification preferences and whether
+ * the wallboard masks numbers and names, kept in the browser's localStorage. The mode is fixed to the server that served the page (its
  * URL and token come from the address), so changing it here is refused with a reason.
  */
 export const WEB_SETTINGS_KEY = 'callboard.web-settings.v1';
 
 export const WEB_DASHBOARD_RESTRICTIONS =
-  'Web dashboard: only alert thresholds and notification preferences can be changed here ' +
+  'Web dashboard: only alert thresholds, notification and wallboard preferences can be changed here ' +
   '(kept in this browser). The connection always follows the server that served this page; ' +
   'use the desktop app to change the mode.';
 
@@ -43,18 +43,26 @@ export function loadWebSettings(storage: StorageLike | null, url: string): WebSe
   }
   if (text === null) return { settings: base };
   try {
-    const raw = JSON.parse(text) as { alerts?: unknown; notifications?: unknown };
+    const raw = JSON.parse(text) as {
+      alerts?: unknown;
+      notifications?: unknown;
+      wallboard?: unknown;
+    };
     const alerts = thresholdsSchema.safeParse(raw.alerts);
     const notifications = settingsSchema.shape.notifications.safeParse(raw.notifications);
+    // Saved before the wallboard setting existed: absent reads as the default (masked).
+    const wallboard = settingsSchema.shape.wallboard.safeParse(raw.wallboard);
     const problems = [
       ...(alerts.success ? [] : [describeZodError('alerts', alerts.error)]),
       ...(notifications.success ? [] : [describeZodError('notifications', notifications.error)]),
+      ...(wallboard.success ? [] : [describeZodError('wallboard', wallboard.error)]),
     ];
     return {
       settings: {
         ...base,
         ...(alerts.success ? { alerts: alerts.data } : {}),
         ...(notifications.success ? { notifications: notifications.data } : {}),
+        ...(wallboard.success ? { wallboard: wallboard.data } : {}),
       },
       ...(problems.length > 0
         ? {
@@ -84,7 +92,12 @@ export function checkWebSave(
   }
   return {
     ok: true,
-    settings: { ...current, alerts: next.alerts, notifications: next.notifications },
+    settings: {
+      ...current,
+      alerts: next.alerts,
+      notifications: next.notifications,
+      wallboard: next.wallboard,
+    },
   };
 }
 
@@ -92,7 +105,11 @@ export function saveWebSettings(storage: StorageLike | null, settings: Settings)
   try {
     storage?.setItem(
       WEB_SETTINGS_KEY,
-      JSON.stringify({ alerts: settings.alerts, notifications: settings.notifications }),
+      JSON.stringify({
+        alerts: settings.alerts,
+        notifications: settings.notifications,
+        wallboard: settings.wallboard,
+      }),
     );
     return storage
       ? null

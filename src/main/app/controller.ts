@@ -1,5 +1,5 @@
 import type { AlertThresholds } from '../../shared/alerts-types';
-import type { ConnectionTestReport, SettingsView } from '../../shared/ipc';
+import type { ConnectionTestReport, ExportRecord, SettingsView } from '../../shared/ipc';
 import type { Logger } from '../../shared/log';
 import type { MonitorSnapshot, TranscriptView } from '../../shared/monitor';
 import type { Settings } from '../../shared/settings';
@@ -45,6 +45,8 @@ export interface AppController {
   saveSettings(input: unknown): Promise<SettingsView>;
   testConnection(input: unknown): Promise<ConnectionTestReport>;
   retryConnection(): null;
+  /** An export was saved: the monitor core tells the source's audit. */
+  recordExport(record: ExportRecord): null;
   openTranscript(callSid: string): TranscriptView;
   closeTranscript(callSid: string): null;
   dispose(): Promise<void>;
@@ -166,6 +168,10 @@ export function createAppController(deps: AppControllerDeps): AppController {
     },
     retryConnection() {
       need().retryConnection();
+      return null;
+    },
+    recordExport(record) {
+      need().recordExport(record);
       return null;
     },
     openTranscript: (callSid) => need().openTranscript(callSid),

@@ -28,32 +28,39 @@ function setup(answer: (defaultPath: string) => { canceled: boolean; filePath?: 
     defaultDir: () => dir,
     logger: silentLogger,
   });
-  registerApiHandlers(handlers, {} as AppController, async () => {}, saveCsv);
+  const recorded: unknown[] = [];
+  const controller = { recordExport: (r: unknown) => (recorded.push(r), null) };
+  registerApiHandlers(handlers, controller as unknown as AppController, async () => {}, saveCsv);
   const exportCsv = (...args: unknown[]) => invoke(IPC_CHANNELS.exportCsv, ...args);
-  return { asked, exportCsv };
+  return { asked, exportCsv, recorded };
 }
+
+const ROWS = { view: 'active', rows: 1 };
 
 describe('Export CSV in the desktop app', () => {
   it('asks where to save, in the downloads folder, and writes the file private to the user', async () => {
-    const { asked, exportCsv } = setup((p) => ({ canceled: false, filePath: p }));
+    const { asked, exportCsv, recorded } = setup((p) => ({ canceled: false, filePath: p }));
     const csv = '\uFEFFCall,Contact\r\nCA1,"Diaz, Ana"\r\n';
-    await expect(exportCsv('callboard-calls.csv', csv)).resolves.toEqual({
+    await expect(exportCsv('callboard-calls.csv', csv, ROWS)).resolves.toEqual({
       ok: true,
       value: { saved: true, where: join(dir, 'callboard-calls.csv') },
     });
     expect(asked).toEqual([join(dir, 'callboard-calls.csv')]);
     await expect(readFile(join(dir, 'callboard-calls.csv'), 'utf8')).resolves.toBe(csv);
+    // The server's audit hears of it (through the monitor core).
+    expect(recorded).toEqual([ROWS]);
     if (process.platform !== 'win32') {
       expect((await stat(join(dir, 'callboard-calls.csv'))).mode & 0o777).toBe(0o600);
     }
   });
 
   it('writes nothing when the user cancels', async () => {
-    const { exportCsv } = setup(() => ({ canceled: true }));
-    await expect(exportCsv('calls.csv', 'A\r\n')).resolves.toEqual({
+    const { exportCsv, recorded } = setup(() => ({ canceled: true }));
+    await expect(exportCsv('calls.csv', 'A\r\n', ROWS)).resolves.toEqual({
       ok: true,
       value: { saved: false },
     });
+    expect(recorded).toEqual([]);
   });
 
   it('says which file it could not write', async () => {
@@ -61,7 +68,7 @@ describe('Export CSV in the desktop app', () => {
     await writeFile(join(dir, 'not-a-folder'), '');
     const where = join(dir, 'not-a-folder', 'calls.csv');
     const { exportCsv } = setup(() => ({ canceled: false, filePath: where }));
-    await expect(exportCsv('calls.csv', 'A\r\n')).resolves.toMatchObject({
+    await expect(exportCsv('calls.csv', 'A\r\n', ROWS)).resolves.toMatchObject({
       ok: false,
       code: 'internal',
       message: expect.stringContaining(`cannot write ${where}: `) as unknown,
@@ -75,7 +82,7 @@ describe('Export CSV in the desktop app', () => {
     ['no text', 'calls.csv', /expected string/],
   ])('refuses %s before any dialog opens', async (_name, fileName, message) => {
     const { asked, exportCsv } = setup((p) => ({ canceled: false, filePath: p }));
-    const args = _name === 'no text' ? [fileName, 42] : [fileName, 'A\r\n'];
+    const args = _name === 'no text' ? [fileName, 42, ROWS] : [fileName, 'A\r\n', ROWS];
     await expect(exportCsv(...args)).resolves.toMatchObject({
       ok: false,
       code: 'bad-request',

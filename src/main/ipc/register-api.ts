@@ -30,5 +30,9 @@ export function registerApiHandlers(
     await openExternal(checked.url);
     return null;
   });
-  handlers.handle('exportCsv', (fileName, csv) => saveCsv(fileName, csv));
+  handlers.handle('exportCsv', async (fileName, csv, record) => {
+    const result = await saveCsv(fileName, csv);
+    if (result.saved) controller.recordExport(record);
+    return result;
+  });
 }

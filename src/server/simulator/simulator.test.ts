@@ -181,6 +181,23 @@ describe('TrafficSimulator', () => {
     expect([...turns.values()].some((t) => t.tool_calls?.length)).toBe(true);
   });
 
+  it('gives turns wall-clock times in the call when the time scale speeds the demo up', async () => {
+    const { turns } = await run(600, { callsPerSecond: 1, transcriptCalls: 5, timeScale: 0.25 });
+    const byCall = new Map<string, SimTurn[]>();
+    for (const t of turns.values()) byCall.set(t.callSid, [...(byCall.get(t.callSid) ?? []), t]);
+    expect(byCall.size).toBeGreaterThan(2);
+    for (const mine of byCall.values()) {
+      const ordered = mine.sort((a, b) => a.timeInCallSecs - b.timeInCallSecs);
+      for (let i = 1; i < ordered.length; i++) {
+        const between =
+          (ordered[i]!.createdAt.getTime() - ordered[i - 1]!.createdAt.getTime()) / 1000;
+        const gap = ordered[i]!.timeInCallSecs - ordered[i - 1]!.timeInCallSecs;
+        expect(Math.abs(gap - between)).toBeLessThanOrEqual(0.11);
+        expect(gap).toBeLessThanOrEqual(6 * 0.25 + 0.1);
+      }
+    }
+  });
+
   it('writes no turns unless asked (the default)', async () => {
     const { turns } = await run(120, { callsPerSecond: 2 });
     expect(turns.size).toBe(0);

@@ -90,7 +90,9 @@ export class SimTranscripts {
           callSid: c.callSid,
           role: agent ? 'agent' : 'user',
           message,
-          timeInCallSecs: Math.round((at - c.answeredAt) / scale / 100) / 10,
+          // Wall-clock seconds, like the call's duration and the talk timer on screen: with a
+          // time scale the conversation is faster, not its clock.
+          timeInCallSecs: Math.round((at - c.answeredAt) / 100) / 10,
           createdAt: new Date(at),
           ...(agent && this.random() < 0.2
             ? { tool_calls: [{ tool_name: pick(this.random, TOOLS) }] }

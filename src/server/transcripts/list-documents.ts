@@ -1,5 +1,6 @@
 import { POST_CALL_TRANSCRIPT_PATHS } from '../../shared/domain/field-mapping';
-import type { JsonDocument, JsonValue } from '../json-safe';
+import { withoutPath } from '../../shared/privacy/redact';
+import type { JsonDocument } from '../json-safe';
 
 /**
  * A call document as the v2 list streams send it: without its post-call `transcript[]`
@@ -8,21 +9,6 @@ import type { JsonDocument, JsonValue } from '../json-safe';
  */
 export function withoutTranscript(doc: JsonDocument): JsonDocument {
   let out: JsonDocument = doc;
-  for (const path of POST_CALL_TRANSCRIPT_PATHS) {
-    const [head, ...rest] = path.split('.');
-    out = without(out, head!, rest);
-  }
+  for (const path of POST_CALL_TRANSCRIPT_PATHS) out = withoutPath(out, path);
   return out;
-}
-
-function without(doc: JsonDocument, key: string, rest: string[]): JsonDocument {
-  if (!Object.prototype.hasOwnProperty.call(doc, key)) return doc;
-  const value = doc[key] as JsonValue;
-  if (rest.length === 0) {
-    const { [key]: _left, ...kept } = doc;
-    return kept;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return doc;
-  const inner = without(value, rest[0]!, rest.slice(1));
-  return inner === value ? doc : { ...doc, [key]: inner };
 }

@@ -168,8 +168,9 @@ export interface ResyncPayload {
 }
 
 /**
- * Seed shape. `type` names the request that failed; v2 adds types for bad input, and
- * `transcript` for a transcript the server could not read (`details.callSid`).
+ * Seed shape. `type` names the request that failed; v2 adds types for bad input,
+ * `transcript` for a transcript the server could not read (`details.callSid`), and
+ * `forbidden` for a request the token's scopes do not allow (`details: { event, scope }`).
  */
 export interface ErrorPayload {
   type:
@@ -178,6 +179,7 @@ export interface ErrorPayload {
     | 'bad_request'
     | 'rate_limited'
     | 'unauthorized'
+    | 'forbidden'
     | 'transcript';
   message: string;
   details?: unknown;
@@ -215,6 +217,15 @@ export interface ClientToServerEvents extends TranscriptClientEvents {
   /** v2 only: options `{ v: 2, since? }` are required. */
   'subscribe:recent': (options?: unknown, ack?: (result: SubscribeAck) => void) => void;
   'unsubscribe:recent': () => void;
+  /** v2: the client exported what its screen shows (`AuditExport`), for the audit log. */
+  'audit:export': (record?: unknown) => void;
+}
+
+/** What `audit:export` says: which table, how many rows. Never the rows themselves. */
+export interface AuditExport {
+  v: 2;
+  view: 'active' | 'recent' | 'agents';
+  rows: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -223,6 +234,8 @@ export interface InterServerEvents {}
 export interface SocketData {
   /** Per-stream subscription options; absent = not subscribed. */
   subscriptions: Partial<Record<AnyStreamName, { v2: boolean; batch: boolean }>>;
+  /** Whose token the connection presented (its name and scopes; `id` is its SHA-256). */
+  principal: { name: string; scopes: readonly Scope[]; id: string };
 }
 
 export const CLIENT_EVENTS = [
@@ -236,6 +249,7 @@ export const CLIENT_EVENTS = [
   'unsubscribe:recent',
   'subscribe:transcript',
   'unsubscribe:transcript',
+  'audit:export',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 export const SERVER_EVENTS = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callSchema, campaignSchema, describeZodError, type ParseResult } from '../domain/schemas';
-import type { SubscribeOptions } from './events';
+import type { AuditExport, SubscribeOptions } from './events';
 
 /** What a client may send with `subscribe:*`: nothing (seed), or the v2 options, exactly. */
 export const subscribeOptionsSchema = z.strictObject({
@@ -21,6 +21,20 @@ export function parseSubscribeOptions(input: unknown): ParseResult<SubscribeOpti
   return result.success
     ? { ok: true, value: result.data }
     : { ok: false, error: describeZodError('invalid subscribe options', result.error) };
+}
+
+/** `audit:export`: which table and how many rows, exactly (AuditExport). */
+export const auditExportSchema = z.strictObject({
+  v: z.literal(2, { error: 'v must be 2' }),
+  view: z.enum(['active', 'recent', 'agents']),
+  rows: z.number().int().nonnegative().max(10_000_000),
+});
+
+export function parseAuditExport(input: unknown): ParseResult<AuditExport> {
+  const result = auditExportSchema.safeParse(input);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, error: describeZodError('invalid audit:export', result.error) };
 }
 
 // Inbound server events, parsed by clients (the feed), so a misbehaving server cannot corrupt

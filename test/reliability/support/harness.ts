@@ -15,6 +15,7 @@ import {
   type RealtimeServer,
   type ResumeTokenStore,
   type StoreOp,
+  type WatcherOptions,
 } from '../../../src/server';
 import type { HubOptions } from '../../../src/server/hub-types';
 import { configureFailPoint } from '../../../src/server/emulator-test-support';
@@ -63,7 +64,7 @@ export interface Harness {
   addClient(name: string, url?: string, token?: string): FeedClient;
   startServer(
     options?: ServerOptions,
-  ): Promise<{ server: RealtimeServer; url: string; port: number }>;
+  ): Promise<{ server: RealtimeServer; url: string; port: number; watcher: Watcher }>;
   /** Runs at close, last added first. */
   defer(cleanup: () => Promise<unknown> | unknown): void;
   close(): Promise<void>;
@@ -78,6 +79,8 @@ export interface ServerOptions {
   logger?: Logger;
   serverSelectionTimeoutMS?: number;
   maxQueuedPackets?: number;
+  /** The watcher's live transcripts (its store's cap and linger); default theirs. */
+  transcripts?: WatcherOptions['transcripts'];
 }
 
 export async function openHarness(
@@ -100,6 +103,7 @@ export async function openHarness(
       return client;
     },
     async startServer(options = {}) {
+      let watcher: Watcher | undefined;
       const server = createRealtimeServer({
         logger: options.logger ?? silentLogger,
         port: options.port ?? 0,
@@ -109,7 +113,7 @@ export async function openHarness(
           ? { gateway: { maxQueuedPackets: options.maxQueuedPackets } }
           : {}),
         source: (hub) =>
-          new Watcher({
+          (watcher = new Watcher({
             hub,
             uri: options.uri ?? target.uri,
             dbName: target.dbName,
@@ -121,12 +125,13 @@ export async function openHarness(
             },
             backoff: { initialMs: 20, maxMs: 300 },
             tokenSaveIntervalMs: 50,
-          }),
+            ...(options.transcripts !== undefined ? { transcripts: options.transcripts } : {}),
+          })),
       });
       cleanups.push(() => server.stop());
       const started = await server.start();
       lastUrl = started.url;
-      return { server, url: started.url, port: started.port };
+      return { server, url: started.url, port: started.port, watcher: watcher! };
     },
     defer(cleanup) {
       cleanups.push(cleanup);

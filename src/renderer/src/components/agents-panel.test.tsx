@@ -254,8 +254,10 @@ describe('Agents panel', () => {
     const panel = screen.getByRole('region', { name: 'Agents' });
     fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
     await screen.findByText(/^Exported 4 agents to \/tmp\/callboard-agents-/);
-    const csv = api.calls.find((c) => c[0] === 'exportCsv')![2] as string;
-    const [head, ...records] = readCsv(csv.slice(1));
+    const [, , csv, record] = api.calls.find((c) => c[0] === 'exportCsv')!;
+    // What the server's audit log is told: the view and how many rows.
+    expect(record).toEqual({ view: 'agents', rows: shown.length });
+    const [head, ...records] = readCsv((csv as string).slice(1));
     const col = (name: string) => head!.indexOf(name);
     expect(records.map((r) => r[col('Agent')])).toEqual(shown);
     for (const r of records) {

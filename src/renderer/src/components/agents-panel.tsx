@@ -93,6 +93,7 @@ export function AgentsPanel() {
       <h2 id="agents-heading">Agents</h2>
       <ExportCsvButton
         what="agents"
+        view="agents"
         disabled={rows.length === 0}
         // The rows as the table shows them: in the window picked, in the sort order.
         build={() => ({ csv: agentsToCsv(rows, kpis.window), count: rows.length, noun: AGENTS })}

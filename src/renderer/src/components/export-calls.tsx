@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Call } from '../../../shared/domain';
 import { callsToCsv, csvFileName } from '../../../shared/export/calls-csv';
 import { csvDocument } from '../../../shared/export/csv';
+import type { ExportRecord } from '../../../shared/ipc';
 import { createVisibleIdsSelector } from '../lib/call-list';
 import { useApi, useCallboard, useStoreApi } from '../store/context';
 
@@ -21,18 +22,23 @@ export interface CsvExport {
  */
 export function ExportCsvButton(props: {
   what: string;
+  /** Which view it exports, for the server's audit log (ExportRecord). */
+  view: ExportRecord['view'];
   disabled: boolean;
   build(): CsvExport;
   testId?: string;
 }) {
-  const { what, disabled, build, testId = 'export-status' } = props;
+  const { what, view, disabled, build, testId = 'export-status' } = props;
   const api = useApi();
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
 
   const exportCsv = async () => {
     const { csv, count, noun } = build();
     setStatus({ kind: 'busy' });
-    const result = await api.exportCsv(csvFileName(what, Date.now()), csvDocument(csv));
+    const result = await api.exportCsv(csvFileName(what, Date.now()), csvDocument(csv), {
+      view,
+      rows: count,
+    });
     const counted = `${count} ${count === 1 ? noun.one : noun.many}`;
     setStatus({
       kind: 'done',
@@ -78,6 +84,7 @@ export function ExportCallsButton() {
   return (
     <ExportCsvButton
       what="calls"
+      view="active"
       disabled={!hasCalls}
       build={() => {
         const state = store.getState();

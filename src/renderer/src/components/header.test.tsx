@@ -127,3 +127,49 @@ describe('demo marker', () => {
     expect(screen.queryByText('Demo data')).toBeNull();
   });
 });
+
+describe('access marker', () => {
+  it('says what a wallboard token will not show, and reads out the scopes it has', async () => {
+    renderApp(
+      emptySnapshot({
+        connection: liveConnection({ mode: 'remote', scopes: ['calls', 'campaigns', 'outcomes'] }),
+      }),
+    );
+    const marker = await screen.findByRole('note');
+    expect(within(marker).getByText('Limited access: no transcripts, numbers masked')).toBeTruthy();
+    expect(marker.textContent).toBe(
+      "Limited access: no transcripts, numbers masked. This token's scopes: calls, campaigns, outcomes.",
+    );
+    expect(marker.getAttribute('title')).toBe("This token's scopes: calls, campaigns, outcomes");
+  });
+
+  it('names each missing scope, in the scopes order, for a token with only calls', async () => {
+    renderApp(emptySnapshot({ connection: liveConnection({ mode: 'remote', scopes: ['calls'] }) }));
+    const marker = await screen.findByTestId('access-marker');
+    expect(marker.querySelector('.access-label')!.textContent).toBe(
+      'Limited access: no campaigns, no outcomes, no transcripts, numbers masked',
+    );
+  });
+
+  it('follows a change of the scopes (the token was given transcripts and pii)', async () => {
+    const { api } = renderApp(
+      emptySnapshot({ connection: liveConnection({ mode: 'remote', scopes: ['calls', 'pii'] }) }),
+    );
+    await screen.findByText('Limited access: no campaigns, no outcomes, no transcripts');
+    act(() =>
+      api.emit({
+        connection: liveConnection({
+          mode: 'remote',
+          scopes: ['calls', 'campaigns', 'outcomes', 'transcripts', 'pii'],
+        }),
+      }),
+    );
+    expect(screen.queryByTestId('access-marker')).toBeNull();
+  });
+
+  it('is absent when the server says no scopes (an older server: every scope)', async () => {
+    renderApp(emptySnapshot({ connection: liveConnection({ mode: 'remote' }) }));
+    await screen.findAllByTestId('kpi-connection');
+    expect(screen.queryByTestId('access-marker')).toBeNull();
+  });
+});

@@ -1,3 +1,4 @@
+import { describeLimitedAccess } from '../lib/access';
 import { isAlertOpen } from '../store/alerts-slice';
 import { useCallboard, useNow } from '../store/context';
 import type { View } from '../store/types';
@@ -63,6 +64,23 @@ export function DemoMarker() {
   );
 }
 
+/**
+ * A token without every scope (issue 19: a wallboard token has no transcripts and no `pii`):
+ * say what this screen will not show, so an empty transcript or a masked number is not taken
+ * for missing data. The scopes themselves are read out with the label and shown on hover.
+ */
+export function AccessMarker() {
+  const scopes = useCallboard((s) => s.connection?.scopes);
+  const access = describeLimitedAccess(scopes);
+  if (!access) return null;
+  return (
+    <div className="access-marker" role="note" title={access.scopes} data-testid="access-marker">
+      <span className="access-label">{access.summary}</span>
+      <span className="sr-only">. {access.scopes}.</span>
+    </div>
+  );
+}
+
 export function Header() {
   const view = useCallboard((s) => s.view);
   const setView = useCallboard((s) => s.setView);
@@ -71,6 +89,7 @@ export function Header() {
       <div className="top-bar">
         <h1>Callboard</h1>
         <DemoMarker />
+        <AccessMarker />
         <nav aria-label="Views" className="view-nav">
           {VIEWS.map((v) => (
             <button

@@ -158,8 +158,9 @@ describe('Recent calls filters', () => {
     expect(shown).toEqual(expectedSids('ada', '', ''));
     fireEvent.click(within(filterBar()).getByRole('button', { name: 'Export CSV' }));
     await screen.findByText(/^Exported 4 calls to \/tmp\/callboard-recent-calls-/);
-    const csv = api.calls.find((c) => c[0] === 'exportCsv')![2] as string;
-    const [head, ...records] = readCsv(csv.slice(1));
+    const [, , csv, record] = api.calls.find((c) => c[0] === 'exportCsv')!;
+    expect(record).toEqual({ view: 'recent', rows: shown.length });
+    const [head, ...records] = readCsv((csv as string).slice(1));
     const col = (name: string) => head!.indexOf(name);
     expect(records.map((r) => r[col('Call')])).toEqual(shown);
     expect(records.find((r) => r[col('Call')] === 'R2')![col('Summary')]).toBe(

@@ -73,6 +73,7 @@ export function RecentFilterBar({
         </button>
         <ExportCsvButton
           what="recent-calls"
+          view="recent"
           disabled={rows.length === 0}
           build={() => callsExport(rows.map((e) => e.call))}
           testId="recent-export-status"

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ALERT_KINDS, type AlertThresholds } from '../../../shared/alerts-types';
 import type { ConnectionTestReport } from '../../../shared/ipc';
+import { KEPT_DIGITS } from '../../../shared/privacy/masking';
 import { settingsFieldErrors, type Settings } from '../../../shared/settings';
 import { useApi, useCallboard } from '../store/context';
 import { CheckField, MappingField, NumberField, TextField } from './settings-fields';
@@ -321,6 +322,18 @@ export function SettingsScreen() {
             checked={draft.window.closeToTray}
             onChange={(closeToTray) => set('window', { closeToTray })}
           />
+        </fieldset>
+        <fieldset>
+          <legend>Wallboard</legend>
+          <CheckField
+            label="Show callers' full numbers and names on the wallboard"
+            checked={draft.wallboard.showNumbersAndNames}
+            onChange={(showNumbersAndNames) => set('wallboard', { showNumbersAndNames })}
+          />
+          <p className="field-hint">
+            Off: numbers show their last {KEPT_DIGITS} digits and names their initials, for a screen
+            others can see.
+          </p>
         </fieldset>
       </div>
       <div className="button-row settings-actions">

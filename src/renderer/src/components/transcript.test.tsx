@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Scope } from '../../../shared/privacy/scopes';
 import type { TranscriptTurn } from '../../../shared/protocol/transcript';
 import { renderApp } from '../test-support/render-app';
 import {
   callEntry,
   createMemoryApi,
   emptySnapshot,
+  liveConnection,
   transcriptView,
 } from '../test-support/memory-api';
 
@@ -33,9 +35,13 @@ const TURNS = [
 async function openCall(
   status: 'in-progress' | 'completed' = 'in-progress',
   view = transcriptView('CA2', { turns: TURNS }),
+  scopes?: Scope[],
 ) {
   const api = createMemoryApi(
-    emptySnapshot({ calls: [callEntry({ callSid: 'CA2', contactName: 'Bob Stone', status })] }),
+    emptySnapshot({
+      calls: [callEntry({ callSid: 'CA2', contactName: 'Bob Stone', status })],
+      ...(scopes ? { connection: liveConnection({ mode: 'remote', scopes }) } : {}),
+    }),
   );
   api.transcripts.set('CA2', view);
   const app = renderApp(undefined, api);
@@ -202,5 +208,44 @@ describe('call transcript', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'Transcript unavailable: the app did not answer transcript:open',
     );
+  });
+});
+
+describe('call transcript and the token scopes', () => {
+  const WALLBOARD: Scope[] = ['calls', 'campaigns', 'outcomes'];
+  const notice = 'This token may not read transcripts.';
+
+  it('without "transcripts" says so and never opens the transcript', async () => {
+    const { api, region } = await openCall('in-progress', undefined, WALLBOARD);
+    expect(within(region).getByRole('status').textContent).toContain(notice);
+    expect(shownTurns(region)).toEqual([]);
+    expect(api.calls.filter(([op]) => op === 'openTranscript')).toEqual([]);
+    expect(within(region).queryByText(/No transcript for this call|No turns yet/)).toBeNull();
+  });
+
+  it('with "transcripts" (and not pii) opens it as before', async () => {
+    const { api, region } = await openCall('in-progress', undefined, [...WALLBOARD, 'transcripts']);
+    await within(region).findByText('Which order?');
+    expect(api.calls).toContainEqual(['openTranscript', 'CA2']);
+  });
+
+  it('a forbidden refusal from the server is a notice in place of the turns', async () => {
+    const { api, region } = await openCall();
+    await within(region).findByText('Which order?');
+    const reason = 'the server refused the transcript: this token has no "transcripts" scope';
+    act(() => api.emitTranscript({ callSid: 'CA2', phase: 'forbidden', error: reason }));
+    const status = await within(region).findByText(notice);
+    expect(status.closest('[role="status"]')!.textContent).toContain(`The server said: ${reason}`);
+    expect(shownTurns(region)).toEqual([]);
+    expect(within(region).queryByRole('alert')).toBeNull();
+  });
+
+  it('losing the scope while a transcript is open closes it and says why', async () => {
+    const { api, region } = await openCall('in-progress', undefined, [...WALLBOARD, 'transcripts']);
+    await within(region).findByText('Which order?');
+    act(() => api.emit({ connection: liveConnection({ mode: 'remote', scopes: WALLBOARD }) }));
+    await within(screen.getByRole('region', { name: 'Transcript' })).findByText(notice);
+    expect(api.calls).toContainEqual(['closeTranscript', 'CA2']);
+    expect(shownTurns(screen.getByRole('region', { name: 'Transcript' }))).toEqual([]);
   });
 });

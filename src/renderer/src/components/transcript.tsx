@@ -4,7 +4,8 @@ import type { TranscriptRole, TranscriptTurn } from '../../../shared/protocol/tr
 import { formatClock } from '../../../shared/time-format';
 import { findInTranscript, splitForHighlight, type TranscriptMatch } from '../lib/transcript-find';
 import { useCallTranscript } from '../lib/use-transcript';
-import { useApi } from '../store/context';
+import { hasScope } from '../../../shared/privacy/granted';
+import { useApi, useCallboard } from '../store/context';
 
 export const SPEAKER: Record<TranscriptRole, string> = {
   agent: 'Agent',
@@ -26,14 +27,46 @@ export const announce = (turn: TranscriptTurn) =>
  * The open call's transcript (issue 15, "Screen"): who spoke and when in the call, tool calls
  * and transfers as chips, a live marker while the call is active. It follows new turns until
  * the supervisor scrolls up, then offers "Jump to live"; find highlights matches and steps
- * through them; new turns are announced politely, one by one, not the whole list.
+ * through them; new turns are announced politely, one by one, not the whole list. A token
+ * without the `transcripts` scope (issue 19) never asks for one: the server would refuse it,
+ * and an empty list would read as "nobody spoke".
  */
 export function Transcript({ callSid, active }: { callSid: string; active: boolean }) {
+  const mayRead = useCallboard((s) => hasScope(s.connection?.scopes, 'transcripts'));
+  if (!mayRead) {
+    return (
+      <section className="transcript" aria-label="Transcript" data-testid="transcript">
+        <TranscriptHeader live={false} />
+        <ForbiddenNotice />
+      </section>
+    );
+  }
+  return <OpenTranscript callSid={callSid} active={active} />;
+}
+
+/** In place of the turns when the token may not read them: why, and what would change it. */
+function ForbiddenNotice({ reason }: { reason?: string }) {
+  return (
+    <div className="transcript-state transcript-forbidden" role="status">
+      <p>This token may not read transcripts.</p>
+      <p className="muted">
+        Ask an admin for a token with the &quot;transcripts&quot; scope.
+        {reason ? ` The server said: ${reason}` : ''}
+      </p>
+    </div>
+  );
+}
+
+function OpenTranscript({ callSid, active }: { callSid: string; active: boolean }) {
   const load = useCallTranscript(useApi(), callSid);
+  // The server refused it for the token's scopes: the notice replaces the turns, not a list.
+  const forbidden = load.state === 'ready' && load.view.phase === 'forbidden';
   return (
     <section className="transcript" aria-label="Transcript" data-testid="transcript">
-      {load.state !== 'ready' ? <TranscriptHeader live={false} /> : null}
-      {load.state === 'loading' ? (
+      {load.state !== 'ready' || forbidden ? <TranscriptHeader live={false} /> : null}
+      {forbidden ? (
+        <ForbiddenNotice {...(load.view.error ? { reason: load.view.error } : {})} />
+      ) : load.state === 'loading' ? (
         <p className="transcript-state muted" role="status">
           Loading transcript…
         </p>

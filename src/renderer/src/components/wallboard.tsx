@@ -1,8 +1,11 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isCampaignEnded } from '../../../shared/domain';
-import { computeCampaignProgress } from '../../../shared/kpi';
+import { callWaitingSince, computeCampaignProgress, secondsBetween } from '../../../shared/kpi';
+import { formatClock } from '../../../shared/time-format';
+import { UNKNOWN_CONTACT } from '../lib/call-list';
 import { formatCount, formatPercent } from '../lib/format';
+import { longestWaiting, wallboardContact } from '../lib/wallboard-calls';
 import { useCallboard, useNow } from '../store/context';
 import { ConnectionTile, KpiTiles, useHeaderKpis } from './kpi-tiles';
 import { WallboardOutcomeTiles } from './outcome-tiles';
@@ -28,6 +31,46 @@ function WallboardCampaign({ campaignId }: { campaignId: string }) {
         {formatCount(m.done)} / {formatCount(m.total)} · {formatPercent(m.progress)}
       </span>
     </li>
+  );
+}
+
+/**
+ * The calls waiting longest, by who they are with: masked unless the supervisor turned that
+ * off (Settings, Wallboard), since a wall TV is seen by everyone on the floor. Until the
+ * settings are loaded it masks.
+ */
+function WaitingCalls() {
+  const showInFull = useCallboard(
+    (s) => s.settingsView?.settings.wallboard.showNumbersAndNames ?? false,
+  );
+  const waiting = useCallboard(useShallow((s) => longestWaiting(s.calls)));
+  const now = useNow();
+  if (waiting.length === 0) return null;
+  return (
+    <section className="wall-waiting" aria-label="Waiting longest">
+      <h3>
+        Waiting longest
+        {showInFull ? null : <span className="muted"> · numbers and names masked</span>}
+      </h3>
+      <ol>
+        {waiting.map((entry) => {
+          const contact = wallboardContact(entry, showInFull);
+          return (
+            <li
+              key={entry.call.callSid}
+              className="wall-waiting-call"
+              data-testid="wall-waiting-call"
+            >
+              <span className="wall-contact-name">{contact.name ?? UNKNOWN_CONTACT}</span>
+              <span className="wall-contact-number mono">{contact.number ?? ''}</span>
+              <span className="wall-wait mono">
+                {formatClock(secondsBetween(callWaitingSince(entry), now))}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
   );
 }
 
@@ -89,6 +132,7 @@ export function Wallboard() {
         <ConnectionTile />
         <WallboardOutcomeTiles />
       </div>
+      <WaitingCalls />
       {campaignIds.length > 0 ? (
         <ul className="wall-campaigns" aria-label="Campaign progress">
           {campaignIds.map((id) => (

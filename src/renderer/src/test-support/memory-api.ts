@@ -199,8 +199,8 @@ export function createMemoryApi(snapshot: MonitorSnapshot = emptySnapshot()): Me
       api.calls.push(['openExternal', url]);
       return ok(null);
     },
-    async exportCsv(fileName, csv) {
-      api.calls.push(['exportCsv', fileName, csv]);
+    async exportCsv(fileName, csv, record) {
+      api.calls.push(['exportCsv', fileName, csv, record]);
       return ok({ saved: true, where: `/tmp/${fileName}` });
     },
     async openTranscript(callSid) {
