@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_KINDS, DEFAULT_ALERT_THRESHOLDS, FIRST_RELEASE_ALERT_KINDS } from './alerts-types';
 import { createLifecycleRules } from './domain/lifecycle';
+import { DEFAULT_KPI_WINDOW, KPI_WINDOW_CHOICES } from './kpi/kpi-window';
 import { describeZodError, type ParseResult } from './domain/schemas';
 
 /**
@@ -151,6 +152,17 @@ export const settingsSchema = z.strictObject({
   wallboard: z
     .strictObject({ showNumbersAndNames: z.boolean() })
     .default({ showNumbersAndNames: false }),
+  /**
+   * View choices kept between sessions (issue 14): the window of the outcome KPIs (Agents
+   * panel, outcome tiles). Added after the first release: a file without it gets the default.
+   */
+  display: z
+    .strictObject({
+      kpiWindow: z.enum(KPI_WINDOW_CHOICES, {
+        error: `the KPI window must be one of ${KPI_WINDOW_CHOICES.join(', ')}`,
+      }),
+    })
+    .default({ kpiWindow: DEFAULT_KPI_WINDOW }),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -186,6 +198,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   window: { closeToTray: true },
   wallboard: { showNumbersAndNames: false },
+  display: { kpiWindow: DEFAULT_KPI_WINDOW },
 };
 
 export function parseSettings(input: unknown): ParseResult<Settings> {

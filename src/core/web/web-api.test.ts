@@ -118,6 +118,28 @@ describe('web dashboard CallboardApi', () => {
     expect(badView.ok && badView.value.loadProblem).toMatch(/wallboard/);
   });
 
+  it('keeps the KPI window; an entry from before it (or a bad one) reads as the default', async () => {
+    const { api, storage } = setup();
+    const view = await api.getSettings();
+    const current = view.ok ? view.value.settings : DEFAULT_SETTINGS;
+    expect(current.display.kpiWindow).toBe('60m');
+    expect(await api.saveSettings({ ...current, display: { kpiWindow: 'today' } })).toMatchObject({
+      ok: true,
+    });
+    await api.dispose();
+    const again = setup(memoryStorage({ ...storage.data }));
+    const reread = await again.api.getSettings();
+    expect(reread.ok && reread.value.settings.display.kpiWindow).toBe('today');
+    await again.api.dispose();
+    const bad = setup(
+      memoryStorage({ [WEB_SETTINGS_KEY]: JSON.stringify({ display: { kpiWindow: 'week' } }) }),
+    );
+    const badView = await bad.api.getSettings();
+    expect(badView.ok && badView.value.settings.display.kpiWindow).toBe('60m');
+    expect(badView.ok && badView.value.loadProblem).toMatch(/display/);
+    await bad.api.dispose();
+  });
+
   it('opens only safe external links and refuses bad minutes', async () => {
     const { api, opened } = setup();
     expect(await api.openExternal('javascript:alert(1)')).toMatchObject({ ok: false });

@@ -7,8 +7,8 @@ import {
 import { describeZodError } from '../../shared/domain/schemas';
 
 /**
- * What the web dashboard can change: alert thresholds, notification preferences and whether
- * the wallboard masks numbers and names, kept in the browser's localStorage. The mode is fixed to the server that served the page (its
+ * What the web dashboard can change: alert thresholds, notification preferences, whether
+ * the wallboard masks numbers and names and the KPI window, kept in the browser's localStorage. The mode is fixed to the server that served the page (its
  * URL and token come from the address), so changing it here is refused with a reason.
  */
 export const WEB_SETTINGS_KEY = 'callboard.web-settings.v1';
@@ -47,15 +47,19 @@ export function loadWebSettings(storage: StorageLike | null, url: string): WebSe
       alerts?: unknown;
       notifications?: unknown;
       wallboard?: unknown;
+      display?: unknown;
     };
     const alerts = thresholdsSchema.safeParse(raw.alerts);
     const notifications = settingsSchema.shape.notifications.safeParse(raw.notifications);
     // Saved before the wallboard setting existed: absent reads as the default (masked).
     const wallboard = settingsSchema.shape.wallboard.safeParse(raw.wallboard);
+    // Likewise the KPI window (issue 14): absent reads as the default.
+    const display = settingsSchema.shape.display.safeParse(raw.display);
     const problems = [
       ...(alerts.success ? [] : [describeZodError('alerts', alerts.error)]),
       ...(notifications.success ? [] : [describeZodError('notifications', notifications.error)]),
       ...(wallboard.success ? [] : [describeZodError('wallboard', wallboard.error)]),
+      ...(display.success ? [] : [describeZodError('display', display.error)]),
     ];
     return {
       settings: {
@@ -63,6 +67,7 @@ export function loadWebSettings(storage: StorageLike | null, url: string): WebSe
         ...(alerts.success ? { alerts: alerts.data } : {}),
         ...(notifications.success ? { notifications: notifications.data } : {}),
         ...(wallboard.success ? { wallboard: wallboard.data } : {}),
+        ...(display.success ? { display: display.data } : {}),
       },
       ...(problems.length > 0
         ? {
@@ -97,6 +102,7 @@ export function checkWebSave(
       alerts: next.alerts,
       notifications: next.notifications,
       wallboard: next.wallboard,
+      display: next.display,
     },
   };
 }
@@ -109,6 +115,7 @@ export function saveWebSettings(storage: StorageLike | null, settings: Settings)
         alerts: settings.alerts,
         notifications: settings.notifications,
         wallboard: settings.wallboard,
+        display: settings.display,
       }),
     );
     return storage

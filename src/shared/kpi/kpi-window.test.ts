@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LAST_15_MINUTES, isInWindow, isTimeZone, startOfDayIn, windowBounds } from './kpi-window';
+import {
+  isInWindow,
+  isKpiWindowChoice,
+  isTimeZone,
+  kpiWindowFor,
+  LAST_15_MINUTES,
+  startOfDayIn,
+  windowBounds,
+} from './kpi-window';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -94,5 +102,20 @@ describe('windowBounds', () => {
 
   it.each([0, -5, Number.NaN])('refuses a window of %s minutes', (minutes) => {
     expect(() => windowBounds({ kind: 'last', minutes }, now)).toThrow(/minutes > 0/);
+  });
+});
+
+describe('KPI window choices', () => {
+  it.each([
+    ['15m', { kind: 'last', minutes: 15 }],
+    ['60m', { kind: 'last', minutes: 60 }],
+    ['today', { kind: 'today', timeZone: 'Europe/Paris' }],
+  ] as const)('%s is the window %j', (choice, window) => {
+    expect(isKpiWindowChoice(choice)).toBe(true);
+    expect(kpiWindowFor(choice, 'Europe/Paris')).toEqual(window);
+  });
+
+  it.each(['week', '', '15', 'TODAY', null, 15, '__proto__'])('%j is no choice', (value) => {
+    expect(isKpiWindowChoice(value)).toBe(false);
   });
 });

@@ -15,6 +15,27 @@ export const LAST_15_MINUTES: KpiWindow = { kind: 'last', minutes: 15 };
 export const LAST_60_MINUTES: KpiWindow = { kind: 'last', minutes: 60 };
 export const ALL_CALLS_GIVEN: KpiWindow = { kind: 'all' };
 
+/** The windows a supervisor picks from, as the settings keep the choice. */
+export const KPI_WINDOW_CHOICES = ['15m', '60m', 'today'] as const;
+export type KpiWindowChoice = (typeof KPI_WINDOW_CHOICES)[number];
+export const DEFAULT_KPI_WINDOW: KpiWindowChoice = '60m';
+
+export function isKpiWindowChoice(value: unknown): value is KpiWindowChoice {
+  return typeof value === 'string' && (KPI_WINDOW_CHOICES as readonly string[]).includes(value);
+}
+
+/** The window a choice stands for; "today" is in the supervisor's `timeZone`. */
+export function kpiWindowFor(choice: KpiWindowChoice, timeZone: string): KpiWindow {
+  switch (choice) {
+    case '15m':
+      return LAST_15_MINUTES;
+    case '60m':
+      return LAST_60_MINUTES;
+    case 'today':
+      return { kind: 'today', timeZone };
+  }
+}
+
 /** The window at a given moment: times `at` with from < at <= to (from <= at when today). */
 export interface WindowBounds {
   from: number;

@@ -4,7 +4,7 @@ import { agentSuccessTrend, computeOutcomeKpis, type AgentKpis } from '../../../
 import { sortAgentRows, type AgentSortKey } from '../lib/agent-rows';
 import { agentCallsInWindow } from '../lib/agent-calls';
 import { formatCount, formatShare, formatSpoken } from '../lib/format';
-import { TREND_SLICES } from '../lib/kpi-window-choice';
+import { selectKpiWindow, TREND_SLICES } from '../lib/kpi-window-choice';
 import { useCallboard, useNow, useStoreApi } from '../store/context';
 import { AgentView } from './agent-view';
 import { ExportCsvButton } from './export-calls';
@@ -70,7 +70,7 @@ export function AgentsPanel() {
   const sort = useCallboard((s) => s.agentSort);
   const selected = useCallboard((s) => s.selectedAgentId);
   const selectAgent = useCallboard((s) => s.selectAgent);
-  const choice = useCallboard((s) => s.kpiWindow);
+  const choice = useCallboard(selectKpiWindow);
   const now = useNow();
   const { window, label } = useKpiWindow();
   const { held, kpis, trends } = useMemo(() => {

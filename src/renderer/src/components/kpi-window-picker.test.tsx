@@ -3,9 +3,12 @@ import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../shared/domain/outcome-fields';
 import type { CallEntry } from '../../../shared/feed/types';
+import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../../shared/settings';
+import { until } from '../../../shared/until.test-support';
+import { chooseKpiWindow, selectKpiWindow } from '../lib/kpi-window-choice';
 import { createCallboardStore } from '../store/create-store';
 import { renderApp } from '../test-support/render-app';
-import { callEntry, emptySnapshot, NOW } from '../test-support/memory-api';
+import { callEntry, createMemoryApi, emptySnapshot, NOW } from '../test-support/memory-api';
 
 // The supervisor's zone is the machine's: run in one whose midnight differs from UTC's
 // (12:00 UTC is 17:30 in Kolkata, so "today" there began 17.5 hours before NOW).
@@ -110,8 +113,9 @@ describe('KPI window', () => {
     fireEvent.click(await screen.findByRole('tab', { name: 'Agents' }));
     act(() => clock.advance(1_000));
     const now = clock.now();
-    const picker = screen.getByLabelText('KPI window');
+    const picker = screen.getByLabelText('KPI window') as HTMLSelectElement;
     expect(screen.getAllByLabelText('KPI window')).toHaveLength(1);
+    await until(() => !picker.disabled, 'the settings to load');
     const cases: [string, string][] = [
       ['60m', 'last 60 min'],
       ['15m', 'last 15 min'],
@@ -119,7 +123,9 @@ describe('KPI window', () => {
     ];
     const seen = new Set<string>();
     for (const [choice, label] of cases) {
-      if (choice !== '60m') fireEvent.change(picker, { target: { value: choice } });
+      if (choice !== '60m') {
+        await act(async () => fireEvent.change(picker, { target: { value: choice } }));
+      }
       const want = expected(choice, now);
       seen.add(JSON.stringify(want));
       expect(agentRate('ada')).toBe(want.ada);
@@ -136,11 +142,47 @@ describe('KPI window', () => {
     expect(seen.size).toBe(3);
   });
 
-  it('refuses a window that is not one of the choices, naming it', () => {
+  it('keeps the choice in the settings: the next session opens on it', async () => {
+    const api = createMemoryApi(emptySnapshot({ recent: DOCS.map((d) => entry(d, NOW)) }));
+    const first = renderApp(undefined, api);
+    const picker = screen.getByLabelText('KPI window') as HTMLSelectElement;
+    await until(() => !picker.disabled, 'the settings to load');
+    await act(async () => fireEvent.change(picker, { target: { value: 'today' } }));
+    const saved = api.calls.filter((c) => c[0] === 'saveSettings').at(-1)?.[1] as Settings;
+    expect(saved.display).toEqual({ kpiWindow: 'today' });
+    // Saving the window changed nothing else.
+    expect({ ...saved, display: DEFAULT_SETTINGS.display }).toEqual(DEFAULT_SETTINGS);
+    first.unmount();
+
+    renderApp(undefined, api);
+    const again = screen.getByLabelText('KPI window') as HTMLSelectElement;
+    await until(() => again.value === 'today', 'the saved window');
+    expect(screen.getByTestId('kpi-success').textContent).toContain('Success, today');
+  });
+
+  it('puts the previous window back and says why when the save fails', async () => {
+    const api = createMemoryApi(emptySnapshot());
+    api.saveSettings = async () => ({ ok: false, code: 'internal', message: 'disk full' });
+    renderApp(undefined, api);
+    const picker = screen.getByLabelText('KPI window') as HTMLSelectElement;
+    await until(() => !picker.disabled, 'the settings to load');
+    await act(async () => fireEvent.change(picker, { target: { value: '15m' } }));
+    expect(picker.value).toBe('60m');
+    expect(screen.getByRole('alert').textContent).toBe('the KPI window was not saved: disk full');
+  });
+
+  it('refuses a window that is not one of the choices, naming it', async () => {
     const store = createCallboardStore();
-    expect(() => store.getState().setKpiWindow('week' as never)).toThrow(/"week"/);
-    expect(store.getState().kpiWindow).toBe('60m');
-    store.getState().setKpiWindow('today');
-    expect(store.getState().kpiWindow).toBe('today');
+    const api = createMemoryApi(emptySnapshot());
+    const view = await api.getSettings();
+    if (!view.ok) throw new Error(view.message);
+    store.getState().setSettingsView(view.value);
+    await expect(chooseKpiWindow(store, api, 'week')).rejects.toThrow(/"week"/);
+    expect(selectKpiWindow(store.getState())).toBe('60m');
+    expect(api.calls.some((c) => c[0] === 'saveSettings')).toBe(false);
+    expect(parseSettings({ ...DEFAULT_SETTINGS, display: { kpiWindow: 'week' } })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/display\.kpiWindow.*one of 15m, 60m, today/),
+    });
   });
 });

@@ -1,17 +1,18 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { KpiWindow } from '../../../shared/kpi';
 import {
+  chooseKpiWindow,
   KPI_WINDOW_CHOICES,
   KPI_WINDOW_LABELS,
-  isKpiWindowChoice,
   kpiWindowFor,
+  selectKpiWindow,
   supervisorTimeZone,
 } from '../lib/kpi-window-choice';
-import { useCallboard } from '../store/context';
+import { useApi, useCallboard, useStoreApi } from '../store/context';
 
-/** The KPI window chosen in the store, as the shared KPIs take it, and its label. */
+/** The KPI window chosen (kept in the settings), as the shared KPIs take it, and its label. */
 export function useKpiWindow(): { window: KpiWindow; label: string } {
-  const choice = useCallboard((s) => s.kpiWindow);
+  const choice = useCallboard(selectKpiWindow);
   return useMemo(
     () => ({
       window: kpiWindowFor(choice, supervisorTimeZone()),
@@ -23,15 +24,20 @@ export function useKpiWindow(): { window: KpiWindow; label: string } {
 
 /** The one control for the KPI window (the outcome tiles and the Agents panel follow it). */
 export function KpiWindowPicker() {
-  const choice = useCallboard((s) => s.kpiWindow);
-  const setKpiWindow = useCallboard((s) => s.setKpiWindow);
+  const api = useApi();
+  const store = useStoreApi();
+  const choice = useCallboard(selectKpiWindow);
+  const loaded = useCallboard((s) => s.settingsView !== null);
+  const [problem, setProblem] = useState<string | null>(null);
   return (
-    <label className="kpi-window-picker">
+    <label className="kpi-window-picker" title={problem ?? undefined}>
       KPI window{' '}
       <select
         value={choice}
+        disabled={!loaded}
+        aria-invalid={problem !== null}
         onChange={(e) => {
-          if (isKpiWindowChoice(e.target.value)) setKpiWindow(e.target.value);
+          void chooseKpiWindow(store, api, e.target.value).then(setProblem);
         }}
       >
         {KPI_WINDOW_CHOICES.map((c) => (
@@ -40,6 +46,11 @@ export function KpiWindowPicker() {
           </option>
         ))}
       </select>
+      {problem ? (
+        <span role="alert" className="kpi-window-problem">
+          {problem}
+        </span>
+      ) : null}
     </label>
   );
 }

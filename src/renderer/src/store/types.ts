@@ -5,7 +5,6 @@ import type { CallEntry, CampaignEntry } from '../../../shared/feed/types';
 import type { CampaignHistory, OutcomeWindow } from '../../../shared/kpi';
 import type { SettingsView } from '../../../shared/ipc';
 import type { AgentSort, AgentSortKey } from '../lib/agent-rows';
-import type { KpiWindowChoice } from '../lib/kpi-window-choice';
 import type { RecentFilters } from '../lib/recent-filter';
 import type {
   ConnectionState,
@@ -84,8 +83,6 @@ export interface UiSlice {
   selectedCallSid: string | null;
   filters: CallFilters;
   sort: { key: SortKey; direction: SortDirection };
-  /** The window of the outcome KPIs (tiles and Agents panel); not persisted, like the sort. */
-  kpiWindow: KpiWindowChoice;
   agentSort: AgentSort;
   /** The agent whose own view (criteria, recent calls) the Agents panel shows, if any. */
   selectedAgentId: string | null;
@@ -97,8 +94,6 @@ export interface UiSlice {
   clearFilters(): void;
   /** Sorting by the current key flips the direction; a new key starts ascending. */
   sortBy(key: SortKey): void;
-  /** Throws on a value that is not a KPI window choice (it names the value). */
-  setKpiWindow(choice: KpiWindowChoice): void;
   /** Like sortBy: the current column flips, a new one starts ascending. */
   sortAgentsBy(key: AgentSortKey): void;
   selectAgent(agentId: string | null): void;

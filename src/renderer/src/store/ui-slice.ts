@@ -1,9 +1,4 @@
 import { DEFAULT_AGENT_SORT } from '../lib/agent-rows';
-import {
-  DEFAULT_KPI_WINDOW,
-  isKpiWindowChoice,
-  KPI_WINDOW_CHOICES,
-} from '../lib/kpi-window-choice';
 import { EMPTY_RECENT_FILTERS } from '../lib/recent-filter';
 import {
   EMPTY_FILTERS,
@@ -30,7 +25,6 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     selectedCallSid: null,
     filters: EMPTY_FILTERS,
     sort: { key: 'duration', direction: 'desc' },
-    kpiWindow: DEFAULT_KPI_WINDOW,
     agentSort: DEFAULT_AGENT_SORT,
     selectedAgentId: null,
     recentFilters: EMPTY_RECENT_FILTERS,
@@ -39,14 +33,6 @@ export function createUiSlice(set: SetState, get: GetState): UiSlice {
     selectCall: (selectedCallSid) => set({ selectedCallSid }),
     setFilters: (patch) => set({ filters: { ...get().filters, ...patch } }),
     clearFilters: () => set({ filters: EMPTY_FILTERS }),
-    setKpiWindow: (choice) => {
-      if (!isKpiWindowChoice(choice)) {
-        throw new RangeError(
-          `not a KPI window: ${JSON.stringify(choice)} (one of ${KPI_WINDOW_CHOICES.join(', ')})`,
-        );
-      }
-      set({ kpiWindow: choice });
-    },
     sortAgentsBy: (key) => set({ agentSort: nextSort(get().agentSort, key) }),
     selectAgent: (selectedAgentId) => set({ selectedAgentId }),
     setRecentFilters: (patch) => set({ recentFilters: { ...get().recentFilters, ...patch } }),
