@@ -185,5 +185,15 @@ test('web dashboard: written analyses set the agents’ success rates, a late on
   await expect(view.getByRole('table', { name: 'Calls of ada' }).locator('tbody tr')).toHaveCount(
     3,
   );
+
+  // The KPI window: the last 15 minutes leave ada only her call just analysed (A1 and A2
+  // ended 20 and 15 minutes ago); the browser keeps the choice across a reload.
+  await page.getByLabel('KPI window').selectOption('15m');
+  await expect(agentRate(page, 'ada')).toHaveText('100% of 1');
+  await expect(page.locator('.agents-table caption')).toContainText('last 15 min');
+  await page.reload();
+  await expect(page.getByLabel('KPI window')).toHaveValue('15m');
+  await page.getByRole('tab', { name: 'Agents' }).click();
+  await expect(agentRate(page, 'ada')).toHaveText('100% of 1');
   expect(consoleWatch.unexpected()).toEqual([]);
 });
