@@ -48,8 +48,8 @@ function SortHeader({ column }: { column: (typeof COLUMNS)[number] }) {
   );
 }
 
-/** The figures of one agent, as the Agents table and its CSV export show them. */
-export const agentCells = {
+/** How the table shows an agent's figures ("–" where there is nothing to show yet). */
+const agentCells = {
   successRate: (a: AgentKpis) => formatShare(a.successRate, a.success + a.failure),
   undecided: (a: AgentKpis) => formatShare(a.undecidedShare, a.success + a.failure + a.undecided),
   avgTalk: (a: AgentKpis) =>

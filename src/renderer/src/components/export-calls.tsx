@@ -66,7 +66,7 @@ export function ExportCsvButton(props: {
   );
 }
 
-export const CALLS = { one: 'call', many: 'calls' };
+const CALLS = { one: 'call', many: 'calls' };
 
 /** A CSV of these calls, in the order given (src/shared/export/calls-csv.ts). */
 export function callsExport(calls: readonly Call[]): CsvExport {
