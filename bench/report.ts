@@ -2,7 +2,7 @@ import type { ClientFigures } from './scenarios/clients';
 import { fmt } from './scenarios/context';
 import type { LatencyFigures } from './scenarios/latency';
 import type { RateFigures } from './scenarios/rate';
-import type { RendererFigures } from './scenarios/renderer';
+import type { KpiCost, RendererFigures } from './scenarios/renderer';
 import type { SoakFigures } from './scenarios/soak';
 import { evaluateTargets } from './targets';
 
@@ -85,12 +85,20 @@ export function reportSections(results: Record<string, unknown>): Section[] {
         '5. Renderer, 10,000 active calls: highest row updates/s with p95 frame within 60 Hz (+10% jitter)',
       header: ['page', 'updates/s', 'steps: rate -> p95 frame ms (long tasks)'],
       rows: renderer.map((f) => [
-        f.page,
+        f.panel && f.panel !== 'Campaigns' ? `${f.page}, ${f.panel} open` : f.page,
         fmt(f.maxRate, 0),
         f.steps
           .map((s) => `${s.rate}/s -> ${fmt(s.p95FrameMs)} (${s.longTasks})${s.ok ? '' : ' over'}`)
           .join(', '),
       ]),
+    });
+  }
+  const kpi = (results.renderer as { kpi?: KpiCost } | undefined)?.kpi;
+  if (kpi) {
+    sections.push({
+      title: `5b. KPI computation per tick (computeOutcomeKpis, ${kpi.calls} calls, ${kpi.agents} agents, ${kpi.runs} runs)`,
+      header: ['median ms', 'p95 ms'],
+      rows: [[fmt(kpi.medianMs, 2), fmt(kpi.p95Ms, 2)]],
     });
   }
   const soak = results.soak as SoakFigures | undefined;

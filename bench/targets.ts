@@ -94,9 +94,19 @@ export function evaluateTargets(results: Record<string, unknown>): TargetResult[
     check('no more memory per client than the baseline', '-', null);
   }
 
-  const page = (p: string) => renderer?.find((f) => f.page === p);
+  const page = (p: string, panel = 'Campaigns') =>
+    renderer?.find((f) => f.page === p && (f.panel ?? 'Campaigns') === panel);
   const cbPage = page('callboard');
   const basePage = page('baseline');
+  for (const panel of ['Agents', 'Recent calls']) {
+    const open = page('callboard', panel);
+    if (!open) continue;
+    check(
+      `renderer: 10,000 active, 2,000 recent, 50 agents, ${panel} open: >= 2,000 row updates/s within the frame budget`,
+      `${n(open.maxRate, 0)} updates/s`,
+      open.maxRate >= 2000,
+    );
+  }
   if (cbPage && basePage) {
     check(
       'renderer: 10,000 rows and >= 2,000 row updates/s within the frame budget',

@@ -17,6 +17,10 @@ export interface DriverConfig {
   calls: number;
   campaigns: number;
   batchMs: number;
+  /** callboard only: ended calls in the recent window, with ElevenLabs-shaped outcomes. */
+  recent: number;
+  /** Distinct agents across the active and recent calls (the Agents panel's rows). */
+  agents: number;
 }
 
 export interface DriverRunResult {
@@ -48,10 +52,50 @@ export function installBenchDriver(config: DriverConfig): void {
       contactName: `Contact ${i}`,
       startTime: new Date(started - Math.floor(random() * 600_000)).toISOString(),
       duration: Math.floor(random() * 600),
-      agentId: `agent-${1 + (i % 40)}`,
+      agentId: `agent-${1 + (i % config.agents)}`,
       campaignId: `CMP${String(1 + (i % config.campaigns)).padStart(4, '0')}`,
     });
   }
+  // Ended calls with their post-call analysis: each agent has its own success rate (a share
+  // of failures rising with its number), criteria, AMD and cost, as the demo writes them.
+  const verdicts = ['success', 'failure', 'unknown'];
+  const recent: Doc[] = [];
+  for (let i = 0; i < config.recent; i++) {
+    const agent = 1 + (i % config.agents);
+    const verdict =
+      random() < 0.1 ? 'unknown' : random() < agent / (config.agents * 2) ? 'failure' : 'success';
+    const ended = started - Math.floor(random() * 3_000_000);
+    recent.push({
+      callSid: `CR${i.toString(16).padStart(10, '0')}`,
+      status: 'completed',
+      to: `+1555${String(Math.floor(random() * 1e7)).padStart(7, '0')}`,
+      contactName: `Ended ${i}`,
+      agentId: `agent-${agent}`,
+      campaignId: `CMP${String(1 + (i % config.campaigns)).padStart(4, '0')}`,
+      startTime: new Date(ended - 120_000).toISOString(),
+      endTime: new Date(ended).toISOString(),
+      duration: 60 + Math.floor(random() * 240),
+      // As the monitor core hands them over: read through the field mapping already.
+      answeredBy: random() < 0.15 ? 'machine_end_beep' : 'human',
+      callSuccessful: verdict,
+      transcriptSummary: `Summary of call ${i}.`,
+      evaluationCriteriaResults: {
+        greeted: { result: verdict === 'failure' ? 'failure' : 'success' },
+        booked: { result: verdict },
+      },
+      cost: 200 + Math.floor(random() * 800),
+    });
+  }
+  const nextOutcome = (): Doc => {
+    const index = Math.floor(random() * recent.length);
+    const previous = recent[index] as Doc;
+    const next = {
+      ...previous,
+      callSuccessful: verdicts[(verdicts.indexOf(previous.callSuccessful as string) + 1) % 3],
+    };
+    recent[index] = next;
+    return next;
+  };
   const campaigns: Doc[] = [];
   for (let i = 0; i < config.campaigns; i++) {
     campaigns.push({
@@ -95,6 +139,8 @@ export function installBenchDriver(config: DriverConfig): void {
         value: {
           calls: calls.map((call) => ({ call, receivedAt: now })),
           campaigns: campaigns.map((campaign) => ({ campaign, receivedAt: now })),
+          recent: recent.map((call) => ({ call, receivedAt: now })),
+          recentStatus: { status: 'live' },
           connection: {
             status: 'live',
             mode: 'remote',
@@ -179,10 +225,20 @@ export function installBenchDriver(config: DriverConfig): void {
             if (due > sent) {
               const at = Date.now();
               const upserts = [];
-              for (; sent < due; sent++) upserts.push({ call: nextVersion(), receivedAt: at });
+              const outcomes = [];
+              // One update in ten is a late outcome in the recent window (when there is one).
+              for (; sent < due; sent++) {
+                if (recent.length > 0 && sent % 10 === 9) {
+                  outcomes.push({ call: nextOutcome(), receivedAt: at });
+                } else upserts.push({ call: nextVersion(), receivedAt: at });
+              }
               channel.port2.postMessage({
-                count: upserts.length,
-                value: { callsUpserted: upserts, at },
+                count: upserts.length + outcomes.length,
+                value: {
+                  callsUpserted: upserts,
+                  ...(outcomes.length > 0 ? { recentUpserted: outcomes } : {}),
+                  at,
+                },
               });
             }
           } else {

@@ -6,6 +6,7 @@
  * the test's own client, so fail points scoped to the watcher's appName never touch them.
  */
 import type { Db, ObjectId } from 'mongodb';
+import { seededRandom } from '../../../src/server/simulator/random';
 
 export interface TurnWriter {
   readonly callSid: string;
@@ -24,18 +25,6 @@ export interface TurnWriterOptions {
   seed?: number;
 }
 
-/** A small seeded generator (mulberry32): the pace is random but the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function startTurnWriter(
   db: Db,
   callSid: string,
@@ -43,7 +32,7 @@ export async function startTurnWriter(
 ): Promise<TurnWriter> {
   const [minMs, maxMs] = options.paceMs ?? [100, 200];
   const correctEvery = options.correctEvery ?? 7;
-  const random = seeded(options.seed ?? 15);
+  const random = seededRandom(options.seed ?? 15);
   const turns = db.collection('transcripts');
   await db.collection('calls').insertOne({
     callSid,
