@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
@@ -212,6 +214,7 @@ async function measureCallUpdates(
     const load = paced(CALL_UPDATES_PER_SECOND - measuredRate, windowMs, (first, count) =>
       calls.bulkWrite(callUpdateOps(first, count, LIST_CALLS), { ordered: false }),
     );
+    const profile = await startPageProfile(page);
     const result = await measureWindow(
       { page, serve, plain: list, counter },
       {
@@ -225,6 +228,7 @@ async function measureCallUpdates(
         background: () => load,
       },
     );
+    await profile?.stop('call-updates');
     const achieved = (await load).achievedRate + measuredRate;
     logLatency(ctx, `call update (${achieved.toFixed(0)} updates/s achieved)`, result);
     return { ...result, calls: LIST_CALLS, updatesPerSecond: achieved, rowsInView: inView.length };
@@ -334,6 +338,26 @@ async function openDashboard(
       );
     });
   return { page, close: () => context.close() };
+}
+
+/**
+ * BENCH_SCREEN_PROFILE=DIR: a CPU profile of the dashboard page during the call-update window
+ * (Chrome DevTools' .cpuprofile format), for "what limits this figure".
+ */
+async function startPageProfile(page: Page): Promise<{ stop(name: string): Promise<void> } | null> {
+  const dir = process.env.BENCH_SCREEN_PROFILE;
+  if (!dir) return null;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return {
+    stop: async (name) => {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `screen-${name}.cpuprofile`), JSON.stringify(profile));
+      await cdp.detach();
+    },
+  };
 }
 
 /** The call ids of the rows wholly inside the list's scrolled viewport (not the overscan). */
