@@ -22,8 +22,13 @@ export async function startServe(options: {
   token: string;
   timeoutMs?: number;
 }): Promise<ServeProcess> {
-  if (!existsSync(resolve('out', 'cli', 'index.js'))) {
-    throw new Error('out/cli/index.js is missing: run `npm run build` first');
+  for (const built of [
+    ['out', 'cli', 'index.js'],
+    ['out', 'renderer', 'index.html'],
+  ]) {
+    if (!existsSync(resolve(...built))) {
+      throw new Error(`${built.join('/')} is missing: run \`npm run build\` first`);
+    }
   }
   // A fresh state dir: a resume token left by an earlier run names another emulator's history.
   const stateDir = mkdtempSync(join(tmpdir(), 'callboard-bench-serve-'));
