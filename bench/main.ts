@@ -8,6 +8,7 @@ import { measureLatency } from './scenarios/latency';
 import { measureRate } from './scenarios/rate';
 import { measureClients } from './scenarios/clients';
 import { measureRenderer } from './scenarios/renderer';
+import { measureScreen } from './scenarios/screen';
 import { measureSoak } from './scenarios/soak';
 import { markdownReport, printReport } from './report';
 import type { ScenarioContext } from './scenarios/context';
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.only.has('rate')) results.rate = await measureRate(ctx);
     if (options.only.has('clients')) results.clients = await measureClients(ctx);
     if (options.only.has('renderer')) results.renderer = await measureRenderer(ctx);
+    if (options.only.has('screen')) results.screen = await measureScreen(ctx);
     if (options.only.has('soak')) results.soak = await measureSoak(ctx);
   } finally {
     results.durationS = (Date.now() - started) / 1000;

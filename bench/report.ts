@@ -3,6 +3,7 @@ import { fmt } from './scenarios/context';
 import type { LatencyFigures } from './scenarios/latency';
 import type { RateFigures } from './scenarios/rate';
 import type { KpiCost, RendererFigures } from './scenarios/renderer';
+import type { ScreenFigures, ScreenLatency } from './scenarios/screen';
 import type { SoakFigures } from './scenarios/soak';
 import { evaluateTargets } from './targets';
 
@@ -99,6 +100,55 @@ export function reportSections(results: Record<string, unknown>): Section[] {
       title: `5b. KPI computation per tick (computeOutcomeKpis, ${kpi.calls} calls, ${kpi.agents} agents, ${kpi.runs} runs)`,
       header: ['median ms', 'p95 ms'],
       rows: [[fmt(kpi.medianMs, 2), fmt(kpi.p95Ms, 2)]],
+    });
+  }
+  const screen = results.screen as ScreenFigures | undefined;
+  if (screen) {
+    const row = (what: string, f: ScreenLatency): string[] => [
+      what,
+      `${fmt(f.socket.p50, 0)} / ${fmt(f.socket.p99, 0)}`,
+      `${fmt(f.dom.p50, 0)} / ${fmt(f.dom.p99, 0)}`,
+      `${fmt(f.frame.p50, 0)} / ${fmt(f.frame.p99, 0)}`,
+      String(f.dom.count),
+      String(f.missing),
+      fmt(f.serverCpu, 0),
+      fmt(f.loadAvg1, 2),
+    ];
+    const { list } = screen;
+    sections.push({
+      title:
+        '7. On screen: a MongoDB write to its text in the web dashboard (Chromium, `callboard serve`), ms',
+      header: [
+        'what',
+        'plain client p50 / p99',
+        'DOM p50 / p99',
+        'frame p50 / p99',
+        'samples',
+        'missing',
+        'serve CPU %',
+        'load (1 min)',
+      ],
+      rows: [
+        row('transcript turn, idle', screen.transcriptIdle),
+        row(
+          `transcript turn, ${fmt(screen.transcriptLoaded.turnsPerSecond, 0)} turns/s (1,000 calls)`,
+          screen.transcriptLoaded,
+        ),
+        row(
+          `call update, ${fmt(screen.callUpdate.updatesPerSecond, 0)} updates/s, ${screen.callUpdate.calls} calls`,
+          screen.callUpdate,
+        ),
+        [
+          `list stream bytes/update/client at ${fmt(list.updatesPerSecond, 0)} updates/s: without / with transcripts`,
+          `${fmt(list.without.bytesPerUpdate, 0)} / ${fmt(list.with.bytesPerUpdate, 0)}`,
+          `documents alone: ${fmt(list.without.docBytes / list.without.updateDocs, 0)} / ${fmt(list.with.docBytes / list.with.updateDocs, 0)}`,
+          `frames with a turn: ${list.without.leaks} / ${list.with.leaks}`,
+          `${list.without.updateDocs} / ${list.with.updateDocs}`,
+          '-',
+          '-',
+          '-',
+        ],
+      ],
     });
   }
   const soak = results.soak as SoakFigures | undefined;

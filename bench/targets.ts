@@ -2,6 +2,7 @@ import type { ClientFigures } from './scenarios/clients';
 import type { LatencyFigures } from './scenarios/latency';
 import type { RateFigures } from './scenarios/rate';
 import type { RendererFigures } from './scenarios/renderer';
+import type { ScreenFigures } from './scenarios/screen';
 import type { SoakFigures } from './scenarios/soak';
 import { ratio } from './lib/stats';
 
@@ -20,6 +21,7 @@ export function evaluateTargets(results: Record<string, unknown>): TargetResult[
   const clients = (results.clients as { figures: ClientFigures[] } | undefined)?.figures;
   const renderer = (results.renderer as { figures: RendererFigures[] } | undefined)?.figures;
   const soak = results.soak as SoakFigures | undefined;
+  const screen = results.screen as ScreenFigures | undefined;
   const out: TargetResult[] = [];
   const check = (target: string, measured: string, ok: boolean | null) =>
     out.push({ target, measured, status: ok === null ? 'not measured' : ok ? 'met' : 'missed' });
@@ -132,5 +134,26 @@ export function evaluateTargets(results: Record<string, unknown>): TargetResult[
     );
   } else
     check('soak: memory growth after warm-up < 1% per hour', '- (run with --soak MINUTES)', null);
+  const idleTurn = screen?.transcriptIdle;
+  check(
+    'on screen: a transcript turn on an idle system, p50 < 50 ms (MongoDB write to the DOM)',
+    idleTurn ? `${n(idleTurn.dom.p50, 0)} ms (p99 ${n(idleTurn.dom.p99, 0)} ms)` : '-',
+    idleTurn ? idleTurn.missing === 0 && idleTurn.dom.p50 < 50 : null,
+  );
+  if (screen) {
+    const { without, with: loaded } = screen.list;
+    check(
+      'on screen: transcripts do not make the list stream heavier (document bytes per update)',
+      `${n(without.docBytes / without.updateDocs, 0)} vs ${n(loaded.docBytes / loaded.updateDocs, 0)} bytes; ${loaded.leaks} frames with a turn`,
+      loaded.leaks === 0 &&
+        loaded.docBytes / loaded.updateDocs <= without.docBytes / without.updateDocs,
+    );
+  } else {
+    check(
+      'on screen: transcripts do not make the list stream heavier (document bytes per update)',
+      '-',
+      null,
+    );
+  }
   return out;
 }

@@ -137,6 +137,11 @@ describe('bench options', () => {
     expect(parseOptions(['--soak', '30']).soakMinutes).toBe(30);
   });
 
+  it('runs the on-screen measurement by default, and alone with --only screen', () => {
+    expect(parseOptions([]).only.has('screen')).toBe(true);
+    expect([...parseOptions(['--only', 'screen']).only]).toEqual(['screen']);
+  });
+
   it.each([
     [['--soak'], /--soak needs a value/],
     [['--soak', '0'], /--soak must be an integer >= 1/],

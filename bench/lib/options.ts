@@ -16,7 +16,7 @@ export interface BenchOptions {
   resultsDir: string;
 }
 
-export const SECTIONS = ['latency', 'rate', 'clients', 'renderer', 'soak'] as const;
+export const SECTIONS = ['latency', 'rate', 'clients', 'renderer', 'screen', 'soak'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const USAGE = `Usage: npm run bench -- [options]

@@ -116,6 +116,25 @@ describe('monitor core: the open transcript', () => {
     expect(view.turns).toEqual(spokenOrder(s.model('CA1').turns.values()));
   });
 
+  it('pushes a turn after a quiet window at once, and holds the next ones to the window', () => {
+    const s = contractStore(['CA1']);
+    const { core, clock, deltas } = setup(withStore(s.store));
+    core.openTranscript('CA1');
+    clock.advance(1_000); // quiet: what opening produced is out
+    const before = deltas.length;
+    s.model('CA1').add('agent', 'Hello', 1);
+    s.broadcast('CA1');
+    clock.advance(0);
+    expect(deltas).toHaveLength(before + 1); // a lone turn waits for no window
+    s.model('CA1').add('caller', 'Hi', 2);
+    s.broadcast('CA1');
+    clock.advance(49);
+    expect(deltas).toHaveLength(before + 1); // 49 ms after the last delta: still held
+    clock.advance(1);
+    expect(deltas).toHaveLength(before + 2);
+    expect(deltas.at(-1)?.upserted?.map((t) => t.message)).toEqual(['Hi']);
+  });
+
   it('pushes only the open call; opening another closes the first', async () => {
     const s = contractStore(['CA1', 'CA2']);
     const { core, clock, deltas } = setup(withStore(s.store));

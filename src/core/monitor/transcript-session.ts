@@ -16,8 +16,11 @@ import type { MonitorClock, TimerHandle } from './clock';
 /**
  * One open call transcript in the monitor core: subscribes through the feed's TranscriptPort,
  * applies what comes with the shared reducer, subscribes again `since` its cursor after a
- * hole, a reconnect or a dropped bad payload, and hands out batched TranscriptDeltas (one per
- * `batchMs`, like the call deltas). Without a port (a source with no transcripts) it says so
+ * hole, a reconnect or a dropped bad payload, and hands out batched TranscriptDeltas (at most
+ * one per `batchMs`). Unlike the call deltas, whose window is nearly always open under load, a
+ * turn that comes after a quiet window goes out at once: turns come seconds apart, and waiting
+ * out a full window for each put every turn ~50 ms late on screen (docs/performance.md, "On
+ * screen"). Without a port (a source with no transcripts) it says so
  * in an error phase rather than showing an empty transcript.
  */
 export interface TranscriptSession {
@@ -51,10 +54,12 @@ export function createTranscriptSession(options: {
   const upserted = new Map<string, TranscriptTurn>();
   const removed = new Set<string>();
   let timer: TimerHandle | null = null;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
 
   const flush = () => {
     timer = null;
     if (closed || !changed) return;
+    lastFlushAt = clock.monotonic();
     const delta: TranscriptDelta = {
       callSid,
       phase,
@@ -78,7 +83,10 @@ export function createTranscriptSession(options: {
   };
   const markChanged = () => {
     changed = true;
-    if (timer === null && !closed) timer = clock.setTimeout(flush, options.batchMs);
+    if (timer !== null || closed) return;
+    // The window runs from the last delta: a change after a quiet spell waits for nothing.
+    const wait = Math.max(0, lastFlushAt + options.batchMs - clock.monotonic());
+    timer = clock.setTimeout(flush, wait);
   };
   const setPhase = (next: TranscriptPhase, why?: string) => {
     if (next === phase && why === error) return;
