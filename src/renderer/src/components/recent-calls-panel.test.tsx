@@ -127,6 +127,25 @@ describe('Recent calls panel', () => {
     expect(criteria.textContent).toBe('greeting: success – Named the company.');
   });
 
+  it('shows the newest hundred of a large window, and a hundred more on request', async () => {
+    // 250 calls ended one minute apart: CA-0 is the newest.
+    const recent = Array.from({ length: 250 }, (_, i) =>
+      ended({ callSid: `CA-${i}`, agentId: 'ada' }, i / 10),
+    );
+    renderApp(undefined, createMemoryApi(emptySnapshot({ recent })));
+    await openTab('Recent calls');
+    const table = await screen.findByRole('table');
+    const shown = () =>
+      [...table.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-call-sid'));
+    expect(shown()).toEqual(Array.from({ length: 100 }, (_, i) => `CA-${i}`));
+    expect(screen.getByText(/The newest 100 of 250 shown/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Show 100 more' }));
+    expect(shown()).toHaveLength(200);
+    fireEvent.click(screen.getByRole('button', { name: 'Show 50 more' }));
+    expect(shown()).toHaveLength(250);
+    expect(screen.queryByRole('button', { name: /more$/ })).toBeNull();
+  });
+
   it('says recent calls need a v2 server when the server cannot serve them', async () => {
     renderApp(
       emptySnapshot({
