@@ -286,7 +286,7 @@ test('a plan limit crossed turns the concurrency tile red and raises the alert',
   ).toBeVisible();
 });
 
-test('screenshots: main screen, wallboard and settings in light and dark', async ({
+test('screenshots: main screen, Agents panel, wallboard and settings in light and dark', async ({
   page,
 }, testInfo) => {
   // Run alone (`-g screenshots`) against a fresh server, the wait for a minute of progress
@@ -304,6 +304,16 @@ test('screenshots: main screen, wallboard and settings in light and dark', async
     await rows(page).and(page.locator('[aria-selected="false"]')).nth(1).click();
     await expect(page.getByTestId('call-details')).toBeVisible();
     await saveScreenshot(page, testInfo, `main-${scheme}`);
+
+    // The Agents panel, once the demo's post-call analyses have given the agents rates; on a
+    // supervisor's usual 1920 x 1080, where the side column has room for the whole table.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.getByRole('tab', { name: 'Agents' }).click();
+    await expect(page.getByTestId('success-rate').first()).toContainText('%', { timeout: 60_000 });
+    await saveScreenshot(page, testInfo, `agents-${scheme}`);
+    await page.getByRole('tab', { name: 'Campaigns' }).click();
+    if (viewport) await page.setViewportSize(viewport);
 
     await page.getByRole('button', { name: 'Wallboard' }).click();
     await expect(page.getByTestId('wallboard')).toBeVisible();
