@@ -4,6 +4,7 @@ import { callDurationSeconds } from '../lib/call-time';
 import { formatCount, formatShare, formatSpoken, formatTime } from '../lib/format';
 import { outcomeLabel } from '../lib/outcome';
 import { useCallboard } from '../store/context';
+import { activatableRow } from '../lib/row-activation';
 
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
@@ -115,19 +116,11 @@ export function AgentView(props: {
             <tbody>
               {calls.map((entry) => {
                 const { call } = entry;
-                const open = () => selectCall(call.callSid);
                 return (
                   <tr
                     key={call.callSid}
                     data-call-sid={call.callSid}
-                    tabIndex={0}
-                    onClick={open}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter' || e.key === ' ') {
-                        e.preventDefault();
-                        open();
-                      }
-                    }}
+                    {...activatableRow(() => selectCall(call.callSid))}
                   >
                     <td>{formatTime(callEndedAt(entry))}</td>
                     <td data-testid="outcome">{outcomeLabel(entry)}</td>

@@ -10,6 +10,7 @@ import { AgentView } from './agent-view';
 import { ExportCsvButton } from './export-calls';
 import { useKpiWindow } from './kpi-window-picker';
 import { Sparkline } from './sparkline';
+import { activatableRow } from '../lib/row-activation';
 
 const AGENTS = { one: 'agent', many: 'agents' };
 const cost = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
@@ -122,15 +123,8 @@ export function AgentsPanel() {
                 <tr
                   key={a.agentId}
                   data-agent-id={a.agentId}
-                  tabIndex={0}
                   aria-selected={selected === a.agentId}
-                  onClick={() => toggle(a.agentId)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      toggle(a.agentId);
-                    }
-                  }}
+                  {...activatableRow(() => toggle(a.agentId))}
                 >
                   <th scope="row">{a.agentId}</th>
                   <td>{formatCount(a.live)}</td>

@@ -10,6 +10,7 @@ import { filterRecent } from '../lib/recent-filter';
 import { useCallboard } from '../store/context';
 import { StatusBadge } from './call-row';
 import { RecentFilterBar } from './recent-filter-bar';
+import { activatableRow } from '../lib/row-activation';
 
 /**
  * Rows in the table at first, and added by each "Show more": the window holds up to a few
@@ -113,19 +114,11 @@ const RecentRow = memo(function RecentRow({
   onOpen: (callSid: string) => void;
 }) {
   const { call } = entry;
-  const open = () => onOpen(call.callSid);
   return (
     <tr
       data-call-sid={call.callSid}
-      tabIndex={0}
       aria-selected={selected}
-      onClick={open}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          open();
-        }
-      }}
+      {...activatableRow(() => onOpen(call.callSid))}
     >
       <td>{formatTime(callEndedAt(entry))}</td>
       <td>
