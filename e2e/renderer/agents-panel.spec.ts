@@ -197,3 +197,44 @@ test('web dashboard: written analyses set the agents’ success rates, a late on
   await expect(agentRate(page, 'ada')).toHaveText('100% of 1');
   expect(consoleWatch.unexpected()).toEqual([]);
 });
+
+test('web dashboard: an agent’s success rate under the threshold raises the alert, once a late analysis puts it there', async ({
+  page,
+}) => {
+  database = await openTestDatabase({ prefix: 'agents-alert-e2e' });
+  const calls = database.client.db(database.dbName).collection('calls');
+  // cara: one success, one call still without its analysis.
+  await calls.insertMany([
+    endedCall('C1', 'cara', 'K1', 10, { verdict: 'success' }),
+    endedCall('C2', 'cara', 'K1', 5),
+  ]);
+  realtime = serveDashboard(database, TOKEN);
+  const { url } = await realtime.start();
+  const consoleWatch = watchConsole(page);
+  await page.goto(`${url}/#token=${TOKEN}`);
+  await page.getByRole('tab', { name: 'Agents' }).click();
+  await expect(agentRate(page, 'cara')).toHaveText('100% of 1');
+
+  // Alert below 60 % over the last 2 analysed calls: cara has only one yet.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Agent success rate alert below (%)').fill('60');
+  await page.getByLabel('Success rate over the agent’s last (analysed calls)').fill('2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved.');
+  await page.getByRole('button', { name: 'Monitor' }).click();
+  await page.getByRole('button', { name: /^Alerts: / }).click();
+  const centre = page.getByRole('region', { name: 'Alert centre' });
+  const alert = centre.locator('[data-kind="agent-success-rate"]');
+  await expect(centre).toBeVisible();
+  await expect(alert).toHaveCount(0);
+
+  // C2's analysis lands, a failure: 1 of 2 = 50 %, under 60 %.
+  await calls.updateOne(
+    { callSid: 'C2' },
+    { $set: { updatedAt: new Date(), analysis: { call_successful: 'failure' } } },
+  );
+  await expect(alert).toHaveCount(1);
+  await expect(alert).toContainText('cara: 50 % of 2');
+  await expect(alert).toContainText('limit 60 %');
+  expect(consoleWatch.unexpected()).toEqual([]);
+});
