@@ -102,7 +102,7 @@ export function postCallAnalysis(
   const transferred = !machine && random() < TRANSFER_SHARE;
   let verdict: Verdict;
   // A voicemail box rarely lets the analysis decide; when it does, the goal was missed.
-  if (machine) verdict = random() < 0.4 ? 'failure' : 'unknown';
+  if (machine) verdict = random() < 0.1 ? 'failure' : 'unknown';
   else if (random() < UNDECIDED_SHARE) verdict = 'unknown';
   else verdict = chance(random, agent.successRate);
   const results: Record<Criterion, Verdict> = machine
