@@ -288,7 +288,8 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
             : parseSubscribeOptions(args[0]);
       if (parsed.ok && !scopes.includes(STREAM_SCOPE[stream])) {
         const error = refuseScope(socket, `subscribe:${stream}`, STREAM_SCOPE[stream]);
-        reply?.({ ok: false, error });
+        // The scopes too, so a client knows the refusal is for good, not a fault.
+        reply?.({ ok: false, error, ...(parsed.value ? { scopes } : {}) });
         return;
       }
       if (!parsed.ok) {

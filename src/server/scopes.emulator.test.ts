@@ -334,7 +334,11 @@ describe('token scopes: no scope leaks, in any stream or protocol', () => {
     );
     expect(refusedAgain.message).toBe('unauthorized');
     const narrowed = open(url, 'wallboard');
-    expect((await narrowed.socket.emitWithAck('subscribe:calls', { v: 2 })).ok).toBe(false);
+    // Refused for good: the ack carries the scopes, so a client need not retry.
+    expect(await narrowed.socket.emitWithAck('subscribe:calls', { v: 2 })).toMatchObject({
+      ok: false,
+      scopes: ['campaigns'],
+    });
     expect((await narrowed.socket.emitWithAck('subscribe:campaigns', { v: 2 })).scopes).toEqual([
       'campaigns',
     ]);

@@ -98,6 +98,30 @@ function watch(options: RemoteFeedOptions, server?: Mini) {
 }
 
 describe('remote feed', () => {
+  it('goes live without a stream its token may not see (the refusal carries the scopes)', async () => {
+    const server = await miniServer((socket) => {
+      socket.on('subscribe:calls', (_o: unknown, ack: (a: unknown) => void) =>
+        ack({ ok: false, error: 'this token has no "calls" scope', scopes: ['campaigns'] }),
+      );
+      socket.on('subscribe:campaigns', (_o: unknown, ack: (a: unknown) => void) => {
+        socket.emit('active_campaigns', {
+          campaigns: [],
+          count: 0,
+          timestamp: stamp(),
+          v: 2,
+          epoch: 'E',
+          seq: 0,
+        });
+        ack({ ok: true, mode: 'snapshot', epoch: 'E', seq: 0, scopes: ['campaigns'] });
+      });
+    });
+    const w = watch({ url: server.url }, server);
+    w.feed.start();
+    await w.waitFor('live', () => w.statuses.some((s) => s.status === 'live'));
+    expect(w.statuses.at(-1)).toMatchObject({ status: 'live', protocol: 2, scopes: ['campaigns'] });
+    expect(w.problems).toEqual([]);
+  });
+
   it('tells the server of an export (audit:export, v2), only while connected', async () => {
     const heard: unknown[] = [];
     const server = await miniServer((socket) => {

@@ -203,6 +203,18 @@ export function createRemoteFeed(options: RemoteFeedOptions): Feed {
         return;
       }
       if (!ack.ok) {
+        // The token may not see this stream (its scopes come with the refusal): nothing of it
+        // will come, which is not a fault; the feed is live with what it may see, and the
+        // screen says which scopes it lacks.
+        const granted = readGrantedScopes(ack.scopes);
+        if (granted.scopes && !granted.scopes.includes(stream)) {
+          protocol = 2;
+          scopes = granted.scopes;
+          synced.add(stream);
+          setStatus({ ...current });
+          updateLive();
+          return;
+        }
         problem(`the server refused to subscribe to ${stream}: ${ack.error ?? 'no reason given'}`);
         return;
       }
