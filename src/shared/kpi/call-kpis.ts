@@ -1,7 +1,7 @@
 import { ACTIVE_CALL_STATUSES, type ActiveCallStatus } from '../domain/lifecycle';
 import { entriesOf, type EntryCollection } from '../feed/entries';
 import type { CallEntry } from '../feed/types';
-import { callTalkingSince, callWaitingSince, secondsBetween } from './call-times';
+import { callTalkingSince, callWaitingSince, isWaitingStatus, secondsBetween } from './call-times';
 
 /** Figures about the calls active now (ended calls still lingering on screen are not counted). */
 export interface CallKpis {
@@ -40,7 +40,7 @@ export function computeCallKpis(calls: CallEntries, now: number): CallKpis {
       continue;
     }
     byStatus[status as ActiveCallStatus]++;
-    if (status === 'queued' || status === 'ringing') {
+    if (isWaitingStatus(status)) {
       const seconds = secondsBetween(callWaitingSince(entry), now);
       if (!longestWait || seconds > longestWait.seconds) {
         longestWait = { callSid, status, seconds };

@@ -12,6 +12,11 @@ export function parseTimeMs(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** A call waiting to be answered: queued or ringing (the "Longest wait" figure's calls). */
+export function isWaitingStatus(status: string): status is 'queued' | 'ringing' {
+  return status === 'queued' || status === 'ringing';
+}
+
 /** A queued or ringing call has waited since it started (its startTime), else since first seen. */
 export function callWaitingSince(entry: CallEntry): number {
   return parseTimeMs(entry.call.startTime) ?? entry.statusSince ?? entry.receivedAt;

@@ -1,4 +1,4 @@
-import { callWaitingSince } from '../../../shared/kpi/call-times';
+import { callWaitingSince, isWaitingStatus } from '../../../shared/kpi/call-times';
 import type { CallEntry } from '../../../shared/feed/types';
 import { initialsOf, maskPhoneNumber } from '../../../shared/privacy/masking';
 
@@ -14,9 +14,7 @@ export function longestWaiting(
   limit = WALLBOARD_WAITING_LIMIT,
 ): CallEntry[] {
   return Object.values(calls)
-    .filter(
-      (e) => e.endedAt === undefined && (e.call.status === 'queued' || e.call.status === 'ringing'),
-    )
+    .filter((e) => e.endedAt === undefined && isWaitingStatus(e.call.status))
     .sort(
       (a, b) =>
         callWaitingSince(a) - callWaitingSince(b) || a.call.callSid.localeCompare(b.call.callSid),
