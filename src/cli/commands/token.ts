@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import {
   hashToken,
   newToken,
   parseTokenFile,
+  readTokenFile,
   TokenFileError,
   type TokenEntry,
 } from '../../server/auth/token-file';
@@ -25,16 +26,11 @@ Named tokens for \`callboard serve --tokens FILE\` (docs/operations.md, "Tokens 
 
 Scopes: ${SCOPES.join(', ')}; "wallboard" means ${WALLBOARD_SCOPES.join(',')} and "all" every scope.`;
 
+/** The file's entries, read and checked as serve reads them; none yet for a new file. */
 async function readEntries(file: string, mustExist: boolean): Promise<TokenEntry[]> {
-  let text: string;
+  if (!mustExist && !existsSync(file)) return [];
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (!mustExist && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new CliError(`cannot read the token file ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return parseTokenFile(text, file);
+    return (await readTokenFile(file)).entries;
   } catch (error) {
     if (error instanceof TokenFileError) throw new CliError(error.message);
     throw error;
